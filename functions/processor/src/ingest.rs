@@ -1,0 +1,222 @@
+//! Storing one queued batch. Every write is idempotent (conditional puts,
+//! monotonic updates, stable keys), so a retry after a partial failure
+//! converges to the same state and never duplicates.
+
+use std::collections::BTreeMap;
+
+use futures_util::stream::{self, StreamExt, TryStreamExt};
+use shared::domain::ids::ContactKey;
+use shared::domain::inbound::{
+    parse_change, Direction, MessageContent, ParsedChange, SystemEvent, Update,
+};
+use shared::domain::queued::{QueuedBatch, QueuedBatchError};
+use shared::domain::records::{
+    ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, Provenance,
+    StatusOutcome, StatusRecord, WriteOutcome,
+};
+use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore, Retry, StoreError};
+use shared::telemetry::Metrics;
+
+use crate::Processor;
+
+/// Writes in flight at once for one record: enough to hide DynamoDB latency
+/// for a 100-update slice, few enough not to trip throttling.
+const CONCURRENT_WRITES: usize = 16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("poison record: {0}")]
+    Poison(#[from] QueuedBatchError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl IngestError {
+    pub fn retry(&self) -> Retry {
+        match self {
+            Self::Poison(_) => Retry::Permanent,
+            Self::Store(e) => e.retry,
+        }
+    }
+}
+
+enum Done {
+    Message(&'static str, WriteOutcome),
+    Status(StatusOutcome),
+    Consent(WriteOutcome),
+    Diagnostic,
+}
+
+pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock>(
+    p: &Processor<M, C, D, K>,
+    batch: &QueuedBatch,
+    metrics: &mut Metrics,
+) -> Result<(), IngestError> {
+    let received_secs = batch.request.received_at_ms.div_euclid(1000);
+    let expires_at = p.retention.expires_at(received_secs);
+    let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();
+    let mut jobs = Vec::new();
+    for (ci, change) in parsed.iter().enumerate() {
+        let from = Provenance {
+            waba_id: &change.waba_id,
+            phone_number_id: change.phone_number_id.as_ref(),
+            request: &batch.request,
+        };
+        for (ui, update) in change.updates.iter().enumerate() {
+            jobs.push((ci * 10_000 + ui, change, from, update));
+        }
+    }
+    let outcomes: Vec<Done> = stream::iter(jobs.into_iter().map(
+        |(index, change, from, update)| async move {
+            Ok::<_, IngestError>(match update {
+                Update::Message(m) => {
+                    let kind = m.direction.as_str();
+                    Done::Message(
+                        kind,
+                        p.messages
+                            .put_message(MessageRecord {
+                                message: m,
+                                from,
+                                expires_at,
+                            })
+                            .await?,
+                    )
+                }
+                Update::Status(s) => Done::Status(
+                    p.messages
+                        .apply_status(StatusRecord {
+                            status: s,
+                            from,
+                            expires_at,
+                        })
+                        .await?,
+                ),
+                Update::Consent(c) => Done::Consent(
+                    p.contacts
+                        .apply_consent(ConsentRecord {
+                            change: c,
+                            source: "user_preferences",
+                            expires_at,
+                        })
+                        .await?,
+                ),
+                Update::Diagnostic(d) => {
+                    p.diagnostics
+                        .put_diagnostic(DiagnosticRecord {
+                            kind: d.kind,
+                            field: &change.field,
+                            index,
+                            raw: &d.raw,
+                            from,
+                            expires_at,
+                        })
+                        .await?;
+                    Done::Diagnostic
+                }
+            })
+        },
+    ))
+    .buffer_unordered(CONCURRENT_WRITES)
+    .try_collect()
+    .await?;
+    count(&outcomes, metrics);
+    // Contacts are touched after their messages, and on every attempt: a retry
+    // after a failure here finds the messages stored and still updates them.
+    let now = p.clock.now_secs();
+    for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
+        p.contacts.touch(&touch).await?;
+    }
+    for change in number_changes(&parsed, now, p.retention.expires_at(now)) {
+        p.contacts.link_number_change(&change).await?;
+    }
+    metrics.max_ms(
+        "ProcessingLatencyMs",
+        (p.clock.now_ms() - batch.request.received_at_ms).max(0) as f64,
+    );
+    Ok(())
+}
+
+fn count(outcomes: &[Done], metrics: &mut Metrics) {
+    for done in outcomes {
+        let (kind, created) = match done {
+            Done::Message(direction, o) => (
+                if *direction == "in" {
+                    "message"
+                } else {
+                    "echo"
+                },
+                *o == WriteOutcome::Created,
+            ),
+            Done::Status(o) => ("status", *o != StatusOutcome::Duplicate),
+            Done::Consent(o) => ("consent", *o == WriteOutcome::Created),
+            Done::Diagnostic => ("diagnostic", true),
+        };
+        let metric = if created {
+            "UpdatesStored"
+        } else {
+            "DuplicatesSkipped"
+        };
+        metrics.count(metric, "Kind", kind, 1);
+    }
+}
+
+/// One touch per contact per batch: the newest inbound time and the profile
+/// Meta sent with it. Coalescing saves a write per extra message.
+fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<ContactTouch> {
+    let mut touches: BTreeMap<ContactKey, ContactTouch> = BTreeMap::new();
+    for change in parsed {
+        for update in &change.updates {
+            let Update::Message(m) = update else { continue };
+            // Only what the customer wrote opens the 24-hour window; a system
+            // notice (number or identity change) does not.
+            if m.direction != Direction::Inbound || matches!(m.content, MessageContent::System(_)) {
+                continue;
+            }
+            let profile = change.profiles.iter().find(|p| p.contact == m.contact);
+            let touch = touches
+                .entry(m.contact.clone())
+                .or_insert_with(|| ContactTouch {
+                    contact: m.contact.clone(),
+                    profile_name: None,
+                    username: None,
+                    phone_number_id: None,
+                    last_inbound_at: None,
+                    seen_at: now,
+                    expires_at,
+                });
+            if touch.last_inbound_at.is_none_or(|t| m.timestamp >= t) {
+                touch.last_inbound_at = Some(m.timestamp);
+                touch.phone_number_id = change
+                    .phone_number_id
+                    .clone()
+                    .or(touch.phone_number_id.take());
+                if let Some(p) = profile {
+                    touch.profile_name = p.name.clone().or(touch.profile_name.take());
+                    touch.username = p.username.clone().or(touch.username.take());
+                }
+            }
+        }
+    }
+    touches.into_values().collect()
+}
+
+fn number_changes(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<NumberChange> {
+    parsed
+        .iter()
+        .flat_map(|c| &c.updates)
+        .filter_map(|u| match u {
+            Update::Message(m) => match &m.content {
+                MessageContent::System(SystemEvent::NumberChanged {
+                    new_wa_id: Some(new),
+                }) => Some(NumberChange {
+                    old: m.contact.clone(),
+                    new: new.clone(),
+                    at: if m.timestamp > 0 { m.timestamp } else { now },
+                    expires_at,
+                }),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}

@@ -1,0 +1,70 @@
+//! The `processor` function: reads inbound-queue batches and stores each
+//! update once. Only records that really failed are reported back, so SQS
+//! redelivers just those (and moves a poison record to the DLQ after
+//! `maxReceiveCount`).
+
+pub mod config;
+mod ingest;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use lambda_runtime::Error;
+use shared::domain::queued::QueuedBatch;
+use shared::domain::records::Retention;
+use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore, Retry};
+use shared::telemetry::Metrics;
+use tracing::Instrument;
+
+pub use ingest::IngestError;
+
+pub struct Processor<M, C, D, K> {
+    pub messages: M,
+    pub contacts: C,
+    pub diagnostics: D,
+    pub clock: K,
+    pub retention: Retention,
+}
+
+impl<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock> Processor<M, C, D, K> {
+    pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
+        let mut metrics = Metrics::new("processor");
+        let mut response = SqsBatchResponse::default();
+        for record in event.records {
+            let message_id = record.message_id.clone().unwrap_or_default();
+            let span = tracing::info_span!("record", message_id = %message_id, request_id = tracing::field::Empty);
+            let outcome = async {
+                let body = record.body.as_deref().unwrap_or_default();
+                let batch = QueuedBatch::parse(body).map_err(IngestError::Poison)?;
+                tracing::Span::current().record("request_id", batch.request.request_id.as_str());
+                ingest::ingest(self, &batch, &mut metrics).await
+            }
+            .instrument(span.clone())
+            .await;
+            if let Err(e) = outcome {
+                let _enter = span.enter();
+                match e.retry() {
+                    Retry::Retryable => {
+                        tracing::warn!(error = %e, "record failed; SQS will redeliver it")
+                    }
+                    Retry::Permanent => {
+                        tracing::error!(error = %e, "record cannot be processed; it will reach the DLQ")
+                    }
+                }
+                metrics.count(
+                    "RecordsFailed",
+                    "Retry",
+                    if e.retry() == Retry::Retryable {
+                        "retryable"
+                    } else {
+                        "permanent"
+                    },
+                    1,
+                );
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = message_id;
+                response.batch_item_failures.push(failure);
+            }
+        }
+        metrics.flush(self.clock.now_ms());
+        Ok(response)
+    }
+}

@@ -1,0 +1,230 @@
+use std::collections::HashMap;
+
+use super::items::{contact_pk, is_conditional_failure, n, s, store_error, PROFILE_SK};
+use super::{now_secs, DynamoStore};
+use crate::domain::ids::ContactKey;
+use crate::domain::records::{
+    ConsentRecord, ConsentState, ContactTouch, NumberChange, WriteOutcome,
+};
+use crate::ports::{ContactStore, StoreError};
+
+impl DynamoStore {
+    fn profile_update(
+        &self,
+        contact: &ContactKey,
+    ) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+    }
+}
+
+fn identity(contact: &ContactKey) -> (&'static str, String) {
+    match contact {
+        ContactKey::Phone(w) => ("wa_id", w.as_str().to_owned()),
+        ContactKey::Scoped(u) => ("user_id", u.as_str().to_owned()),
+    }
+}
+
+impl ContactStore for DynamoStore {
+    async fn touch(&self, t: &ContactTouch) -> Result<(), StoreError> {
+        let (id_attr, id) = identity(&t.contact);
+        let mut sets = vec![
+            "#type = :contact".to_owned(),
+            format!("{id_attr} = :id"),
+            "updated_at = :now".into(),
+            "expires_at = :exp".into(),
+            "first_seen_at = if_not_exists(first_seen_at, :seen)".into(),
+            "consent_state = if_not_exists(consent_state, :unknown)".into(),
+        ];
+        let mut values = HashMap::from([
+            (":contact".to_owned(), s("contact")),
+            (":id".to_owned(), s(id)),
+            (":now".to_owned(), n(now_secs())),
+            (":exp".to_owned(), n(t.expires_at)),
+            (":seen".to_owned(), n(t.seen_at)),
+            (":unknown".to_owned(), s(ConsentState::Unknown.as_str())),
+        ]);
+        for (attr, value) in [
+            ("profile_name", &t.profile_name),
+            ("username", &t.username),
+            (
+                "phone_number_id",
+                &t.phone_number_id.as_ref().map(|p| p.as_str().to_owned()),
+            ),
+        ] {
+            if let Some(v) = value {
+                sets.push(format!("{attr} = :{attr}"));
+                values.insert(format!(":{attr}"), s(v));
+            }
+        }
+        let names = HashMap::from([("#type".to_owned(), "type".to_owned())]);
+        let Some(last) = t.last_inbound_at else {
+            return self
+                .profile_update(&t.contact)
+                .update_expression(format!("SET {}", sets.join(", ")))
+                .set_expression_attribute_names(Some(names))
+                .set_expression_attribute_values(Some(values))
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| store_error("touch contact", e));
+        };
+        // The newest message sets the window start; a late older one must not
+        // move it back (nor overwrite the newer profile name).
+        let mut newer = sets.clone();
+        newer.push("last_inbound_at = :last".into());
+        let mut newer_values = values.clone();
+        newer_values.insert(":last".into(), n(last));
+        let result = self
+            .profile_update(&t.contact)
+            .update_expression(format!("SET {}", newer.join(", ")))
+            .condition_expression(
+                "attribute_not_exists(last_inbound_at) OR last_inbound_at <= :last",
+            )
+            .set_expression_attribute_names(Some(names.clone()))
+            .set_expression_attribute_values(Some(newer_values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional_failure(&e) => {
+                let older: Vec<String> = sets
+                    .into_iter()
+                    .map(|set| match set.split_once(" = :") {
+                        Some((attr @ ("profile_name" | "username" | "phone_number_id"), v)) => {
+                            format!("{attr} = if_not_exists({attr}, :{v})")
+                        }
+                        _ => set,
+                    })
+                    .collect();
+                self.profile_update(&t.contact)
+                    .update_expression(format!("SET {}", older.join(", ")))
+                    .set_expression_attribute_names(Some(names))
+                    .set_expression_attribute_values(Some(values))
+                    .send()
+                    .await
+                    .map(drop)
+                    .map_err(|e| store_error("touch contact", e))
+            }
+            Err(e) => Err(store_error("touch contact", e)),
+        }
+    }
+
+    async fn link_number_change(&self, change: &NumberChange) -> Result<(), StoreError> {
+        let new_key = ContactKey::Phone(change.new.clone());
+        let old = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(&change.old)))
+            .key("sk", s(PROFILE_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("read contact", e))?;
+        // Consent follows the person: an opt-out must survive a number change.
+        let consent = old
+            .item
+            .as_ref()
+            .and_then(|i| i.get("consent_state"))
+            .cloned()
+            .unwrap_or_else(|| s(ConsentState::Unknown.as_str()));
+        let now = n(now_secs());
+        self.profile_update(&change.old)
+            .update_expression(
+                "SET changed_to = :new, changed_at = :at, updated_at = :now, expires_at = :exp",
+            )
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":new".to_owned(), s(change.new.as_str())),
+                (":at".to_owned(), n(change.at)),
+                (":now".to_owned(), now.clone()),
+                (":exp".to_owned(), n(change.expires_at)),
+            ])))
+            .send()
+            .await
+            .map_err(|e| store_error("link old number", e))?;
+        let (_, old_id) = identity(&change.old);
+        self.profile_update(&new_key)
+            .update_expression(
+                "SET #type = :contact, wa_id = :id, changed_from = :old, changed_at = :at, updated_at = :now, expires_at = :exp, \
+                 first_seen_at = if_not_exists(first_seen_at, :at), consent_state = if_not_exists(consent_state, :consent)",
+            )
+            .expression_attribute_names("#type", "type")
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":contact".to_owned(), s("contact")),
+                (":id".to_owned(), s(change.new.as_str())),
+                (":old".to_owned(), s(old_id)),
+                (":at".to_owned(), n(change.at)),
+                (":now".to_owned(), now),
+                (":exp".to_owned(), n(change.expires_at)),
+                (":consent".to_owned(), consent),
+            ])))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("link new number", e))
+    }
+
+    async fn apply_consent(&self, record: ConsentRecord<'_>) -> Result<WriteOutcome, StoreError> {
+        let c = record.change;
+        let history = HashMap::from([
+            ("pk".to_owned(), s(contact_pk(&c.contact))),
+            (
+                "sk".to_owned(),
+                s(format!("CONSENT#{:010}#{}", c.timestamp.max(0), c.value)),
+            ),
+            ("type".to_owned(), s("consent")),
+            ("category".to_owned(), s(&c.category)),
+            ("value".to_owned(), s(&c.value)),
+            ("source".to_owned(), s(record.source)),
+            ("ts".to_owned(), n(c.timestamp)),
+            ("expires_at".to_owned(), n(record.expires_at)),
+        ]);
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(history))
+            .condition_expression("attribute_not_exists(pk)")
+            .send()
+            .await;
+        match put {
+            Ok(_) => {}
+            Err(e) if is_conditional_failure(&e) => return Ok(WriteOutcome::Duplicate),
+            Err(e) => return Err(store_error("put consent history", e)),
+        }
+        let Some(state) = c.state() else {
+            return Ok(WriteOutcome::Created);
+        };
+        let (id_attr, id) = identity(&c.contact);
+        let result = self
+            .profile_update(&c.contact)
+            .update_expression(format!(
+                "SET #type = :contact, {id_attr} = :id, consent_state = :state, consent_updated_at = :ts, consent_source = :src, \
+                 consent_category = :cat, updated_at = :now, expires_at = :exp, first_seen_at = if_not_exists(first_seen_at, :now)"
+            ))
+            .condition_expression("attribute_not_exists(consent_updated_at) OR consent_updated_at <= :ts")
+            .expression_attribute_names("#type", "type")
+            .set_expression_attribute_values(Some(HashMap::from([
+                (":contact".to_owned(), s("contact")),
+                (":id".to_owned(), s(id)),
+                (":state".to_owned(), s(state.as_str())),
+                (":ts".to_owned(), n(c.timestamp)),
+                (":src".to_owned(), s(record.source)),
+                (":cat".to_owned(), s(&c.category)),
+                (":now".to_owned(), n(now_secs())),
+                (":exp".to_owned(), n(record.expires_at)),
+            ])))
+            .send()
+            .await;
+        match result {
+            // An older change than the one in force is history only.
+            Ok(_) => Ok(WriteOutcome::Created),
+            Err(e) if is_conditional_failure(&e) => Ok(WriteOutcome::Created),
+            Err(e) => Err(store_error("update consent", e)),
+        }
+    }
+}

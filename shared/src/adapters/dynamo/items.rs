@@ -1,0 +1,89 @@
+//! Key formats and small helpers shared by the DynamoDB adapter.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use crate::domain::ids::ContactKey;
+use crate::domain::queued::{RequestMeta, SignatureMatch};
+use crate::ports::{Retry, StoreError};
+
+pub const PROFILE_SK: &str = "PROFILE";
+pub const DIAGNOSTIC_PREFIX: &str = "D#";
+
+pub fn contact_pk(contact: &ContactKey) -> String {
+    format!("C#{}", contact.storage_id())
+}
+
+/// Messages sort by time within a contact, so history is a range query;
+/// Meta's timestamp for a wamid never changes, so the key is stable and the
+/// conditional put on it is the dedup.
+pub fn message_sk(timestamp: i64, wamid: &str) -> String {
+    format!("M#{:010}#{wamid}", timestamp.max(0))
+}
+
+pub fn status_sk(wamid: &str) -> String {
+    format!("S#{wamid}")
+}
+
+pub type Item = HashMap<String, AttributeValue>;
+
+pub fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+pub fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+pub fn webhook_log(request: &RequestMeta) -> AttributeValue {
+    let mut m = HashMap::new();
+    m.insert("request_id".into(), s(&request.request_id));
+    m.insert("received_at_ms".into(), n(request.received_at_ms));
+    m.insert("body_bytes".into(), n(request.body_bytes));
+    m.insert(
+        "signature".into(),
+        s(match request.signature {
+            SignatureMatch::Current => "current",
+            SignatureMatch::Previous => "previous",
+        }),
+    );
+    if let Some(ip) = &request.source_ip {
+        m.insert("source_ip".into(), s(ip));
+    }
+    if let Some(ua) = &request.user_agent {
+        m.insert("user_agent".into(), s(ua));
+    }
+    AttributeValue::M(m)
+}
+
+pub fn is_conditional_failure<E: ProvideErrorMetadata, R>(err: &SdkError<E, R>) -> bool {
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
+}
+
+/// Throttling, 5xx and network errors are worth retrying; a request DynamoDB
+/// rejects as invalid will be rejected again.
+pub fn store_error<E, R>(operation: &'static str, err: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    let code = err
+        .as_service_error()
+        .and_then(|e| e.code())
+        .map(str::to_owned);
+    let retry = match code.as_deref() {
+        Some("ValidationException" | "ResourceNotFoundException" | "AccessDeniedException") => {
+            Retry::Permanent
+        }
+        _ => Retry::Retryable,
+    };
+    StoreError {
+        operation,
+        message: aws_sdk_dynamodb::error::DisplayErrorContext(err).to_string(),
+        retry,
+    }
+}

@@ -1,0 +1,7 @@
+//! Adapters behind the ports: AWS services, and in-memory fakes for unit tests.
+
+pub mod aws;
+pub mod dynamo;
+pub mod memory;
+pub mod secrets_manager;
+pub mod sqs;

@@ -1,0 +1,10 @@
+//! What the connector knows about WhatsApp, free of AWS.
+
+pub mod envelope;
+pub mod ids;
+pub mod inbound;
+pub mod queued;
+pub mod records;
+pub mod status;
+
+pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};

@@ -1,0 +1,129 @@
+//! What gets stored, as the ports receive it.
+
+use super::ids::{ContactKey, PhoneNumberId, WaId};
+use super::inbound::{ConsentChange, DiagnosticKind, InboundMessage, StatusUpdate};
+use super::queued::RequestMeta;
+
+/// How long personal data is kept. Every stored item gets an `expires_at`
+/// from here; reads treat items past it as gone even before DynamoDB's TTL
+/// sweeper (which may lag by days) deletes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention {
+    pub days: u32,
+}
+
+impl Retention {
+    pub const DEFAULT: Self = Self { days: 30 };
+
+    pub fn expires_at(&self, from_unix_seconds: i64) -> i64 {
+        from_unix_seconds + i64::from(self.days) * 86_400
+    }
+}
+
+/// Where the update came from: the request-level webhook-log facts.
+#[derive(Debug, Clone, Copy)]
+pub struct Provenance<'a> {
+    pub waba_id: &'a str,
+    pub phone_number_id: Option<&'a PhoneNumberId>,
+    pub request: &'a RequestMeta,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct MessageRecord<'a> {
+    pub message: &'a InboundMessage,
+    pub from: Provenance<'a>,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct StatusRecord<'a> {
+    pub status: &'a StatusUpdate,
+    pub from: Provenance<'a>,
+    pub expires_at: i64,
+}
+
+/// The latest facts about a contact learned from one batch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactTouch {
+    pub contact: ContactKey,
+    pub profile_name: Option<String>,
+    pub username: Option<String>,
+    pub phone_number_id: Option<PhoneNumberId>,
+    /// Newest inbound message time (Unix seconds): opens the 24-hour window.
+    pub last_inbound_at: Option<i64>,
+    pub seen_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct NumberChange {
+    pub old: ContactKey,
+    pub new: WaId,
+    pub at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentRecord<'a> {
+    pub change: &'a ConsentChange,
+    pub source: &'a str,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct DiagnosticRecord<'a> {
+    pub kind: DiagnosticKind,
+    pub field: &'a str,
+    /// Position within the batch, which makes the record's key stable so a
+    /// redelivered batch overwrites instead of duplicating.
+    pub index: usize,
+    pub raw: &'a str,
+    pub from: Provenance<'a>,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteOutcome {
+    Created,
+    Duplicate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusOutcome {
+    /// The message's current status moved forward.
+    Advanced,
+    /// Recorded with its timestamp, but a later status stays current.
+    Recorded,
+    Duplicate,
+}
+
+/// Whether a contact accepts marketing and utility messages. Service replies
+/// inside the customer-service window are always allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentState {
+    Unknown,
+    OptedIn,
+    OptedOut,
+}
+
+impl ConsentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::OptedIn => "opted_in",
+            Self::OptedOut => "opted_out",
+        }
+    }
+}
+
+impl ConsentChange {
+    /// Meta's `user_preferences` values; others (e.g. `signup`) are kept in
+    /// the history without changing the state.
+    pub fn state(&self) -> Option<ConsentState> {
+        match self.value.as_str() {
+            "stop" => Some(ConsentState::OptedOut),
+            "resume" => Some(ConsentState::OptedIn),
+            _ => None,
+        }
+    }
+}

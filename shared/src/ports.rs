@@ -1,0 +1,104 @@
+//! Ports: the narrow capabilities handlers ask for. Each has an AWS adapter
+//! (`adapters::*`) and an in-memory fake (`adapters::memory`).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use crate::domain::records::{
+    ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, StatusOutcome,
+    StatusRecord, WriteOutcome,
+};
+use crate::secrets::WhatsAppSecrets;
+
+/// Whether trying again later can succeed. SQS handlers turn `Retryable`
+/// into a batch item failure; `Permanent` ones go the same way (and so to
+/// the DLQ) but are logged as needing a human.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    Retryable,
+    Permanent,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{operation} failed: {message}")]
+pub struct StoreError {
+    pub operation: &'static str,
+    pub message: String,
+    pub retry: Retry,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("enqueue failed: {message}")]
+pub struct QueueError {
+    pub message: String,
+    pub retry: Retry,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error("could not fetch the secret: {0}")]
+    Fetch(String),
+    #[error("the secret is not the expected JSON: {0}")]
+    Malformed(String),
+}
+
+/// Durable hand-off from the webhook to the processor.
+pub trait InboundQueue: Send + Sync {
+    /// Enqueues every body or fails: the webhook answers 200 only on `Ok`.
+    fn enqueue(&self, bodies: Vec<String>) -> impl Future<Output = Result<(), QueueError>> + Send;
+}
+
+pub trait SecretSource: Send + Sync {
+    fn secrets(&self) -> impl Future<Output = Result<Arc<WhatsAppSecrets>, SecretsError>> + Send;
+}
+
+pub trait MessageStore: Send + Sync {
+    /// Stores a message once: the write is also the dedup check.
+    fn put_message(
+        &self,
+        record: MessageRecord<'_>,
+    ) -> impl Future<Output = Result<WriteOutcome, StoreError>> + Send;
+    fn apply_status(
+        &self,
+        record: StatusRecord<'_>,
+    ) -> impl Future<Output = Result<StatusOutcome, StoreError>> + Send;
+}
+
+pub trait ContactStore: Send + Sync {
+    fn touch(&self, touch: &ContactTouch) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn link_number_change(
+        &self,
+        change: &NumberChange,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn apply_consent(
+        &self,
+        record: ConsentRecord<'_>,
+    ) -> impl Future<Output = Result<WriteOutcome, StoreError>> + Send;
+}
+
+pub trait DiagnosticStore: Send + Sync {
+    fn put_diagnostic(
+        &self,
+        record: DiagnosticRecord<'_>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// Time, injectable so tests can fix the clock.
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+    fn now_secs(&self) -> i64 {
+        self.now_ms().div_euclid(1000)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        let d = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+    }
+}
