@@ -105,6 +105,7 @@ pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clo
                         .put_diagnostic(DiagnosticRecord {
                             kind: d.kind,
                             field: &change.field,
+                            part: batch.part,
                             index,
                             raw: &d.raw,
                             from,

@@ -59,7 +59,7 @@ pub struct MemoryState {
     pub statuses: BTreeMap<String, StoredStatus>,
     pub contacts: BTreeMap<ContactKey, StoredContact>,
     pub consent_history: BTreeSet<(ContactKey, i64, String)>,
-    pub diagnostics: BTreeMap<(String, usize), String>,
+    pub diagnostics: BTreeMap<(String, usize, usize), String>,
 }
 
 /// A store that can also be told to fail its next N writes.
@@ -210,7 +210,7 @@ impl DiagnosticStore for MemoryStore {
         self.check("put diagnostic")?;
         self.with(|s| {
             s.diagnostics.insert(
-                (d.from.request.request_id.clone(), d.index),
+                (d.from.request.request_id.clone(), d.part, d.index),
                 d.field.to_owned(),
             )
         });

@@ -300,3 +300,7 @@ enum Part<'a> {
     Raw(&'a RawValue),
     Items(Vec<&'a RawValue>),
 }
+
+#[cfg(test)]
+#[path = "envelope_tests.rs"]
+mod tests;

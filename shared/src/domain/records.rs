@@ -74,8 +74,9 @@ pub struct ConsentRecord<'a> {
 pub struct DiagnosticRecord<'a> {
     pub kind: DiagnosticKind,
     pub field: &'a str,
-    /// Position within the batch, which makes the record's key stable so a
-    /// redelivered batch overwrites instead of duplicating.
+    /// Queue message number within the POST and position within it: they
+    /// make the record's key stable, so a redelivery overwrites, not duplicates.
+    pub part: usize,
     pub index: usize,
     pub raw: &'a str,
     pub from: Provenance<'a>,

@@ -1,0 +1,287 @@
+//! The processor against in-memory fakes, fed what the webhook would queue
+//! for each fixture: every inbound type stored once, statuses merged.
+
+use std::path::PathBuf;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use processor::Processor;
+use shared::adapters::memory::MemoryStore;
+use shared::domain::envelope::split_for_queue;
+use shared::domain::ids::{ContactKey, WaId};
+use shared::domain::queued::{RequestMeta, SignatureMatch};
+use shared::domain::records::{ConsentState, Retention};
+use shared::domain::status::StatusKind;
+use shared::ports::SystemClock;
+
+type Proc = Processor<MemoryStore, MemoryStore, MemoryStore, SystemClock>;
+
+fn processor() -> (Proc, MemoryStore) {
+    let store = MemoryStore::default();
+    let p = Processor {
+        messages: store.clone(),
+        contacts: store.clone(),
+        diagnostics: store.clone(),
+        clock: SystemClock,
+        retention: Retention::DEFAULT,
+    };
+    (p, store)
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/webhooks")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn event(bodies: &[&[u8]]) -> SqsEvent {
+    let mut records = Vec::new();
+    for (i, body) in bodies.iter().enumerate() {
+        let meta = RequestMeta {
+            request_id: format!("req-{i}"),
+            received_at_ms: 1_764_000_000_000,
+            source_ip: None,
+            user_agent: None,
+            body_bytes: 0,
+            signature: SignatureMatch::Current,
+        };
+        for message in split_for_queue(body, &meta, 250_000).unwrap().messages {
+            let mut m = SqsMessage::default();
+            m.message_id = Some(format!("m{}", records.len()));
+            m.body = Some(message);
+            records.push(m);
+        }
+    }
+    let mut e = SqsEvent::default();
+    e.records = records;
+    e
+}
+
+fn ids(body: &[u8], array: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(body).unwrap();
+    let mut out = Vec::new();
+    for entry in v["entry"].as_array().unwrap() {
+        for change in entry["changes"].as_array().unwrap() {
+            for m in change["value"][array].as_array().into_iter().flatten() {
+                let kind = m
+                    .get("type")
+                    .or(m.get("status"))
+                    .and_then(|t| t.as_str())
+                    .unwrap_or_default();
+                out.push((m["id"].as_str().unwrap().to_owned(), kind.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+const MESSAGE_FIXTURES: &[&str] = &[
+    "text.json",
+    "text_ctwa_referral.json",
+    "text_forwarded.json",
+    "text_frequently_forwarded.json",
+    "text_reply_context.json",
+    "text_referred_product.json",
+    "image.json",
+    "video.json",
+    "document.json",
+    "audio.json",
+    "voice.json",
+    "sticker.json",
+    "location.json",
+    "location_request_reply.json",
+    "contacts.json",
+    "interactive_button_reply.json",
+    "interactive_list_reply.json",
+    "interactive_nfm_reply.json",
+    "button.json",
+    "reaction.json",
+    "reaction_removed.json",
+    "order.json",
+    "system_user_changed_number.json",
+    "system_customer_identity_changed.json",
+    "unsupported.json",
+    "edit.json",
+    "revoke.json",
+    "group_text.json",
+    "bsuid_text.json",
+    "unknown_type.json",
+    "batch_many.json",
+];
+
+#[tokio::test]
+async fn every_inbound_type_is_stored_once_with_its_type_even_when_delivered_twice() {
+    let (p, store) = processor();
+    let bodies: Vec<Vec<u8>> = MESSAGE_FIXTURES.iter().map(|f| fixture(f)).collect();
+    let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
+    for _ in 0..2 {
+        let r = p.handle(event(&refs)).await.unwrap();
+        assert!(r.batch_item_failures.is_empty());
+    }
+    let state = store.state.lock().unwrap();
+    let mut expected = 0;
+    for body in &bodies {
+        for (id, kind) in ids(body, "messages") {
+            let stored = state
+                .messages
+                .get(&id)
+                .unwrap_or_else(|| panic!("{id} ({kind}) not stored"));
+            assert_eq!(stored.message_type, kind);
+            assert_eq!(stored.direction, "in");
+            expected += 1;
+        }
+    }
+    assert_eq!(
+        state.messages.len(),
+        expected,
+        "nothing extra, nothing twice"
+    );
+}
+
+#[tokio::test]
+async fn statuses_converge_to_the_latest_whatever_the_arrival_order() {
+    let (p, store) = processor();
+    let read = fixture("status_read.json");
+    let delivered = fixture("status_delivered.json");
+    let sent = fixture("status_sent.json");
+    for body in [&read, &delivered, &sent, &delivered] {
+        p.handle(event(&[body])).await.unwrap();
+    }
+    let state = store.state.lock().unwrap();
+    let (id, _) = &ids(&read, "statuses")[0];
+    let s = &state.statuses[id];
+    assert_eq!(s.current, StatusKind::Read);
+    assert_eq!(
+        s.seen.keys().cloned().collect::<Vec<_>>(),
+        vec!["delivered", "read", "sent"]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_status_keeps_its_error_code_and_is_terminal() {
+    let (p, store) = processor();
+    let failed = fixture("status_failed.json");
+    p.handle(event(&[&failed])).await.unwrap();
+    let state = store.state.lock().unwrap();
+    let (id, _) = &ids(&failed, "statuses")[0];
+    assert_eq!(state.statuses[id].current, StatusKind::Failed);
+    assert_eq!(state.statuses[id].error_codes, vec![131026]);
+}
+
+#[tokio::test]
+async fn unknown_status_values_are_stored_and_never_fail_the_batch() {
+    let (p, store) = processor();
+    let odd = fixture("status_unknown_value.json");
+    let r = p
+        .handle(event(&[&odd, &fixture("status_deleted.json")]))
+        .await
+        .unwrap();
+    assert!(r.batch_item_failures.is_empty());
+    let (id, _) = &ids(&odd, "statuses")[0];
+    assert!(store.state.lock().unwrap().statuses[id]
+        .seen
+        .contains_key("in_orbit"));
+}
+
+#[tokio::test]
+async fn marketing_stop_and_resume_update_consent_in_order() {
+    let (p, store) = processor();
+    p.handle(event(&[&fixture("user_preferences_stop.json")]))
+        .await
+        .unwrap();
+    let key = ContactKey::Phone(WaId::parse("16505551237").unwrap());
+    assert_eq!(
+        store.state.lock().unwrap().contacts[&key].consent,
+        ConsentState::OptedOut
+    );
+    p.handle(event(&[&fixture("user_preferences_resume.json")]))
+        .await
+        .unwrap();
+    assert_eq!(
+        store.state.lock().unwrap().contacts[&key].consent,
+        ConsentState::OptedIn
+    );
+}
+
+#[tokio::test]
+async fn other_fields_and_value_errors_become_diagnostics() {
+    let (p, store) = processor();
+    let files = [
+        "account_update.json",
+        "template_status_update.json",
+        "value_errors.json",
+    ];
+    let bodies: Vec<Vec<u8>> = files.iter().map(|f| fixture(f)).collect();
+    let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
+    let r = p.handle(event(&refs)).await.unwrap();
+    assert!(r.batch_item_failures.is_empty());
+    assert_eq!(store.state.lock().unwrap().diagnostics.len(), 3);
+}
+
+#[tokio::test]
+async fn a_number_change_links_old_and_new_and_carries_consent() {
+    let (p, store) = processor();
+    p.handle(event(&[&fixture("system_user_changed_number.json")]))
+        .await
+        .unwrap();
+    let state = store.state.lock().unwrap();
+    let old = ContactKey::Phone(WaId::parse("16505551235").unwrap());
+    let new = ContactKey::Phone(WaId::parse("16505551240").unwrap());
+    assert_eq!(
+        state.contacts[&old].changed_to.as_deref(),
+        Some("16505551240")
+    );
+    assert_eq!(
+        state.contacts[&new].changed_from.as_deref(),
+        Some("16505551235")
+    );
+}
+
+#[tokio::test]
+async fn the_24_hour_window_starts_at_the_newest_customer_message() {
+    let (p, store) = processor();
+    p.handle(event(&[&fixture("text.json")])).await.unwrap();
+    let key = ContactKey::Phone(WaId::parse("16505551234").unwrap());
+    let state = store.state.lock().unwrap();
+    let ts: i64 = serde_json::from_slice::<serde_json::Value>(&fixture("text.json")).unwrap()
+        ["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(state.contacts[&key].last_inbound_at, Some(ts));
+    assert_eq!(
+        state.contacts[&key].profile_name.as_deref(),
+        Some("Sheena Nelson")
+    );
+}
+
+#[tokio::test]
+async fn a_poison_record_fails_alone() {
+    let (p, store) = processor();
+    let mut e = event(&[&fixture("text.json"), &fixture("image.json")]);
+    let mut poison = SqsMessage::default();
+    poison.message_id = Some("poison".into());
+    poison.body = Some("{\"not\":\"ours\"}".into());
+    e.records.insert(1, poison);
+    let r = p.handle(e).await.unwrap();
+    let failed: Vec<_> = r
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, vec!["poison"]);
+    assert_eq!(store.state.lock().unwrap().messages.len(), 2);
+}
+
+#[tokio::test]
+async fn a_store_failure_fails_the_record_and_its_retry_stores_it_once() {
+    let (p, store) = processor();
+    store.fail_next_writes(1);
+    let e = || event(&[&fixture("text.json")]);
+    let first = p.handle(e()).await.unwrap();
+    assert_eq!(first.batch_item_failures.len(), 1);
+    let second = p.handle(e()).await.unwrap();
+    assert!(second.batch_item_failures.is_empty());
+    assert_eq!(store.state.lock().unwrap().messages.len(), 1);
+}
