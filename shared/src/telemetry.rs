@@ -21,13 +21,17 @@ pub fn init_tracing() {
 
 pub const NAMESPACE: &str = "JohnsUmbrellaMart";
 
+/// (dimension name, dimension value); an empty name means no extra dimension.
+type DimensionKey = (&'static str, String);
+/// (value, CloudWatch unit).
+type MetricValue = (f64, &'static str);
+
 /// Counters gathered during one invocation and written as one EMF line per
 /// dimension set, so a batch of 10 records costs one log line, not 10.
 #[derive(Debug, Default)]
 pub struct Metrics {
     function: &'static str,
-    // (dimension name, dimension value) -> metric name -> (value, unit)
-    groups: BTreeMap<(&'static str, String), BTreeMap<&'static str, (f64, &'static str)>>,
+    groups: BTreeMap<DimensionKey, BTreeMap<&'static str, MetricValue>>,
 }
 
 impl Metrics {

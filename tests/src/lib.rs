@@ -1,0 +1,40 @@
+//! A fresh world per test: its own table, queues and secret in moto, made
+//! by `infra/local/stack.py` from template.yaml (the one source of names and
+//! shapes), and the real handlers wired to them with the real AWS SDK.
+
+mod events;
+mod world;
+
+pub use events::{api_gateway_request, ApiRequest};
+pub use world::{n, s, Drain, Item, World, APP_SECRET, VERIFY_TOKEN};
+
+/// Reads a fixture from `tests/fixtures/webhooks/`.
+pub fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/webhooks")
+        .join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `(id, type or status)` of every element of `array` (`messages`,
+/// `statuses`…) in a webhook body, read independently of the code under test.
+pub fn ids_in(body: &[u8], array: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("fixture is JSON");
+    let mut out = Vec::new();
+    for entry in v["entry"].as_array().into_iter().flatten() {
+        for change in entry["changes"].as_array().into_iter().flatten() {
+            for m in change["value"][array].as_array().into_iter().flatten() {
+                let kind = m
+                    .get("type")
+                    .or(m.get("status"))
+                    .and_then(|t| t.as_str())
+                    .unwrap_or_default();
+                out.push((
+                    m["id"].as_str().unwrap_or_default().to_owned(),
+                    kind.to_owned(),
+                ));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,287 @@
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_sqs::types::MessageSystemAttributeName;
+use lambda_http::{Body, Response};
+use processor::Processor;
+use shared::adapters::dynamo::DynamoStore;
+use shared::adapters::secrets_manager::SecretsManagerFetcher;
+use shared::adapters::sqs::SqsQueue;
+use shared::domain::records::Retention;
+use shared::ports::SystemClock;
+use shared::secrets::CachedSecrets;
+use shared::signature::sign;
+use webhook::{Limits, Webhook};
+
+use crate::events::{api_gateway_request, ApiRequest};
+
+/// What `stack.py bootstrap` seeds into the local secret.
+pub const APP_SECRET: &str = "dev-app-secret";
+pub const VERIFY_TOKEN: &str = "dev-verify-token";
+
+pub type Item = HashMap<String, AttributeValue>;
+pub type LocalWebhook = Webhook<CachedSecrets<SecretsManagerFetcher>, SqsQueue, SystemClock>;
+pub type LocalProcessor = Processor<DynamoStore, DynamoStore, DynamoStore, SystemClock>;
+
+pub struct World {
+    pub stack_name: String,
+    pub table: String,
+    pub inbound_url: String,
+    pub dlq_url: String,
+    pub secret_id: String,
+    pub ddb: aws_sdk_dynamodb::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
+}
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Drain {
+    pub delivered: usize,
+    pub failed: usize,
+}
+
+fn endpoint() -> String {
+    std::env::var("JUM_TEST_ENDPOINT_URL")
+        .expect("JUM_TEST_ENDPOINT_URL is not set: run the integration tests through `make test`, which starts moto")
+}
+
+impl World {
+    pub async fn new() -> Self {
+        static SEQ: AtomicUsize = AtomicUsize::new(0);
+        let stack_name = format!(
+            "t{}-{}-{}",
+            std::process::id(),
+            SEQ.fetch_add(1, Ordering::SeqCst),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .subsec_micros()
+        );
+        let command = std::env::var("JUM_STACK_PY")
+            .expect("JUM_STACK_PY is not set: run through `make test`");
+        let mut parts = command.split_whitespace();
+        let output = tokio::process::Command::new(parts.next().expect("a program"))
+            .args(parts)
+            .args([
+                "bootstrap",
+                "--endpoint-url",
+                &endpoint(),
+                "--stack-name",
+                &stack_name,
+                "--json",
+            ])
+            .output()
+            .await
+            .expect("stack.py runs");
+        assert!(
+            output.status.success(),
+            "bootstrap failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let info: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("bootstrap prints JSON");
+        let r = &info["resources"];
+        let get = |k: &str| {
+            r[k].as_str()
+                .unwrap_or_else(|| panic!("bootstrap output lacks {k}"))
+                .to_owned()
+        };
+        let sdk = sdk_config().await;
+        Self {
+            table: get("DataTable"),
+            inbound_url: get("InboundQueue"),
+            dlq_url: get("InboundDeadLetterQueue"),
+            secret_id: get("WhatsAppSecret"),
+            stack_name,
+            ddb: aws_sdk_dynamodb::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            secrets: aws_sdk_secretsmanager::Client::new(&sdk),
+        }
+    }
+
+    pub fn webhook(&self) -> LocalWebhook {
+        self.webhook_with_queue(&self.inbound_url.clone())
+    }
+
+    pub fn webhook_with_queue(&self, queue_url: &str) -> LocalWebhook {
+        Webhook {
+            secrets: CachedSecrets::new(
+                SecretsManagerFetcher::new(self.secrets.clone(), &self.secret_id),
+                Duration::from_secs(300),
+            ),
+            queue: SqsQueue::new(self.sqs.clone(), queue_url),
+            clock: SystemClock,
+            limits: Limits::default(),
+        }
+    }
+
+    pub fn processor(&self) -> LocalProcessor {
+        let store = DynamoStore::new(self.ddb.clone(), &self.table);
+        Processor {
+            messages: store.clone(),
+            contacts: store.clone(),
+            diagnostics: store,
+            clock: SystemClock,
+            retention: Retention::DEFAULT,
+        }
+    }
+
+    /// Posts `body` signed with the app secret, as API Gateway delivers it.
+    pub async fn post_signed(&self, webhook: &LocalWebhook, body: &[u8]) -> Response<Body> {
+        let req = api_gateway_request(ApiRequest {
+            headers: vec![("X-Hub-Signature-256", sign(APP_SECRET, body))],
+            body,
+            ..ApiRequest::default()
+        });
+        webhook.handle(req).await.expect("the handler answers")
+    }
+
+    /// Plays the SQS event-source mapping until the inbound queue is empty:
+    /// batches of up to 10, successes deleted, failures made visible again at
+    /// once (as if their visibility timeout had passed), so a poison record
+    /// is received until SQS moves it to the DLQ.
+    pub async fn drain(&self, processor: &LocalProcessor) -> Drain {
+        let mut totals = Drain::default();
+        for _ in 0..200 {
+            let out = self
+                .sqs
+                .receive_message()
+                .queue_url(&self.inbound_url)
+                .max_number_of_messages(10)
+                .message_system_attribute_names(MessageSystemAttributeName::All)
+                .send()
+                .await
+                .expect("receive from moto");
+            let messages = out.messages.unwrap_or_default();
+            if messages.is_empty() {
+                return totals;
+            }
+            let mut event = SqsEvent::default();
+            for m in &messages {
+                let mut record = SqsMessage::default();
+                record.message_id = m.message_id.clone();
+                record.receipt_handle = m.receipt_handle.clone();
+                record.body = m.body.clone();
+                record.event_source = Some("aws:sqs".into());
+                event.records.push(record);
+            }
+            let response = processor.handle(event).await.expect("the handler answers");
+            let failed: Vec<&str> = response
+                .batch_item_failures
+                .iter()
+                .map(|f| f.item_identifier.as_str())
+                .collect();
+            for m in &messages {
+                let handle = m.receipt_handle.clone().unwrap_or_default();
+                if failed.contains(&m.message_id.as_deref().unwrap_or_default()) {
+                    totals.failed += 1;
+                    self.sqs
+                        .change_message_visibility()
+                        .queue_url(&self.inbound_url)
+                        .receipt_handle(handle)
+                        .visibility_timeout(0)
+                        .send()
+                        .await
+                        .expect("change visibility");
+                } else {
+                    totals.delivered += 1;
+                    self.sqs
+                        .delete_message()
+                        .queue_url(&self.inbound_url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await
+                        .expect("delete");
+                }
+            }
+        }
+        panic!("the inbound queue did not drain");
+    }
+
+    pub async fn queue_depth(&self, url: &str) -> usize {
+        let out = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(
+                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
+            )
+            .send()
+            .await
+            .expect("queue attributes");
+        out.attributes
+            .unwrap_or_default()
+            .values()
+            .map(|v| v.parse::<usize>().unwrap_or(0))
+            .sum()
+    }
+
+    /// Every item in the table (tests only: production code never scans).
+    pub async fn items(&self) -> Vec<Item> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .ddb
+                .scan()
+                .table_name(&self.table)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .expect("scan");
+            items.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return items;
+            }
+        }
+    }
+
+    pub async fn items_of_type(&self, kind: &str) -> Vec<Item> {
+        self.items()
+            .await
+            .into_iter()
+            .filter(|i| s(i, "type") == Some(kind))
+            .collect()
+    }
+
+    pub async fn get(&self, pk: &str, sk: &str) -> Option<Item> {
+        self.ddb
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk.into()))
+            .key("sk", AttributeValue::S(sk.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("get item")
+            .item
+    }
+}
+
+pub fn s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+pub fn n(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint())
+        .region(aws_config::Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "testing", "testing", None, None, "moto",
+        ))
+        .load()
+        .await
+}

@@ -1,0 +1,10 @@
+//! The inbound spine against moto: webhook → SQS → processor → DynamoDB.
+//! Run through `make test`, which starts moto and sets the endpoint.
+
+mod delivery;
+mod failures;
+mod large;
+mod signature;
+mod statuses;
+mod types;
+mod verification;
