@@ -1,0 +1,258 @@
+//! `POST /{version}/{phone_number_id}/messages`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use serde_json::{json, Value};
+
+use super::{graph_response, record, Answer};
+use crate::config::{self, Undeliverable};
+use crate::errors::GraphError;
+use crate::faults::{self, ForcedBy};
+use crate::ids::Direction;
+use crate::rate::Limited;
+use crate::state::AppState;
+use crate::validate::{self, OutgoingMessage, SendRequest};
+use crate::webhooks::{self, StatusPlan};
+
+pub async fn send(
+    State(state): State<Arc<AppState>>,
+    Path((version, phone_number_id)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let parsed: Option<Value> = serde_json::from_slice(&body).ok();
+    let (answer, held) = answer(
+        &state,
+        &version,
+        &phone_number_id,
+        &headers,
+        parsed.as_ref(),
+    )
+    .await;
+    let (response, recorded) = graph_response(&state, answer, &version);
+    let mut recorded = recorded;
+    recorded.held_ms = held.map(|d| d.as_millis() as u64);
+    record(&state, &method, &uri, &headers, &body, parsed, recorded);
+    response
+}
+
+async fn answer(
+    state: &Arc<AppState>,
+    version: &str,
+    phone_number_id: &str,
+    headers: &HeaderMap,
+    body: Option<&Value>,
+) -> (Answer, Option<Duration>) {
+    if let Err(answer) = check_request(state, version, phone_number_id, headers) {
+        return (answer, None);
+    }
+    let Some(body) = body else {
+        let err = GraphError::invalid_parameter("The request body must be valid JSON.");
+        return (Answer::error(err, "validation"), None);
+    };
+
+    let decision = {
+        let mut inner = state.lock();
+        let inner = &mut *inner;
+        let recipient = validate::recipient_hint(body);
+        faults::decide(
+            &mut inner.behaviour.faults,
+            &mut inner.rng,
+            recipient.as_deref(),
+        )
+    };
+    if let Some(hold) = decision.hold {
+        tracing::info!(
+            hold_ms = hold.as_millis() as u64,
+            "holding request (timeout injection)"
+        );
+        tokio::time::sleep(hold).await;
+    }
+    if let Some(forced) = decision.error {
+        let cause = match forced {
+            ForcedBy::Queue(_) => "forced",
+            ForcedBy::Recipient(_) => "recipient_fault",
+            ForcedBy::Random(_) => "random_fault",
+        };
+        return (
+            Answer::error(GraphError::from_code(forced.code()), cause),
+            decision.hold,
+        );
+    }
+
+    let answer = match validate::parse(body) {
+        Err(err) => Answer::error(err, "validation"),
+        Ok(SendRequest::MarkRead { message_id, .. }) => {
+            mark_read(state, phone_number_id, &message_id)
+        }
+        Ok(SendRequest::Message(message)) => {
+            send_message(state, version, phone_number_id, body, message)
+        }
+    };
+    (answer, decision.hold)
+}
+
+fn check_request(
+    state: &AppState,
+    version: &str,
+    phone_number_id: &str,
+    headers: &HeaderMap,
+) -> Result<(), Answer> {
+    if api_major(version).is_none() {
+        let path = format!("/{version}/{phone_number_id}/messages");
+        return Err(Answer::error(GraphError::unknown_path(&path), "path"));
+    }
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        });
+    match token {
+        None => return Err(Answer::error(GraphError::missing_token(), "auth")),
+        Some(token) if token.trim() != state.identity.access_token => {
+            return Err(Answer::error(GraphError::invalid_token(), "auth"))
+        }
+        Some(_) => {}
+    }
+    let known = &state.lock().behaviour.phone_number_ids;
+    if !known.is_empty() && !known.iter().any(|id| id == phone_number_id) {
+        return Err(Answer::error(
+            GraphError::unknown_object(phone_number_id),
+            "unknown_phone_number_id",
+        ));
+    }
+    Ok(())
+}
+
+/// `v24.0` → 24.
+pub fn api_major(version: &str) -> Option<u32> {
+    let (major, minor) = version.strip_prefix('v')?.split_once('.')?;
+    minor.parse::<u32>().ok()?;
+    major.parse().ok()
+}
+
+fn limited_error(limited: Limited) -> Answer {
+    tracing::info!(?limited, "rate limited");
+    match limited {
+        Limited::Throughput { .. } => Answer::error(GraphError::from_code(130429), "throughput"),
+        Limited::Pair { .. } => Answer::error(GraphError::from_code(131056), "pair_rate"),
+    }
+}
+
+fn mark_read(state: &AppState, phone_number_id: &str, message_id: &str) -> Answer {
+    let mut inner = state.lock();
+    // Assumption: reads share the throughput budget of the number (Meta
+    // counts inbound and outbound traffic; it does not single out reads).
+    let now = tokio::time::Instant::now();
+    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, now) {
+        return limited_error(limited);
+    }
+    if inner.is_outgoing(message_id) {
+        let err = GraphError::invalid_parameter(format!(
+            "Message ID {message_id} is outgoing. Please use an incoming message ID."
+        ));
+        return Answer::error(err, "validation");
+    }
+    Answer::ok(json!({"success": true}), None)
+}
+
+fn send_message(
+    state: &Arc<AppState>,
+    version: &str,
+    phone_number_id: &str,
+    body: &Value,
+    message: OutgoingMessage,
+) -> Answer {
+    let mut guard = state.lock();
+    // Reborrow so behaviour (read) and limiter (written) are disjoint borrows.
+    let inner = &mut *guard;
+    let now = tokio::time::Instant::now();
+    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, now) {
+        return limited_error(limited);
+    }
+    let behaviour = &inner.behaviour;
+    let recipient = &message.wa_id;
+    if let Some(name) = &message.template_name {
+        if !behaviour.known_templates.is_empty() && !behaviour.known_templates.contains(name) {
+            let language = body["template"]["language"]["code"].as_str().unwrap_or("");
+            let err = GraphError::from_code(132001).with_details(format!(
+                "template name ({name}) does not exist in {language}"
+            ));
+            return Answer::error(err, "template");
+        }
+    }
+    let recipients = &behaviour.recipients;
+    let undeliverable = config::listed(&recipients.not_on_whatsapp, recipient);
+    if undeliverable && recipients.undeliverable == Undeliverable::Sync {
+        return Answer::error(GraphError::from_code(131026), "recipient");
+    }
+    if message.template_name.is_none() && config::listed(&recipients.window_closed, recipient) {
+        return Answer::error(GraphError::from_code(131047), "recipient");
+    }
+    let failure = if undeliverable {
+        Some(131026)
+    } else {
+        config::lookup(&recipients.failed_status, recipient)
+    };
+    let webhooks_on = behaviour.webhook_url.is_some();
+    if let Err(limited) = inner.limiter.check_pair(phone_number_id, recipient, now) {
+        return limited_error(limited);
+    }
+
+    let wamid = state.ids.wamid(recipient, Direction::Outgoing);
+    inner.remember_outgoing(&wamid);
+    drop(guard);
+    tracing::info!(%wamid, kind = %message.kind, "message accepted");
+
+    let mut sent = json!({"id": wamid});
+    if message.template_name.is_some() {
+        sent["message_status"] = json!("accepted");
+    }
+    let response = json!({
+        "messaging_product": "whatsapp",
+        "contacts": [{"input": message.to_input, "wa_id": recipient}],
+        "messages": [sent],
+    });
+    if webhooks_on {
+        webhooks::spawn_status_sequence(
+            state.clone(),
+            StatusPlan {
+                phone_number_id: phone_number_id.to_string(),
+                wamid: wamid.clone(),
+                recipient_id: recipient.clone(),
+                is_template: message.template_name.is_some(),
+                is_reaction: message.kind == "reaction",
+                api_major: api_major(version),
+                biz_opaque_callback_data: body
+                    .get("biz_opaque_callback_data")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                failure,
+            },
+        );
+    }
+    Answer::ok(response, Some(wamid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::api_major;
+
+    #[test]
+    fn api_major_should_parse_graph_versions_only() {
+        assert_eq!(api_major("v24.0"), Some(24));
+        assert_eq!(api_major("v17.0"), Some(17));
+        assert_eq!(api_major("24.0"), None);
+        assert_eq!(api_major("v24"), None);
+        assert_eq!(api_major("latest"), None);
+    }
+}
