@@ -215,3 +215,39 @@ async fn other_fields_and_value_errors_are_kept_as_diagnostics_not_failures() {
     );
     assert!(diagnostics.iter().all(|d| d.contains_key("expires_at")));
 }
+
+#[tokio::test]
+async fn an_expired_contact_is_started_afresh_not_revived() {
+    use aws_sdk_dynamodb::types::AttributeValue;
+    let world = World::new().await;
+    let stale = [
+        ("pk", AttributeValue::S("C#16505551234".into())),
+        ("sk", AttributeValue::S("PROFILE".into())),
+        ("type", AttributeValue::S("contact".into())),
+        ("profile_name", AttributeValue::S("Stale Name".into())),
+        ("first_seen_at", AttributeValue::N("1000".into())),
+        ("last_inbound_at", AttributeValue::N("1000".into())),
+        ("expires_at", AttributeValue::N("2000".into())),
+    ];
+    world
+        .ddb
+        .put_item()
+        .table_name(&world.table)
+        .set_item(Some(
+            stale.into_iter().map(|(k, v)| (k.to_owned(), v)).collect(),
+        ))
+        .send()
+        .await
+        .unwrap();
+    world
+        .post_signed(&world.webhook(), &fixture("text.json"))
+        .await;
+    world.drain(&world.processor()).await;
+    let profile = world.get("C#16505551234", "PROFILE").await.unwrap();
+    assert_eq!(s(&profile, "profile_name"), Some("Sheena Nelson"));
+    assert!(
+        integration_tests::n(&profile, "first_seen_at").unwrap() > 2000,
+        "first seen again now"
+    );
+    assert!(integration_tests::n(&profile, "expires_at").unwrap() > 2000);
+}

@@ -1,5 +1,8 @@
 use std::collections::HashMap;
 
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+
 use super::items::{contact_pk, is_conditional_failure, n, s, store_error, PROFILE_SK};
 use super::{now_secs, DynamoStore};
 use crate::domain::ids::ContactKey;
@@ -25,6 +28,33 @@ fn identity(contact: &ContactKey) -> (&'static str, String) {
     match contact {
         ContactKey::Phone(w) => ("wa_id", w.as_str().to_owned()),
         ContactKey::Scoped(u) => ("user_id", u.as_str().to_owned()),
+    }
+}
+
+fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
+    item.get("expires_at")
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_some_and(|exp| exp <= now)
+}
+
+impl DynamoStore {
+    async fn delete_expired_profile(&self, contact: &ContactKey) -> Result<(), StoreError> {
+        let result = self
+            .client
+            .delete_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+            .condition_expression("expires_at <= :now")
+            .expression_attribute_values(":now", n(now_secs()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional_failure(&e) => Ok(()),
+            Err(e) => Err(store_error("delete expired contact", e)),
+        }
     }
 }
 
@@ -78,39 +108,55 @@ impl ContactStore for DynamoStore {
         newer.push("last_inbound_at = :last".into());
         let mut newer_values = values.clone();
         newer_values.insert(":last".into(), n(last));
-        let result = self
-            .profile_update(&t.contact)
-            .update_expression(format!("SET {}", newer.join(", ")))
-            .condition_expression(
-                "attribute_not_exists(last_inbound_at) OR last_inbound_at <= :last",
-            )
-            .set_expression_attribute_names(Some(names.clone()))
-            .set_expression_attribute_values(Some(newer_values))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_conditional_failure(&e) => {
-                let older: Vec<String> = sets
-                    .into_iter()
-                    .map(|set| match set.split_once(" = :") {
-                        Some((attr @ ("profile_name" | "username" | "phone_number_id"), v)) => {
-                            format!("{attr} = if_not_exists({attr}, :{v})")
-                        }
-                        _ => set,
-                    })
-                    .collect();
-                self.profile_update(&t.contact)
-                    .update_expression(format!("SET {}", older.join(", ")))
-                    .set_expression_attribute_names(Some(names))
-                    .set_expression_attribute_values(Some(values))
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| store_error("touch contact", e))
+        for _ in 0..2 {
+            let result = self
+                .profile_update(&t.contact)
+                .update_expression(format!("SET {}", newer.join(", ")))
+                .condition_expression(
+                    "(attribute_not_exists(expires_at) OR expires_at > :now) \
+                     AND (attribute_not_exists(last_inbound_at) OR last_inbound_at <= :last)",
+                )
+                .set_expression_attribute_names(Some(names.clone()))
+                .set_expression_attribute_values(Some(newer_values.clone()))
+                .return_values_on_condition_check_failure(
+                    ReturnValuesOnConditionCheckFailure::AllOld,
+                )
+                .send()
+                .await;
+            let old = match result {
+                Ok(_) => return Ok(()),
+                Err(e) if is_conditional_failure(&e) => match e.into_service_error() {
+                    UpdateItemError::ConditionalCheckFailedException(c) => {
+                        c.item.unwrap_or_default()
+                    }
+                    _ => HashMap::new(),
+                },
+                Err(e) => return Err(store_error("touch contact", e)),
+            };
+            if !is_expired(&old, now_secs()) {
+                break;
             }
-            Err(e) => Err(store_error("touch contact", e)),
+            // An expired profile is gone for every reader; TTL has merely not
+            // deleted it yet. Start the contact afresh instead of reviving it.
+            self.delete_expired_profile(&t.contact).await?;
         }
+        let older: Vec<String> = sets
+            .into_iter()
+            .map(|set| match set.split_once(" = :") {
+                Some((attr @ ("profile_name" | "username" | "phone_number_id"), v)) => {
+                    format!("{attr} = if_not_exists({attr}, :{v})")
+                }
+                _ => set,
+            })
+            .collect();
+        self.profile_update(&t.contact)
+            .update_expression(format!("SET {}", older.join(", ")))
+            .set_expression_attribute_names(Some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("touch contact", e))
     }
 
     async fn link_number_change(&self, change: &NumberChange) -> Result<(), StoreError> {
@@ -129,6 +175,7 @@ impl ContactStore for DynamoStore {
         let consent = old
             .item
             .as_ref()
+            .filter(|i| !is_expired(i, now_secs()))
             .and_then(|i| i.get("consent_state"))
             .cloned()
             .unwrap_or_else(|| s(ConsentState::Unknown.as_str()));
