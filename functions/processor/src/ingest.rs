@@ -17,6 +17,8 @@ use shared::domain::records::{
 use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore, Retry, StoreError};
 use shared::telemetry::Metrics;
 
+use tracing::Instrument;
+
 use crate::Processor;
 
 /// Writes in flight at once for one record: enough to hide DynamoDB latency
@@ -66,60 +68,19 @@ pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clo
             jobs.push((ci * 10_000 + ui, change, from, update));
         }
     }
-    let outcomes: Vec<Done> = stream::iter(jobs.into_iter().map(
-        |(index, change, from, update)| async move {
-            Ok::<_, IngestError>(match update {
-                Update::Message(m) => {
-                    let kind = m.direction.as_str();
-                    Done::Message(
-                        kind,
-                        p.messages
-                            .put_message(MessageRecord {
-                                message: m,
-                                from,
-                                expires_at,
-                            })
-                            .await?,
-                    )
-                }
-                Update::Status(s) => Done::Status(
-                    p.messages
-                        .apply_status(StatusRecord {
-                            status: s,
-                            from,
-                            expires_at,
-                        })
-                        .await?,
-                ),
-                Update::Consent(c) => Done::Consent(
-                    p.contacts
-                        .apply_consent(ConsentRecord {
-                            change: c,
-                            source: "user_preferences",
-                            expires_at,
-                        })
-                        .await?,
-                ),
-                Update::Diagnostic(d) => {
-                    p.diagnostics
-                        .put_diagnostic(DiagnosticRecord {
-                            kind: d.kind,
-                            field: &change.field,
-                            part: batch.part,
-                            index,
-                            raw: &d.raw,
-                            from,
-                            expires_at,
-                        })
-                        .await?;
-                    Done::Diagnostic
-                }
-            })
-        },
-    ))
-    .buffer_unordered(CONCURRENT_WRITES)
-    .try_collect()
-    .await?;
+    let outcomes: Vec<Done> =
+        stream::iter(jobs.into_iter().map(|(index, change, from, update)| {
+            let span = update_span(update);
+            async move {
+                let done = store(p, batch, index, change, from, update, expires_at).await?;
+                tracing::info!(outcome = done.label(), "update handled");
+                Ok::<_, IngestError>(done)
+            }
+            .instrument(span)
+        }))
+        .buffer_unordered(CONCURRENT_WRITES)
+        .try_collect()
+        .await?;
     count(&outcomes, metrics);
     // Contacts are touched after their messages, and on every attempt: a retry
     // after a failure here finds the messages stored and still updates them.
@@ -135,6 +96,93 @@ pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clo
         (p.clock.now_ms() - batch.request.received_at_ms).max(0) as f64,
     );
     Ok(())
+}
+
+async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock>(
+    p: &Processor<M, C, D, K>,
+    batch: &QueuedBatch,
+    index: usize,
+    change: &ParsedChange,
+    from: Provenance<'_>,
+    update: &Update,
+    expires_at: i64,
+) -> Result<Done, IngestError> {
+    Ok(match update {
+        Update::Message(m) => Done::Message(
+            m.direction.as_str(),
+            p.messages
+                .put_message(MessageRecord {
+                    message: m,
+                    from,
+                    expires_at,
+                })
+                .await?,
+        ),
+        Update::Status(s) => Done::Status(
+            p.messages
+                .apply_status(StatusRecord {
+                    status: s,
+                    from,
+                    expires_at,
+                })
+                .await?,
+        ),
+        Update::Consent(c) => Done::Consent(
+            p.contacts
+                .apply_consent(ConsentRecord {
+                    change: c,
+                    source: "user_preferences",
+                    expires_at,
+                })
+                .await?,
+        ),
+        Update::Diagnostic(d) => {
+            p.diagnostics
+                .put_diagnostic(DiagnosticRecord {
+                    kind: d.kind,
+                    field: &change.field,
+                    part: batch.part,
+                    index,
+                    raw: &d.raw,
+                    from,
+                    expires_at,
+                })
+                .await?;
+            Done::Diagnostic
+        }
+    })
+}
+
+/// Log fields for one update: the wamid and a masked number, never content.
+fn update_span(update: &Update) -> tracing::Span {
+    match update {
+        Update::Message(m) => {
+            tracing::info_span!("update", kind = "message", wamid = %m.wamid, contact = %m.contact.masked(), message_type = %m.message_type)
+        }
+        Update::Status(s) => {
+            tracing::info_span!("update", kind = "status", wamid = %s.wamid, contact = %s.contact.masked(), status = s.status.as_str())
+        }
+        Update::Consent(c) => {
+            tracing::info_span!("update", kind = "consent", contact = %c.contact.masked(), value = %c.value)
+        }
+        Update::Diagnostic(d) => {
+            tracing::info_span!("update", kind = "diagnostic", diagnostic = d.kind.as_str())
+        }
+    }
+}
+
+impl Done {
+    fn label(&self) -> &'static str {
+        match self {
+            Self::Message(_, WriteOutcome::Created) | Self::Consent(WriteOutcome::Created) => {
+                "stored"
+            }
+            Self::Status(StatusOutcome::Advanced) => "advanced",
+            Self::Status(StatusOutcome::Recorded) => "recorded_behind_a_later_status",
+            Self::Diagnostic => "stored",
+            _ => "duplicate_skipped",
+        }
+    }
 }
 
 fn count(outcomes: &[Done], metrics: &mut Metrics) {
