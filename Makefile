@@ -1,0 +1,59 @@
+# John's Umbrella Mart - local tooling.  `make help` lists the targets.
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.requirements.stamp
+REQUIREMENTS := infra/requirements.txt
+# The venv's tools (sam, cfn-lint, moto_server, cargo-lambda, zig) come first.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export SAM_CLI_TELEMETRY := 0
+AWS_REGION ?= us-east-1
+
+.PHONY: help venv dev test lint cfn-lint sam-validate sam-build clean distclean
+
+help:
+	@echo "make venv        create/refresh .venv from $(REQUIREMENTS) (only when it changed)"
+	@echo "make dev         moto + cargo lambda watch + SQS poller on 127.0.0.1 (Ctrl-C stops all)"
+	@echo "make test        cargo tests against a private moto, then cfn-lint and sam validate"
+	@echo "make lint        cargo fmt --check, clippy -D warnings, cfn-lint, sam validate --lint"
+	@echo "make sam-build   sam build (arm64, cargo-lambda) into .aws-sam/"
+	@echo "make clean       remove .aws-sam/ and .local/  (distclean: also .venv/ and target/)"
+
+venv: $(VENV_STAMP)
+
+# Re-runs only when the stamp is missing or older than the requirements file.
+$(VENV_STAMP): $(REQUIREMENTS)
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r $(REQUIREMENTS)
+	@touch $@
+
+dev: venv
+	infra/local/dev.sh
+
+test: venv
+	infra/local/test.sh
+
+lint: venv
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	$(MAKE) --no-print-directory cfn-lint sam-validate
+
+cfn-lint: venv
+	cfn-lint template.yaml
+
+sam-validate: venv
+	sam validate --lint --region $(AWS_REGION)
+
+sam-build: venv
+	rustup target add aarch64-unknown-linux-gnu
+	sam build --beta-features
+
+clean:
+	rm -rf .aws-sam .local
+
+distclean: clean
+	rm -rf $(VENV)
+	cargo clean

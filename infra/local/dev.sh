@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# make dev: the whole connector on this machine, in the foreground.
+#
+#   moto_server            127.0.0.1:${JUM_MOTO_PORT:-5000}   (log: .local/moto.log)
+#   cargo lambda watch     127.0.0.1:${JUM_LAMBDA_PORT:-9000} (webhook + processor, rebuilt on change)
+#   stack.py poll          InboundQueue -> processor (the SQS event-source mapping)
+#
+# The local stack `jum-local` is created from template.yaml by stack.py; the
+# functions get the template's environment resolved to the moto resources.
+# Local runs are native builds: no aarch64 target is needed here.
+# Ctrl-C stops everything this script started.
+set -euo pipefail
+REPO="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$REPO"
+
+MOTO_PORT="${JUM_MOTO_PORT:-5000}"
+LAMBDA_PORT="${JUM_LAMBDA_PORT:-9000}"
+STACK_NAME="${JUM_STACK_NAME:-jum-local}"
+ENDPOINT="http://127.0.0.1:$MOTO_PORT"
+
+make --no-print-directory -s venv
+VENV="$REPO/.venv"
+# `cargo lambda` is the venv's cargo-lambda executable (PyPI package).
+export PATH="$VENV/bin:$PATH"
+PY="$VENV/bin/python"
+mkdir -p .local
+
+# Each service runs in its own process group (setsid), so stopping it also
+# stops what it started (cargo lambda watch runs the function binaries).
+PIDS=()
+cleanup() {
+    trap - EXIT INT TERM
+    local pid
+    for pid in "${PIDS[@]}"; do
+        kill -INT -- "-$pid" 2>/dev/null || true
+    done
+    for _ in $(seq 50); do
+        local alive=0
+        for pid in "${PIDS[@]}"; do
+            kill -0 -- "-$pid" 2>/dev/null && alive=1
+        done
+        ((alive)) || break
+        sleep 0.1
+    done
+    for pid in "${PIDS[@]}"; do
+        kill -KILL -- "-$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    echo "dev.sh: stopped"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start() { # start NAME CMD... : runs CMD in a new session, records its pid
+    local name="$1"
+    shift
+    setsid "$@" &
+    PIDS+=("$!")
+    echo "dev.sh: started $name (pid $!)"
+}
+
+if "$PY" infra/local/wait_for.py "127.0.0.1:$MOTO_PORT" --timeout 0 2>/dev/null; then
+    echo "dev.sh: port $MOTO_PORT is already in use; set JUM_MOTO_PORT to another port" >&2
+    exit 1
+fi
+if "$PY" infra/local/wait_for.py "127.0.0.1:$LAMBDA_PORT" --timeout 0 2>/dev/null; then
+    echo "dev.sh: port $LAMBDA_PORT is already in use; set JUM_LAMBDA_PORT to another port" >&2
+    exit 1
+fi
+
+start moto_server bash -c "exec '$VENV/bin/moto_server' -H 127.0.0.1 -p '$MOTO_PORT' >'.local/moto.log' 2>&1"
+"$PY" infra/local/wait_for.py "127.0.0.1:$MOTO_PORT" --timeout 30 --pid "${PIDS[0]}"
+
+"$PY" infra/local/stack.py bootstrap --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME"
+"$PY" infra/local/stack.py env --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" >.local/dev.env
+while IFS='=' read -r key value; do
+    export "$key=$value"
+done <.local/dev.env
+
+# The functions inherit this environment; --env-file makes it explicit.
+start "cargo lambda watch" cargo lambda watch \
+    --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --env-file .local/dev.env
+start "poller (InboundQueue -> processor)" "$PY" infra/local/stack.py poll \
+    --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
+    --queue InboundQueue --function processor --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
+
+URL_OPT=""
+[[ "$LAMBDA_PORT" == 9000 ]] || URL_OPT="--url http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/ "
+cat <<BANNER
+
+==========================================================================
+ John's Umbrella Mart - local stack '$STACK_NAME'
+   webhook URL   http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/
+   verify token  ${JUM_VERIFY_TOKEN:-dev-verify-token}
+   app secret    ${JUM_APP_SECRET:-dev-app-secret}
+   moto          $ENDPOINT   (log .local/moto.log)
+   env           .local/dev.env
+ send a sample:
+   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}tests/fixtures/webhooks/text.json
+   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--verify
+ The first request waits for cargo lambda to compile the function.
+ Ctrl-C stops everything.
+==========================================================================
+
+BANNER
+
+# Stop everything as soon as any one service exits.
+set +e
+wait -n
+status=$?
+echo "dev.sh: a service exited (status $status); stopping the others" >&2
+exit $((status == 0 ? 1 : status))

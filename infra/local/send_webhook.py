@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Send Meta-style WhatsApp webhooks to the local stack (`make dev`).
+
+  send_webhook.py [--url URL] [--secret S] [--twice] FILE...   signed POSTs
+  send_webhook.py --bad-signature FILE...                      wrongly signed POSTs
+  send_webhook.py --verify [--verify-token T] [--challenge C]  GET subscription handshake
+
+Each POST carries the file's raw bytes, `Content-Type: application/json` and
+`X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw bytes)>`, as Meta
+sends them.  Prints the status and body of every response.  Exits 1 on a
+connection error, or when --expect is given and a status differs.
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import os
+import secrets
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+
+DEFAULT_URL = "http://127.0.0.1:9000/lambda-url/webhook/"
+
+
+def signature(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def request(req: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def show(label: str, status: int, body: bytes) -> None:
+    text = body.decode("utf-8", errors="replace")
+    if len(text) > 2000:
+        text = text[:2000] + f"... ({len(body)} bytes)"
+    print(f"{label}: {status} {text}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", metavar="FILE", help="webhook JSON payloads ('-' for stdin)")
+    parser.add_argument("--url", default=os.environ.get("JUM_WEBHOOK_URL", DEFAULT_URL))
+    parser.add_argument(
+        "--secret",
+        default=os.environ.get("JUM_APP_SECRET") or "dev-app-secret",
+        help="Meta app secret used to sign (default: $JUM_APP_SECRET or dev-app-secret)",
+    )
+    parser.add_argument("--twice", action="store_true", help="send every file twice (duplicate delivery)")
+    parser.add_argument("--bad-signature", action="store_true", help="send a signature that does not match")
+    parser.add_argument("--verify", action="store_true", help="do the GET verification handshake instead")
+    parser.add_argument(
+        "--verify-token",
+        default=os.environ.get("JUM_VERIFY_TOKEN") or "dev-verify-token",
+        help="hub.verify_token for --verify (default: $JUM_VERIFY_TOKEN or dev-verify-token)",
+    )
+    parser.add_argument("--challenge", default=None, help="hub.challenge for --verify (default: random)")
+    parser.add_argument("--expect", type=int, default=None, metavar="STATUS", help="exit 1 unless every status is this")
+    parser.add_argument("--timeout", type=float, default=30.0)
+    args = parser.parse_args(argv)
+
+    if not args.verify and not args.files:
+        parser.error("give at least one FILE, or --verify")
+
+    statuses: list[int] = []
+    try:
+        if args.verify:
+            challenge = args.challenge or str(secrets.randbelow(10**9))
+            query = urllib.parse.urlencode(
+                {"hub.mode": "subscribe", "hub.verify_token": args.verify_token, "hub.challenge": challenge}
+            )
+            sep = "&" if urllib.parse.urlsplit(args.url).query else "?"
+            req = urllib.request.Request(f"{args.url}{sep}{query}", method="GET")
+            status, body = request(req, args.timeout)
+            show("verify", status, body)
+            echoed = body.decode("utf-8", errors="replace").strip() == challenge
+            print(f"verify: challenge {'echoed' if echoed else 'NOT echoed'}", flush=True)
+            statuses.append(status)
+
+        for path in args.files:
+            raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            sig = signature(args.secret, raw)
+            if args.bad_signature:
+                sig = signature(args.secret + "-wrong", raw)
+            for attempt in range(2 if args.twice else 1):
+                req = urllib.request.Request(
+                    args.url,
+                    data=raw,
+                    method="POST",
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Hub-Signature-256": sig,
+                        "User-Agent": "facebookexternalua",
+                    },
+                )
+                status, body = request(req, args.timeout)
+                show(f"{path}{' (again)' if attempt else ''}", status, body)
+                statuses.append(status)
+    except (urllib.error.URLError, OSError) as e:
+        print(f"error: {args.url}: {getattr(e, 'reason', e)}", file=sys.stderr)
+        return 1
+
+    if args.expect is not None and any(s != args.expect for s in statuses):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
