@@ -3,8 +3,10 @@
 pub mod envelope;
 pub mod ids;
 pub mod inbound;
+pub mod outbound;
 pub mod queued;
 pub mod records;
 pub mod status;
 
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
+pub mod sending;
