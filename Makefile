@@ -57,3 +57,8 @@ clean:
 distclean: clean
 	rm -rf $(VENV)
 	cargo clean
+
+# Benchmarks (not part of `make test`): figures and commands are in BENCHMARKS.md.
+.PHONY: bench
+bench: venv
+	cargo bench -p integration-tests --bench sender_throughput 2>/dev/null | grep '^|'

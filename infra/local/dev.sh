@@ -14,6 +14,10 @@ REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$REPO"
 
 MOTO_PORT="${JUM_MOTO_PORT:-5000}"
+SIM_PORT="${JUM_SIMULATOR_PORT:-9090}"
+# Set GRAPH_API_BASE_URL (and real credentials in JUM_ACCESS_TOKEN, JUM_APP_SECRET)
+# to send through that server instead of the local Graph API simulator.
+USER_GRAPH_URL="${GRAPH_API_BASE_URL:-}"
 LAMBDA_PORT="${JUM_LAMBDA_PORT:-9000}"
 STACK_NAME="${JUM_STACK_NAME:-jum-local}"
 ENDPOINT="http://127.0.0.1:$MOTO_PORT"
@@ -74,13 +78,27 @@ start moto_server bash -c "exec '$VENV/bin/moto_server' -H 127.0.0.1 -p '$MOTO_P
 
 "$PY" infra/local/stack.py bootstrap --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME"
 "$PY" infra/local/stack.py env --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" >.local/dev.env
+GRAPH_URL="${USER_GRAPH_URL:-http://127.0.0.1:$SIM_PORT}"
+# The template's default is Meta's URL; locally the sender talks to GRAPH_URL.
+sed -i "s#^GRAPH_API_BASE_URL=.*#GRAPH_API_BASE_URL=$GRAPH_URL#" .local/dev.env
 while IFS='=' read -r key value; do
     export "$key=$value"
 done <.local/dev.env
 
+if [[ -z "$USER_GRAPH_URL" ]]; then
+    # Meta's stand-in: accepts sends and posts signed status webhooks back.
+    cargo build --quiet -p graph-simulator
+    start "graph simulator" target/debug/graph-simulator --listen "127.0.0.1:$SIM_PORT" \
+        --access-token "${JUM_ACCESS_TOKEN:-dev-access-token}" --app-secret "${JUM_APP_SECRET:-dev-app-secret}" \
+        --webhook-url "http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/"
+fi
+
 # The functions inherit this environment; --env-file makes it explicit.
 start "cargo lambda watch" cargo lambda watch \
     --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --env-file .local/dev.env
+start "poller (OutboundQueue -> sender)" "$PY" infra/local/stack.py poll \
+    --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
+    --queue OutboundQueue --function sender --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
 start "poller (InboundQueue -> processor)" "$PY" infra/local/stack.py poll \
     --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
     --queue InboundQueue --function processor --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
@@ -99,6 +117,10 @@ cat <<BANNER
  send a sample:
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}tests/fixtures/webhooks/text.json
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--verify
+ send a WhatsApp message (simulator -> status webhooks -> stored status):
+   .venv/bin/python infra/local/send_command.py --template order_shipped --to 16505551234
+   .venv/bin/python infra/local/inspect_table.py --type status
+   Graph API    $GRAPH_URL
  The first request waits for cargo lambda to compile the function.
  Ctrl-C stops everything.
 ==========================================================================

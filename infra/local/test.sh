@@ -68,6 +68,9 @@ run() {
 }
 
 run cargo test --workspace --all-targets
+# The published contracts agree with the fixtures (and so with the Rust validator).
+run "$VENV/bin/python" tests/fixtures/commands/check_schema.py
+run "$VENV/bin/python" tests/fixtures/webhooks/check_fixtures.py
 run cfn-lint template.yaml
 run sam validate --lint --region us-east-1
 

@@ -3,9 +3,11 @@
 //! shapes), and the real handlers wired to them with the real AWS SDK.
 
 mod events;
+mod outbound;
 mod world;
 
 pub use events::{api_gateway_request, ApiRequest};
+pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
 pub use world::{n, s, Drain, Item, World, APP_SECRET, VERIFY_TOKEN};
 
 /// Reads a fixture from `tests/fixtures/webhooks/`.

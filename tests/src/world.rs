@@ -31,6 +31,8 @@ pub struct World {
     pub table: String,
     pub inbound_url: String,
     pub dlq_url: String,
+    pub outbound_url: String,
+    pub outbound_dlq_url: String,
     pub secret_id: String,
     pub ddb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
@@ -94,6 +96,8 @@ impl World {
             table: get("DataTable"),
             inbound_url: get("InboundQueue"),
             dlq_url: get("InboundDeadLetterQueue"),
+            outbound_url: get("OutboundQueue"),
+            outbound_dlq_url: get("OutboundDeadLetterQueue"),
             secret_id: get("WhatsAppSecret"),
             stack_name,
             ddb: aws_sdk_dynamodb::Client::new(&sdk),
@@ -144,12 +148,29 @@ impl World {
     /// once (as if their visibility timeout had passed), so a poison record
     /// is received until SQS moves it to the DLQ.
     pub async fn drain(&self, processor: &LocalProcessor) -> Drain {
+        self.drain_queue(&self.inbound_url.clone(), true, |event| async move {
+            processor.handle(event).await.expect("the handler answers")
+        })
+        .await
+    }
+
+    pub(crate) async fn drain_queue<F, Fut>(
+        &self,
+        url: &str,
+        reset_failed: bool,
+        handle: F,
+    ) -> Drain
+    where
+        F: Fn(SqsEvent) -> Fut,
+        Fut: std::future::Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse>,
+    {
         let mut totals = Drain::default();
-        for _ in 0..200 {
+        let mut idle_rounds = 0;
+        for _ in 0..400 {
             let out = self
                 .sqs
                 .receive_message()
-                .queue_url(&self.inbound_url)
+                .queue_url(url)
                 .max_number_of_messages(10)
                 .message_system_attribute_names(MessageSystemAttributeName::All)
                 .send()
@@ -157,8 +178,15 @@ impl World {
                 .expect("receive from moto");
             let messages = out.messages.unwrap_or_default();
             if messages.is_empty() {
-                return totals;
+                // Retries may be waiting out a short visibility timeout.
+                if reset_failed || self.queue_depth(url).await == 0 || idle_rounds > 50 {
+                    return totals;
+                }
+                idle_rounds += 1;
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                continue;
             }
+            idle_rounds = 0;
             let mut event = SqsEvent::default();
             for m in &messages {
                 let mut record = SqsMessage::default();
@@ -166,9 +194,16 @@ impl World {
                 record.receipt_handle = m.receipt_handle.clone();
                 record.body = m.body.clone();
                 record.event_source = Some("aws:sqs".into());
+                record.attributes = m
+                    .attributes
+                    .clone()
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(k, v)| (k.as_str().to_owned(), v))
+                    .collect();
                 event.records.push(record);
             }
-            let response = processor.handle(event).await.expect("the handler answers");
+            let response = handle(event).await;
             let failed: Vec<&str> = response
                 .batch_item_failures
                 .iter()
@@ -178,19 +213,21 @@ impl World {
                 let handle = m.receipt_handle.clone().unwrap_or_default();
                 if failed.contains(&m.message_id.as_deref().unwrap_or_default()) {
                     totals.failed += 1;
-                    self.sqs
-                        .change_message_visibility()
-                        .queue_url(&self.inbound_url)
-                        .receipt_handle(handle)
-                        .visibility_timeout(0)
-                        .send()
-                        .await
-                        .expect("change visibility");
+                    if reset_failed {
+                        self.sqs
+                            .change_message_visibility()
+                            .queue_url(url)
+                            .receipt_handle(handle)
+                            .visibility_timeout(0)
+                            .send()
+                            .await
+                            .expect("change visibility");
+                    }
                 } else {
                     totals.delivered += 1;
                     self.sqs
                         .delete_message()
-                        .queue_url(&self.inbound_url)
+                        .queue_url(url)
                         .receipt_handle(handle)
                         .send()
                         .await
@@ -198,7 +235,7 @@ impl World {
                 }
             }
         }
-        panic!("the inbound queue did not drain");
+        panic!("the queue did not drain");
     }
 
     pub async fn queue_depth(&self, url: &str) -> usize {

@@ -130,3 +130,42 @@ mod tests {
             .all(|g| g.iter().map(String::len).sum::<usize>() <= MAX_REQUEST_BYTES));
     }
 }
+
+/// Delays the next delivery of a received message (exponential backoff
+/// through the visibility timeout instead of sleeping in the function).
+#[derive(Clone)]
+pub struct SqsRedelivery {
+    client: Client,
+    queue_url: String,
+}
+
+impl SqsRedelivery {
+    pub fn new(client: Client, queue_url: impl Into<String>) -> Self {
+        Self {
+            client,
+            queue_url: queue_url.into(),
+        }
+    }
+}
+
+impl crate::ports::sending::Redelivery for SqsRedelivery {
+    async fn retry_after(
+        &self,
+        receipt_handle: &str,
+        seconds: u32,
+    ) -> Result<(), crate::ports::StoreError> {
+        self.client
+            .change_message_visibility()
+            .queue_url(&self.queue_url)
+            .receipt_handle(receipt_handle)
+            .visibility_timeout(i32::try_from(seconds.min(43_200)).unwrap_or(43_200))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| crate::ports::StoreError {
+                operation: "change message visibility",
+                message: aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
+                retry: Retry::Retryable,
+            })
+    }
+}

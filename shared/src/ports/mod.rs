@@ -102,3 +102,5 @@ impl Clock for SystemClock {
         i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
     }
 }
+
+pub mod sending;

@@ -275,3 +275,42 @@ impl ContactStore for DynamoStore {
         }
     }
 }
+
+impl crate::ports::sending::RecipientDirectory for DynamoStore {
+    async fn recipient(
+        &self,
+        contact: &ContactKey,
+        now: i64,
+    ) -> Result<Option<crate::domain::sending::Recipient>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("read recipient", e))?;
+        let Some(item) = out.item.filter(|i| !is_expired(i, now)) else {
+            return Ok(None);
+        };
+        let consent = match item
+            .get("consent_state")
+            .and_then(|v| v.as_s().ok())
+            .map(String::as_str)
+        {
+            Some("opted_out") => ConsentState::OptedOut,
+            Some("opted_in") => ConsentState::OptedIn,
+            _ => ConsentState::Unknown,
+        };
+        let last_inbound_at = item
+            .get("last_inbound_at")
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok());
+        Ok(Some(crate::domain::sending::Recipient {
+            consent,
+            last_inbound_at,
+        }))
+    }
+}

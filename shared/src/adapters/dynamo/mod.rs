@@ -5,11 +5,15 @@
 mod contacts;
 mod diagnostics;
 mod items;
+mod ledger;
 mod messages;
+mod throttle;
 
 use aws_sdk_dynamodb::Client;
 
 pub use items::{contact_pk, message_sk, status_sk, DIAGNOSTIC_PREFIX, PROFILE_SK};
+pub use ledger::ledger_sk;
+pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 
 #[derive(Clone)]
 pub struct DynamoStore {

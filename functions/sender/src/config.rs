@@ -1,0 +1,62 @@
+use std::time::Duration;
+
+use shared::adapters::graph::{DEFAULT_BASE_URL, DEFAULT_VERSION};
+use shared::config::{parsed_or, required, ConfigError};
+use shared::domain::ids::PhoneNumberId;
+use shared::domain::records::Retention;
+use shared::domain::sending::RetryPolicy;
+
+use crate::Settings;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    pub outbound_queue_url: String,
+    pub secret_id: String,
+    pub secret_refresh: Duration,
+    pub graph_base_url: String,
+    pub graph_version: String,
+    pub settings: Settings,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let default_phone_number_id =
+            match std::env::var("DEFAULT_PHONE_NUMBER_ID") {
+                Ok(v) if !v.trim().is_empty() => Some(PhoneNumberId::parse(v.trim()).map_err(
+                    |e| ConfigError::Invalid {
+                        name: "DEFAULT_PHONE_NUMBER_ID",
+                        reason: e.to_string(),
+                    },
+                )?),
+                _ => None,
+            };
+        let messages_per_second: u32 = parsed_or("MESSAGES_PER_SECOND", 80)?;
+        if messages_per_second == 0 {
+            return Err(ConfigError::Invalid {
+                name: "MESSAGES_PER_SECOND",
+                reason: "must be at least 1".into(),
+            });
+        }
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
+            secret_id: required("SECRET_ID")?,
+            secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
+            graph_base_url: parsed_or("GRAPH_API_BASE_URL", DEFAULT_BASE_URL.to_owned())?,
+            graph_version: parsed_or("GRAPH_API_VERSION", DEFAULT_VERSION.to_owned())?,
+            settings: Settings {
+                default_phone_number_id,
+                messages_per_second,
+                retry: RetryPolicy {
+                    scale: parsed_or("RETRY_DELAY_SCALE", 1.0)?,
+                    spam_pause_secs: parsed_or("SPAM_PAUSE_SECONDS", 900)?,
+                },
+                lease_secs: parsed_or("SEND_LEASE_SECONDS", 120)?,
+                retention: Retention {
+                    days: parsed_or("RETENTION_DAYS", Retention::DEFAULT.days)?,
+                },
+            },
+        })
+    }
+}

@@ -1,0 +1,368 @@
+//! One command, from queue body to outcome.
+
+use std::time::Duration;
+
+use shared::domain::ids::{ContactKey, PhoneNumberId};
+use shared::domain::outbound::{
+    classify, graph_body, parse_command, FailureClass, OutboundCommand,
+};
+use shared::domain::sending::{precheck, Verdict};
+use shared::ports::sending::{
+    Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
+    Redelivery, SentMessage, Throttle,
+};
+use shared::ports::{Clock, StoreError};
+
+use crate::Sender;
+
+/// How long a send may wait in the function for a pacing permit before it
+/// goes back to the queue instead.
+const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
+/// Idempotency keys are kept at least this long, whatever the retention.
+const MIN_LEDGER_DAYS: u32 = 7;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Finished: sent, or ended for a reason recorded in the ledger.
+    Done(&'static str),
+    /// Leave it on the queue and hand it out again after `seconds`.
+    Retry { seconds: u32, why: &'static str },
+}
+
+impl<L, R, T, G, Q, K> Sender<L, R, T, G, Q, K>
+where
+    L: OutboundLedger,
+    R: RecipientDirectory,
+    T: Throttle,
+    G: GraphApi,
+    Q: Redelivery,
+    K: Clock,
+{
+    pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
+        match self.try_deliver(body, receive_count).await {
+            Ok(step) => step,
+            Err(e) => {
+                tracing::warn!(error = %e, "storage unavailable");
+                Step::Retry {
+                    seconds: self.settings.retry.delay(
+                        FailureClass::Transient,
+                        receive_count,
+                        jitter(),
+                    ),
+                    why: "storage",
+                }
+            }
+        }
+    }
+
+    async fn try_deliver(&self, body: &str, receive_count: u32) -> Result<Step, StoreError> {
+        let cmd = match parse_command(body) {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                tracing::warn!(reason = e.reason(), detail = %e, "command rejected");
+                return Ok(Step::Done("rejected"));
+            }
+        };
+        let span = tracing::Span::current();
+        span.record("idempotency_key", cmd.idempotency_key.as_str());
+        let Some(number) = cmd
+            .phone_number_id
+            .clone()
+            .or_else(|| self.settings.default_phone_number_id.clone())
+        else {
+            tracing::warn!(reason = "missing_phone_number_id", "command rejected");
+            return Ok(Step::Done("rejected"));
+        };
+        let Some(to) = cmd.to.clone() else {
+            // Actions (mark as read) need no recipient and are harmless to repeat.
+            return self.send_action(&cmd, &number, receive_count).await;
+        };
+        let contact = ContactKey::Phone(to);
+        span.record("to", contact.masked().as_str());
+        let now = self.clock.now_secs();
+        let key = LedgerKey {
+            contact: contact.clone(),
+            key: cmd.idempotency_key.clone(),
+        };
+        let keep_days = self.settings.retention.days.max(MIN_LEDGER_DAYS);
+        let ledger_expiry = now + i64::from(keep_days) * 86_400;
+        match self
+            .ledger
+            .claim(&key, now, self.settings.lease_secs, ledger_expiry)
+            .await?
+        {
+            Claim::Acquired { .. } => {}
+            Claim::Finished { state, sent } => {
+                if let (true, Some(sent)) = (state == "sent", sent) {
+                    // A crash between ledger and history leaves the history short; mend it.
+                    self.record(&cmd, &contact, &number, &sent.wamid, sent.sent_at)
+                        .await?;
+                }
+                tracing::info!(state, "idempotency key already used; not sending again");
+                return Ok(Step::Done("duplicate"));
+            }
+            Claim::InFlight => {
+                return Ok(Step::Retry {
+                    seconds: u32::try_from(self.settings.lease_secs)
+                        .unwrap_or(60)
+                        .min(60),
+                    why: "in_flight",
+                })
+            }
+            Claim::Abandoned => {
+                // The last attempt died during its call: Meta may have the
+                // message. Sending again could send it twice.
+                self.finish(
+                    &key,
+                    Outcome::Failed {
+                        reason: "outcome_unknown".into(),
+                        error: None,
+                    },
+                )
+                .await?;
+                return Ok(Step::Done("failed"));
+            }
+        }
+        let recipient = self.recipients.recipient(&contact, now).await?;
+        let ended = match precheck(&cmd, recipient, now) {
+            Verdict::Send => None,
+            Verdict::Expired => Some((Outcome::Expired, "expired")),
+            Verdict::Suppressed(reason) => Some((
+                Outcome::Suppressed {
+                    reason: reason.into(),
+                },
+                "suppressed",
+            )),
+            Verdict::Rejected(reason) => Some((
+                Outcome::Rejected {
+                    reason: reason.into(),
+                },
+                "rejected",
+            )),
+        };
+        if let Some((outcome, label)) = ended {
+            self.finish(&key, outcome).await?;
+            return Ok(Step::Done(label));
+        }
+        if let Some(until) = self.throttle.paused_until(&number, now).await? {
+            self.ledger.release(&key, "paused", now).await?;
+            return Ok(Step::Retry {
+                seconds: u32::try_from(until - now).unwrap_or(60),
+                why: "paused",
+            });
+        }
+        if !self.permit(&number).await? {
+            self.ledger.release(&key, "pacing", now).await?;
+            return Ok(Step::Retry {
+                seconds: self.settings.retry.delay(
+                    FailureClass::Throughput,
+                    receive_count,
+                    jitter(),
+                ),
+                why: "pacing",
+            });
+        }
+        let graph = graph_body(&cmd, Some(contact_wa_id(&contact)));
+        match self.graph.send(&number, &graph).await {
+            Ok(accepted) => {
+                let sent_at = self.clock.now_secs();
+                let Some(wamid) = accepted.wamid else {
+                    self.finish(
+                        &key,
+                        Outcome::Failed {
+                            reason: "no_message_id".into(),
+                            error: None,
+                        },
+                    )
+                    .await?;
+                    return Ok(Step::Done("failed"));
+                };
+                self.finish(
+                    &key,
+                    Outcome::Sent {
+                        wamid: wamid.clone(),
+                        sent_at,
+                    },
+                )
+                .await?;
+                self.record(&cmd, &contact, &number, &wamid, sent_at)
+                    .await?;
+                Ok(Step::Done("sent"))
+            }
+            Err(error) => self.refused(&key, &number, error, receive_count).await,
+        }
+    }
+
+    async fn refused(
+        &self,
+        key: &LedgerKey,
+        number: &PhoneNumberId,
+        error: GraphCallError,
+        receive_count: u32,
+    ) -> Result<Step, StoreError> {
+        let now = self.clock.now_secs();
+        let (class, graph_error) = match error {
+            GraphCallError::Api(e) => (classify(&e), Some(e)),
+            GraphCallError::Network(message) => {
+                tracing::warn!(error = %message, "no answer from the Graph API");
+                (FailureClass::Transient, None)
+            }
+        };
+        let code = graph_error.as_ref().and_then(|e| e.code);
+        let delay = self.settings.retry.delay(class, receive_count, jitter());
+        let why = match class {
+            FailureClass::Permanent => {
+                tracing::warn!(
+                    code,
+                    details = graph_error.as_ref().and_then(|e| e.details.as_deref()),
+                    "Meta refused the message"
+                );
+                let reason =
+                    code.map_or_else(|| "graph_error".to_owned(), |c| format!("graph_error_{c}"));
+                self.finish(
+                    key,
+                    Outcome::Failed {
+                        reason,
+                        error: graph_error,
+                    },
+                )
+                .await?;
+                return Ok(Step::Done("failed"));
+            }
+            FailureClass::SpamRate => {
+                tracing::error!(
+                    code,
+                    "spam rate limit: pausing sends from this business number"
+                );
+                self.throttle
+                    .pause(number, now + i64::from(self.settings.retry.spam_pause_secs))
+                    .await?;
+                "spam_rate"
+            }
+            FailureClass::Token => {
+                tracing::error!(code, "ACCESS TOKEN REJECTED: fix the access_token in the secret; commands are kept and retried");
+                "token"
+            }
+            FailureClass::Throughput => "throughput",
+            FailureClass::PairRate => "pair_rate",
+            FailureClass::Transient => "transient",
+        };
+        self.ledger.release(key, why, now).await?;
+        Ok(Step::Retry {
+            seconds: delay,
+            why,
+        })
+    }
+
+    async fn send_action(
+        &self,
+        cmd: &OutboundCommand,
+        number: &PhoneNumberId,
+        receive_count: u32,
+    ) -> Result<Step, StoreError> {
+        if precheck(cmd, None, self.clock.now_secs()) == Verdict::Expired {
+            return Ok(Step::Done("expired"));
+        }
+        if !self.permit(number).await? {
+            return Ok(Step::Retry {
+                seconds: self.settings.retry.delay(
+                    FailureClass::Throughput,
+                    receive_count,
+                    jitter(),
+                ),
+                why: "pacing",
+            });
+        }
+        match self.graph.send(number, &graph_body(cmd, None)).await {
+            Ok(_) => Ok(Step::Done("sent")),
+            Err(GraphCallError::Api(e)) if classify(&e) == FailureClass::Permanent => {
+                tracing::warn!(code = e.code, "Meta refused the action");
+                Ok(Step::Done("failed"))
+            }
+            Err(e) => {
+                let class = match &e {
+                    GraphCallError::Api(e) => classify(e),
+                    GraphCallError::Network(_) => FailureClass::Transient,
+                };
+                Ok(Step::Retry {
+                    seconds: self.settings.retry.delay(class, receive_count, jitter()),
+                    why: "action_retry",
+                })
+            }
+        }
+    }
+
+    /// Waits (briefly) for a pacing permit shared with every instance.
+    async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
+        let started = std::time::Instant::now();
+        loop {
+            let now_ms = self.clock.now_ms();
+            if self
+                .throttle
+                .take(number, 1, self.settings.messages_per_second, now_ms)
+                .await?
+                == 1
+            {
+                return Ok(true);
+            }
+            if started.elapsed() > MAX_PERMIT_WAIT {
+                return Ok(false);
+            }
+            // The next 100 ms slot, plus a little spread between waiters.
+            let wait = 100 - now_ms.rem_euclid(100) + (jitter() * 10.0) as i64;
+            tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(100))).await;
+        }
+    }
+
+    async fn finish(&self, key: &LedgerKey, outcome: Outcome) -> Result<(), StoreError> {
+        self.ledger
+            .finish(key, &outcome, self.clock.now_secs())
+            .await
+    }
+
+    async fn record(
+        &self,
+        cmd: &OutboundCommand,
+        contact: &ContactKey,
+        number: &PhoneNumberId,
+        wamid: &str,
+        sent_at: i64,
+    ) -> Result<(), StoreError> {
+        let body = graph_body(cmd, Some(contact_wa_id(contact)));
+        self.ledger
+            .record_sent(SentMessage {
+                contact,
+                wamid,
+                sent_at,
+                phone_number_id: number,
+                message_type: cmd.message.message_type(),
+                category: cmd.category,
+                body: &body,
+                idempotency_key: &cmd.idempotency_key,
+                links: &cmd.links,
+                expires_at: self.settings.retention.expires_at(sent_at),
+            })
+            .await
+    }
+}
+
+fn contact_wa_id(contact: &ContactKey) -> &shared::domain::ids::WaId {
+    match contact {
+        ContactKey::Phone(w) => w,
+        ContactKey::Scoped(_) => unreachable!("the sender builds contacts from phone numbers only"),
+    }
+}
+
+/// A number in [0, 1) that differs between calls and instances, for spreading
+/// retries; not for anything that needs real randomness.
+fn jitter() -> f64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos(),
+    );
+    (h.finish() % 10_000) as f64 / 10_000.0
+}

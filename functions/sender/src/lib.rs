@@ -1,0 +1,98 @@
+//! The `sender` function: delivers outbound commands through Meta's Cloud
+//! API at most once each, at the pace Meta allows, and records the outcome.
+//! Retries wait in the queue (visibility timeout), not in the function.
+
+pub mod config;
+mod deliver;
+
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use futures_util::stream::{self, StreamExt};
+use lambda_runtime::Error;
+use shared::domain::ids::PhoneNumberId;
+use shared::domain::records::Retention;
+use shared::domain::sending::RetryPolicy;
+use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
+use shared::ports::Clock;
+use shared::telemetry::Metrics;
+use tracing::Instrument;
+
+pub use deliver::Step;
+
+/// Records of one batch in flight at once: a batch is at most 10.
+const CONCURRENT_SENDS: usize = 10;
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub default_phone_number_id: Option<PhoneNumberId>,
+    pub messages_per_second: u32,
+    pub retry: RetryPolicy,
+    /// How long a claim protects a send in progress; longer than the
+    /// function timeout, so only a dead attempt's claim expires.
+    pub lease_secs: i64,
+    pub retention: Retention,
+}
+
+pub struct Sender<L, R, T, G, Q, K> {
+    pub ledger: L,
+    pub recipients: R,
+    pub throttle: T,
+    pub graph: G,
+    pub redelivery: Q,
+    pub clock: K,
+    pub settings: Settings,
+}
+
+impl<L, R, T, G, Q, K> Sender<L, R, T, G, Q, K>
+where
+    L: OutboundLedger,
+    R: RecipientDirectory,
+    T: Throttle,
+    G: GraphApi,
+    Q: Redelivery,
+    K: Clock,
+{
+    pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
+        let steps: Vec<(String, Option<String>, Step)> = stream::iter(event.records.iter().map(|record| {
+            let message_id = record.message_id.clone().unwrap_or_default();
+            let span = tracing::info_span!("record", message_id = %message_id, idempotency_key = tracing::field::Empty, to = tracing::field::Empty);
+            async move {
+                let receive_count = record
+                    .attributes
+                    .get("ApproximateReceiveCount")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1);
+                let step = self.deliver(record.body.as_deref().unwrap_or_default(), receive_count).await;
+                match &step {
+                    Step::Done(label) => tracing::info!(outcome = label, "command handled"),
+                    Step::Retry { seconds, why } => tracing::warn!(why, retry_in_seconds = seconds, receive_count, "command will be retried"),
+                }
+                (message_id, record.receipt_handle.clone(), step)
+            }
+            .instrument(span)
+        }))
+        .buffer_unordered(CONCURRENT_SENDS)
+        .collect()
+        .await;
+        let mut metrics = Metrics::new("sender");
+        let mut response = SqsBatchResponse::default();
+        for (message_id, receipt_handle, step) in steps {
+            match step {
+                Step::Done(label) => metrics.count("CommandsFinished", "Outcome", label, 1),
+                Step::Retry { seconds, why } => {
+                    metrics.count("CommandsRetried", "Reason", why, 1);
+                    if let Some(handle) = receipt_handle {
+                        if let Err(e) = self.redelivery.retry_after(&handle, seconds).await {
+                            // The record still fails; it comes back after the queue's own timeout.
+                            tracing::warn!(error = %e, "could not set the retry delay");
+                        }
+                    }
+                    let mut failure = BatchItemFailure::default();
+                    failure.item_identifier = message_id;
+                    response.batch_item_failures.push(failure);
+                }
+            }
+        }
+        metrics.flush(self.clock.now_ms());
+        Ok(response)
+    }
+}

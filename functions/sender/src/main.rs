@@ -1,0 +1,35 @@
+use aws_lambda_events::event::sqs::SqsEvent;
+use lambda_runtime::{run, service_fn, Error, LambdaEvent};
+use sender::{config::Config, Sender};
+use shared::adapters::graph::GraphClient;
+use shared::adapters::{
+    aws, dynamo::DynamoStore, secrets_manager::SecretsManagerFetcher, sqs::SqsRedelivery,
+};
+use shared::ports::SystemClock;
+use shared::secrets::CachedSecrets;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_tracing();
+    let config = Config::from_env()?;
+    let sdk = aws::load_config().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
+    let secrets = CachedSecrets::new(
+        SecretsManagerFetcher::new(aws_sdk_secretsmanager::Client::new(&sdk), &config.secret_id),
+        config.secret_refresh,
+    );
+    let sender = Sender {
+        ledger: store.clone(),
+        recipients: store.clone(),
+        throttle: store,
+        graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
+        redelivery: SqsRedelivery::new(aws_sdk_sqs::Client::new(&sdk), &config.outbound_queue_url),
+        clock: SystemClock,
+        settings: config.settings,
+    };
+    let sender = &sender;
+    run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
+        sender.handle(event.payload).await
+    }))
+    .await
+}

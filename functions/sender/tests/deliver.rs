@@ -1,0 +1,247 @@
+//! The sender against in-memory fakes and a scripted Graph API.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex};
+
+use sender::{Sender, Settings, Step};
+use serde_json::Value;
+use shared::adapters::memory_sending::{
+    MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
+};
+use shared::domain::ids::{ContactKey, PhoneNumberId, WaId};
+use shared::domain::outbound::parse_graph_error;
+use shared::domain::records::{ConsentState, Retention};
+use shared::domain::sending::{Recipient, RetryPolicy};
+use shared::ports::sending::{Accepted, GraphApi, GraphCallError, Outcome};
+use shared::ports::SystemClock;
+
+#[derive(Clone, Default)]
+struct ScriptedGraph {
+    answers: Arc<Mutex<VecDeque<Result<Accepted, GraphCallError>>>>,
+    calls: Arc<Mutex<Vec<Value>>>,
+}
+
+impl ScriptedGraph {
+    fn then(self, answer: Result<Accepted, GraphCallError>) -> Self {
+        self.answers.lock().unwrap().push_back(answer);
+        self
+    }
+    fn calls(&self) -> usize {
+        self.calls.lock().unwrap().len()
+    }
+}
+
+fn accepted(n: u32) -> Result<Accepted, GraphCallError> {
+    Ok(Accepted {
+        wamid: Some(format!("wamid.OUT{n}")),
+        wa_id: Some("16505551234".into()),
+    })
+}
+
+fn meta_error(code: i64) -> Result<Accepted, GraphCallError> {
+    let body = format!(
+        r#"{{"error":{{"message":"(#{code}) x","type":"OAuthException","code":{code},"fbtrace_id":"A"}}}}"#
+    );
+    Err(GraphCallError::Api(parse_graph_error(400, body.as_bytes())))
+}
+
+impl GraphApi for ScriptedGraph {
+    async fn send(
+        &self,
+        _number: &PhoneNumberId,
+        body: &Value,
+    ) -> Result<Accepted, GraphCallError> {
+        self.calls.lock().unwrap().push(body.clone());
+        self.answers
+            .lock()
+            .unwrap()
+            .pop_front()
+            .unwrap_or_else(|| accepted(99))
+    }
+}
+
+type TestSender = Sender<
+    MemoryLedger,
+    MemoryRecipients,
+    MemoryThrottle,
+    ScriptedGraph,
+    MemoryRedelivery,
+    SystemClock,
+>;
+
+fn sender(graph: ScriptedGraph) -> TestSender {
+    let recipients = MemoryRecipients::default();
+    recipients.known.lock().unwrap().insert(
+        contact(),
+        Recipient {
+            consent: ConsentState::Unknown,
+            last_inbound_at: Some(now() - 60),
+        },
+    );
+    Sender {
+        ledger: MemoryLedger::default(),
+        recipients,
+        throttle: MemoryThrottle::default(),
+        graph,
+        redelivery: MemoryRedelivery::default(),
+        clock: SystemClock,
+        settings: Settings {
+            default_phone_number_id: Some(PhoneNumberId::parse("106540352242922").unwrap()),
+            messages_per_second: 80,
+            retry: RetryPolicy::default(),
+            lease_secs: 120,
+            retention: Retention::DEFAULT,
+        },
+    }
+}
+
+fn contact() -> ContactKey {
+    ContactKey::Phone(WaId::parse("16505551234").unwrap())
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+const TEXT: &str = r#"{"idempotency_key":"k1","to":"+1 650-555-1234","message":{"type":"text","text":{"body":"hi"}}}"#;
+
+fn outcome(s: &TestSender) -> Option<Outcome> {
+    s.ledger
+        .entries
+        .lock()
+        .unwrap()
+        .get(&(contact(), "k1".to_owned()))
+        .and_then(|e| e.outcome.clone())
+}
+
+#[tokio::test]
+async fn when_meta_accepts_should_record_the_send_with_its_wamid() {
+    let s = sender(ScriptedGraph::default().then(accepted(1)));
+    assert_eq!(s.deliver(TEXT, 1).await, Step::Done("sent"));
+    assert!(matches!(outcome(&s), Some(Outcome::Sent { wamid, .. }) if wamid == "wamid.OUT1"));
+    assert_eq!(
+        s.ledger.sent.lock().unwrap().len(),
+        1,
+        "history record written"
+    );
+}
+
+#[tokio::test]
+async fn when_the_key_was_already_sent_should_not_call_meta_again() {
+    let graph = ScriptedGraph::default();
+    let s = sender(graph.clone());
+    s.deliver(TEXT, 1).await;
+    assert_eq!(s.deliver(TEXT, 2).await, Step::Done("duplicate"));
+    assert_eq!(graph.calls(), 1);
+}
+
+#[tokio::test]
+async fn when_a_previous_attempt_died_mid_call_should_not_risk_a_second_send() {
+    let graph = ScriptedGraph::default();
+    let mut s = sender(graph.clone());
+    s.settings.lease_secs = -1; // every claim is already expired
+    s.ledger.entries.lock().unwrap().insert(
+        (contact(), "k1".into()),
+        shared::adapters::memory_sending::LedgerEntry {
+            state: "sending".into(),
+            lease_until: 0,
+            attempts: 1,
+            outcome: None,
+        },
+    );
+    assert_eq!(s.deliver(TEXT, 2).await, Step::Done("failed"));
+    assert_eq!(graph.calls(), 0);
+    assert!(
+        matches!(outcome(&s), Some(Outcome::Failed { reason, .. }) if reason == "outcome_unknown")
+    );
+}
+
+#[tokio::test]
+async fn when_meta_says_throughput_should_retry_later_and_keep_the_key_usable() {
+    let graph = ScriptedGraph::default().then(meta_error(130429));
+    let s = sender(graph.clone());
+    assert!(matches!(
+        s.deliver(TEXT, 1).await,
+        Step::Retry {
+            why: "throughput",
+            ..
+        }
+    ));
+    assert_eq!(s.deliver(TEXT, 2).await, Step::Done("sent"));
+    assert_eq!(graph.calls(), 2);
+}
+
+#[tokio::test]
+async fn when_meta_reports_spam_rate_should_pause_the_business_number() {
+    let graph = ScriptedGraph::default().then(meta_error(131048));
+    let s = sender(graph.clone());
+    assert!(matches!(
+        s.deliver(TEXT, 1).await,
+        Step::Retry {
+            why: "spam_rate",
+            ..
+        }
+    ));
+    // While paused, nothing reaches Meta.
+    assert!(matches!(
+        s.deliver(TEXT, 2).await,
+        Step::Retry { why: "paused", .. }
+    ));
+    assert_eq!(graph.calls(), 1);
+}
+
+#[tokio::test]
+async fn when_the_token_is_rejected_should_keep_the_command_for_retry() {
+    let s = sender(ScriptedGraph::default().then(meta_error(190)));
+    assert!(
+        matches!(s.deliver(TEXT, 1).await, Step::Retry { why: "token", seconds } if seconds >= 300)
+    );
+    assert!(outcome(&s).is_none(), "not failed");
+}
+
+#[tokio::test]
+async fn when_meta_cannot_be_reached_should_retry() {
+    let s = sender(
+        ScriptedGraph::default().then(Err(GraphCallError::Network("connect: refused".into()))),
+    );
+    assert!(matches!(
+        s.deliver(TEXT, 1).await,
+        Step::Retry {
+            why: "transient",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn when_meta_refuses_for_good_should_fail_without_retry() {
+    let s = sender(ScriptedGraph::default().then(meta_error(131026)));
+    assert_eq!(s.deliver(TEXT, 1).await, Step::Done("failed"));
+    assert!(
+        matches!(outcome(&s), Some(Outcome::Failed { reason, .. }) if reason == "graph_error_131026")
+    );
+}
+
+#[tokio::test]
+async fn when_the_command_is_invalid_should_finish_without_calling_meta() {
+    let graph = ScriptedGraph::default();
+    let s = sender(graph.clone());
+    assert_eq!(
+        s.deliver(r#"{"to":"+16505551234"}"#, 1).await,
+        Step::Done("rejected")
+    );
+    assert_eq!(graph.calls(), 0);
+}
+
+#[tokio::test]
+async fn the_graph_body_carries_the_normalised_recipient() {
+    let graph = ScriptedGraph::default();
+    let s = sender(graph.clone());
+    s.deliver(TEXT, 1).await;
+    let body = graph.calls.lock().unwrap()[0].clone();
+    assert_eq!(body["to"], "+16505551234");
+    assert_eq!(body["text"]["body"], "hi");
+}

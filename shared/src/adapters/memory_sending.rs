@@ -1,0 +1,203 @@
+//! In-memory fakes of the sender's ports, with the DynamoDB adapters' rules
+//! (claim/lease states, 100 ms pacing slots), shareable between several
+//! sender instances in one process.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use crate::adapters::dynamo::{slot_capacity, SLOTS_PER_SECOND};
+use crate::domain::ids::{ContactKey, PhoneNumberId};
+use crate::domain::sending::Recipient;
+use crate::ports::sending::{
+    Claim, LedgerKey, OutboundLedger, Outcome, RecipientDirectory, Redelivery, SentMessage,
+    SentRef, Throttle,
+};
+use crate::ports::StoreError;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerEntry {
+    pub state: String,
+    pub lease_until: i64,
+    pub attempts: u32,
+    pub outcome: Option<Outcome>,
+}
+
+#[derive(Clone, Default)]
+pub struct MemoryLedger {
+    pub entries: Arc<Mutex<HashMap<(ContactKey, String), LedgerEntry>>>,
+    pub sent: Arc<Mutex<Vec<(ContactKey, String)>>>,
+}
+
+impl OutboundLedger for MemoryLedger {
+    async fn claim(
+        &self,
+        key: &LedgerKey,
+        now: i64,
+        lease_secs: i64,
+        _expires_at: i64,
+    ) -> Result<Claim, StoreError> {
+        let mut entries = self.entries.lock().expect("ledger lock");
+        let id = (key.contact.clone(), key.key.as_str().to_owned());
+        match entries.get_mut(&id) {
+            None => {
+                entries.insert(
+                    id,
+                    LedgerEntry {
+                        state: "sending".into(),
+                        lease_until: now + lease_secs,
+                        attempts: 1,
+                        outcome: None,
+                    },
+                );
+                Ok(Claim::Acquired { attempt: 1 })
+            }
+            Some(e) if e.state == "retry" => {
+                e.state = "sending".into();
+                e.lease_until = now + lease_secs;
+                e.attempts += 1;
+                Ok(Claim::Acquired {
+                    attempt: e.attempts,
+                })
+            }
+            Some(e) if e.state == "sending" && e.lease_until > now => Ok(Claim::InFlight),
+            Some(e) if e.state == "sending" => Ok(Claim::Abandoned),
+            Some(e) => Ok(Claim::Finished {
+                state: e.state.clone(),
+                sent: match &e.outcome {
+                    Some(Outcome::Sent { wamid, sent_at }) => Some(SentRef {
+                        wamid: wamid.clone(),
+                        sent_at: *sent_at,
+                    }),
+                    _ => None,
+                },
+            }),
+        }
+    }
+
+    async fn finish(
+        &self,
+        key: &LedgerKey,
+        outcome: &Outcome,
+        _now: i64,
+    ) -> Result<(), StoreError> {
+        let mut entries = self.entries.lock().expect("ledger lock");
+        let e = entries
+            .entry((key.contact.clone(), key.key.as_str().to_owned()))
+            .or_insert_with(|| LedgerEntry {
+                state: String::new(),
+                lease_until: 0,
+                attempts: 0,
+                outcome: None,
+            });
+        e.state = outcome.state().into();
+        e.outcome = Some(outcome.clone());
+        Ok(())
+    }
+
+    async fn release(&self, key: &LedgerKey, _reason: &str, _now: i64) -> Result<(), StoreError> {
+        if let Some(e) = self
+            .entries
+            .lock()
+            .expect("ledger lock")
+            .get_mut(&(key.contact.clone(), key.key.as_str().to_owned()))
+        {
+            if e.state == "sending" {
+                e.state = "retry".into();
+            }
+        }
+        Ok(())
+    }
+
+    async fn record_sent(&self, m: SentMessage<'_>) -> Result<(), StoreError> {
+        let mut sent = self.sent.lock().expect("sent lock");
+        let entry = (m.contact.clone(), m.wamid.to_owned());
+        if !sent.contains(&entry) {
+            sent.push(entry);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct MemoryRecipients {
+    pub known: Arc<Mutex<HashMap<ContactKey, Recipient>>>,
+}
+
+impl RecipientDirectory for MemoryRecipients {
+    async fn recipient(
+        &self,
+        contact: &ContactKey,
+        _now: i64,
+    ) -> Result<Option<Recipient>, StoreError> {
+        Ok(self
+            .known
+            .lock()
+            .expect("recipients lock")
+            .get(contact)
+            .copied())
+    }
+}
+
+/// Pacing counters shared by every sender holding a clone.
+#[derive(Clone, Default)]
+pub struct MemoryThrottle {
+    slots: Arc<Mutex<BTreeMap<(String, i64), u32>>>,
+    pauses: Arc<Mutex<HashMap<String, i64>>>,
+}
+
+impl Throttle for MemoryThrottle {
+    async fn take(
+        &self,
+        number: &PhoneNumberId,
+        wanted: u32,
+        per_second: u32,
+        now_ms: i64,
+    ) -> Result<u32, StoreError> {
+        let slot = now_ms.div_euclid(1000 / SLOTS_PER_SECOND);
+        let capacity = slot_capacity(per_second, slot);
+        let mut slots = self.slots.lock().expect("throttle lock");
+        slots.retain(|(_, s), _| *s >= slot - SLOTS_PER_SECOND);
+        let used = slots.entry((number.as_str().to_owned(), slot)).or_insert(0);
+        let granted = wanted.min(capacity.saturating_sub(*used));
+        *used += granted;
+        Ok(granted)
+    }
+
+    async fn paused_until(
+        &self,
+        number: &PhoneNumberId,
+        now: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .pauses
+            .lock()
+            .expect("pause lock")
+            .get(number.as_str())
+            .copied()
+            .filter(|u| *u > now))
+    }
+
+    async fn pause(&self, number: &PhoneNumberId, until: i64) -> Result<(), StoreError> {
+        self.pauses
+            .lock()
+            .expect("pause lock")
+            .insert(number.as_str().to_owned(), until);
+        Ok(())
+    }
+}
+
+/// Remembers the delays asked for; the in-memory queue is the test's.
+#[derive(Clone, Default)]
+pub struct MemoryRedelivery {
+    pub delays: Arc<Mutex<Vec<(String, u32)>>>,
+}
+
+impl Redelivery for MemoryRedelivery {
+    async fn retry_after(&self, receipt_handle: &str, seconds: u32) -> Result<(), StoreError> {
+        self.delays
+            .lock()
+            .expect("delays lock")
+            .push((receipt_handle.to_owned(), seconds));
+        Ok(())
+    }
+}

@@ -1,0 +1,178 @@
+//! Ports of the `sender` function.
+
+use std::future::Future;
+
+use serde_json::Value;
+
+use super::StoreError;
+use crate::domain::ids::{ContactKey, PhoneNumberId};
+use crate::domain::outbound::{BusinessLink, Category, GraphError, IdempotencyKey};
+use crate::domain::sending::Recipient;
+
+/// The idempotency record of one command: `(recipient, key)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LedgerKey {
+    pub contact: ContactKey,
+    pub key: IdempotencyKey,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This attempt may call Meta.
+    Acquired { attempt: u32 },
+    /// Already finished: sending again would break "at most once".
+    Finished {
+        state: String,
+        sent: Option<SentRef>,
+    },
+    /// Another instance holds a live lease on it.
+    InFlight,
+    /// A previous attempt died mid-call: Meta may or may not have it.
+    Abandoned,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SentRef {
+    pub wamid: String,
+    pub sent_at: i64,
+}
+
+/// How a command ended, as recorded in its ledger entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Sent {
+        wamid: String,
+        sent_at: i64,
+    },
+    Failed {
+        reason: String,
+        error: Option<GraphError>,
+    },
+    Rejected {
+        reason: String,
+    },
+    Suppressed {
+        reason: String,
+    },
+    Expired,
+}
+
+impl Outcome {
+    pub fn state(&self) -> &'static str {
+        match self {
+            Self::Sent { .. } => "sent",
+            Self::Failed { .. } => "failed",
+            Self::Rejected { .. } => "rejected",
+            Self::Suppressed { .. } => "suppressed",
+            Self::Expired => "expired",
+        }
+    }
+}
+
+/// The outbound message as stored for history and status joins.
+#[derive(Debug, Clone)]
+pub struct SentMessage<'a> {
+    pub contact: &'a ContactKey,
+    pub wamid: &'a str,
+    pub sent_at: i64,
+    pub phone_number_id: &'a PhoneNumberId,
+    pub message_type: &'a str,
+    pub category: Category,
+    pub body: &'a Value,
+    pub idempotency_key: &'a IdempotencyKey,
+    pub links: &'a [BusinessLink],
+    pub expires_at: i64,
+}
+
+pub trait OutboundLedger: Send + Sync {
+    fn claim(
+        &self,
+        key: &LedgerKey,
+        now: i64,
+        lease_secs: i64,
+        expires_at: i64,
+    ) -> impl Future<Output = Result<Claim, StoreError>> + Send;
+    fn finish(
+        &self,
+        key: &LedgerKey,
+        outcome: &Outcome,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Gives the claim back after a refusal worth retrying.
+    fn release(
+        &self,
+        key: &LedgerKey,
+        reason: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Writes the history record of a sent message (idempotent).
+    fn record_sent(
+        &self,
+        message: SentMessage<'_>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+pub trait RecipientDirectory: Send + Sync {
+    /// The recipient as the sender needs them; `None` if unknown or expired.
+    fn recipient(
+        &self,
+        contact: &ContactKey,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<Recipient>, StoreError>> + Send;
+}
+
+/// Pacing shared by every sender instance.
+pub trait Throttle: Send + Sync {
+    /// Takes up to `wanted` send permits for the business number from the
+    /// current 100 ms slot; returns how many were granted (maybe 0).
+    fn take(
+        &self,
+        number: &PhoneNumberId,
+        wanted: u32,
+        per_second: u32,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    /// Until when sends from this number are paused (spam-rate breaker).
+    fn paused_until(
+        &self,
+        number: &PhoneNumberId,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    fn pause(
+        &self,
+        number: &PhoneNumberId,
+        until: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Accepted {
+    /// Absent for actions (mark as read), which Meta answers `{"success":true}`.
+    pub wamid: Option<String>,
+    pub wa_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum GraphCallError {
+    /// Meta answered with an error object (or a non-2xx without one).
+    Api(GraphError),
+    /// No usable answer: connection refused, reset, timed out.
+    Network(String),
+}
+
+pub trait GraphApi: Send + Sync {
+    fn send(
+        &self,
+        number: &PhoneNumberId,
+        body: &Value,
+    ) -> impl Future<Output = Result<Accepted, GraphCallError>> + Send;
+}
+
+/// Asks the queue to hand a message out again after `seconds`.
+pub trait Redelivery: Send + Sync {
+    fn retry_after(
+        &self,
+        receipt_handle: &str,
+        seconds: u32,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}

@@ -1,0 +1,8 @@
+//! The outbound path against moto and the Graph API simulator:
+//! command → sender → simulator → signed status webhooks → stored status.
+
+mod common;
+mod kinds;
+mod loop_back;
+mod retries;
+mod rules;

@@ -1,0 +1,73 @@
+use integration_tests::{s, World};
+
+use crate::common::{ledger, sends, state, template_command, TO};
+
+#[tokio::test]
+async fn throughput_and_pair_rate_refusals_are_retried_until_sent() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    sim.force_next(130429, 2);
+    let sender = world.sender(&sim, 80);
+    world
+        .enqueue_command(&template_command("busy-1", TO, "utility"))
+        .await;
+    let drained = world.drain_outbound(&sender).await;
+    assert_eq!(drained.failed, 2);
+    assert_eq!(state(&ledger(&world, TO, "busy-1").await), "sent");
+    sim.force_next(131056, 1);
+    world
+        .enqueue_command(&template_command("pair-1", TO, "utility"))
+        .await;
+    world.drain_outbound(&sender).await;
+    assert_eq!(state(&ledger(&world, TO, "pair-1").await), "sent");
+    let codes: Vec<Option<u32>> = sends(&sim).iter().map(|r| r.response.error_code).collect();
+    assert_eq!(
+        codes,
+        vec![Some(130429), Some(130429), None, Some(131056), None]
+    );
+}
+
+#[tokio::test]
+async fn an_undeliverable_message_fails_once_and_is_not_retried() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    sim.force_next(131026, 1);
+    let sender = world.sender(&sim, 80);
+    world
+        .enqueue_command(&template_command("gone-1", TO, "utility"))
+        .await;
+    let drained = world.drain_outbound(&sender).await;
+    assert_eq!(drained.failed, 0);
+    assert_eq!(sends(&sim).len(), 1);
+    let entry = ledger(&world, TO, "gone-1").await;
+    assert_eq!(state(&entry), "failed");
+    assert_eq!(s(&entry, "reason"), Some("graph_error_131026"));
+}
+
+#[tokio::test]
+async fn a_5xx_storm_is_retried_then_parked_in_the_dlq_with_nothing_lost() {
+    let world = World::new().await;
+    let sim = world
+        .simulator(|c| {
+            c.behaviour.faults.server_error_rate = 1.0;
+        })
+        .await;
+    let sender = world.sender(&sim, 80);
+    world
+        .enqueue_command(&template_command("storm-1", TO, "utility"))
+        .await;
+    let drained = world.drain_outbound(&sender).await;
+    assert_eq!(drained.delivered, 0);
+    assert_eq!(drained.failed, 10, "tried maxReceiveCount times");
+    assert_eq!(
+        world.queue_depth(&world.outbound_dlq_url).await,
+        1,
+        "the command waits in the DLQ"
+    );
+    let entry = ledger(&world, TO, "storm-1").await;
+    assert_eq!(
+        state(&entry),
+        "retry",
+        "recorded as not sent, so a redrive may send it"
+    );
+}
