@@ -76,6 +76,9 @@ def main():
             "contact": lambda i: f"name={i.get('profile_name')!r} consent={i.get('consent_state')} last_inbound={i.get('last_inbound_at')}",
             "consent": lambda i: f"{i.get('value')} at {i.get('ts')}",
             "diagnostic": lambda i: f"{i.get('kind')} field={i.get('field')}",
+            "outbound": lambda i: f"{i.get('state')} {i.get('reason') or i.get('wamid') or ''} attempts={i.get('attempts')}",
+            "pacing": lambda i: f"used={i.get('used')}",
+            "pause": lambda i: f"until={i.get('until')}",
         }.get(item.get("type"), lambda i: "")(item)
         print(f"{item['pk']:<24} {item['sk'][:60]:<60} {item.get('type', '?'):<10} {detail}")
 

@@ -46,12 +46,14 @@ impl Throttle for DynamoStore {
                 .table_name(&self.table)
                 .key("pk", s(format!("RATE#{}", number.as_str())))
                 .key("sk", s(slot.to_string()))
-                .update_expression("ADD used :n SET expires_at = :exp")
+                .update_expression("ADD used :n SET expires_at = :exp, #type = :type")
+                .expression_attribute_names("#type", "type")
                 .condition_expression("attribute_not_exists(used) OR used <= :max")
                 .set_expression_attribute_values(Some(HashMap::from([
                     (":n".to_owned(), n(ask)),
                     (":max".to_owned(), n(i64::from(capacity) - i64::from(ask))),
                     (":exp".to_owned(), n(now_ms / 1000 + 3600)),
+                    (":type".to_owned(), s("pacing")),
                 ])))
                 .return_values_on_condition_check_failure(
                     aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
@@ -108,6 +110,7 @@ impl Throttle for DynamoStore {
             .item("pk", s(format!("PAUSE#{}", number.as_str())))
             .item("sk", s("PAUSE"))
             .item("until", n(until))
+            .item("type", s("pause"))
             .item(
                 "expires_at",
                 AttributeValue::N((until + 86_400).to_string()),
