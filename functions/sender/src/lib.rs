@@ -5,7 +5,7 @@
 pub mod config;
 mod deliver;
 
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
+use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::Error;
 use shared::domain::ids::PhoneNumberId;
@@ -52,27 +52,11 @@ where
     K: Clock,
 {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
-        let steps: Vec<(String, Option<String>, Step)> = stream::iter(event.records.iter().map(|record| {
-            let message_id = record.message_id.clone().unwrap_or_default();
-            let span = tracing::info_span!("record", message_id = %message_id, idempotency_key = tracing::field::Empty, to = tracing::field::Empty);
-            async move {
-                let receive_count = record
-                    .attributes
-                    .get("ApproximateReceiveCount")
-                    .and_then(|c| c.parse().ok())
-                    .unwrap_or(1);
-                let step = self.deliver(record.body.as_deref().unwrap_or_default(), receive_count).await;
-                match &step {
-                    Step::Done(label) => tracing::info!(outcome = label, "command handled"),
-                    Step::Retry { seconds, why } => tracing::warn!(why, retry_in_seconds = seconds, receive_count, "command will be retried"),
-                }
-                (message_id, record.receipt_handle.clone(), step)
-            }
-            .instrument(span)
-        }))
-        .buffer_unordered(CONCURRENT_SENDS)
-        .collect()
-        .await;
+        // Copies of one command in a batch go after the first has finished, so
+        // they meet its final state instead of racing its claim.
+        let (firsts, repeats) = split_repeats(&event.records);
+        let mut steps = self.run_all(firsts).await;
+        steps.extend(self.run_all(repeats).await);
         let mut metrics = Metrics::new("sender");
         let mut response = SqsBatchResponse::default();
         for (message_id, receipt_handle, step) in steps {
@@ -95,4 +79,64 @@ where
         metrics.flush(self.clock.now_ms());
         Ok(response)
     }
+
+    async fn run_all(&self, records: Vec<&SqsMessage>) -> Vec<(String, Option<String>, Step)> {
+        stream::iter(records.into_iter().map(|record| {
+            let message_id = record.message_id.clone().unwrap_or_default();
+            let span = tracing::info_span!(
+                "record",
+                message_id = %message_id,
+                idempotency_key = tracing::field::Empty,
+                to = tracing::field::Empty
+            );
+            async move {
+                let receive_count = record
+                    .attributes
+                    .get("ApproximateReceiveCount")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1);
+                let step = self
+                    .deliver(record.body.as_deref().unwrap_or_default(), receive_count)
+                    .await;
+                match &step {
+                    Step::Done(label) => tracing::info!(outcome = label, "command handled"),
+                    Step::Retry { seconds, why } => {
+                        tracing::warn!(
+                            why,
+                            retry_in_seconds = seconds,
+                            receive_count,
+                            "command will be retried"
+                        )
+                    }
+                }
+                (message_id, record.receipt_handle.clone(), step)
+            }
+            .instrument(span)
+        }))
+        .buffer_unordered(CONCURRENT_SENDS)
+        .collect()
+        .await
+    }
+}
+
+/// Splits a batch into the first record of each `(to, idempotency_key)` and
+/// the repeats. Unreadable commands count as firsts (they are rejected alone).
+fn split_repeats(records: &[SqsMessage]) -> (Vec<&SqsMessage>, Vec<&SqsMessage>) {
+    let mut seen = std::collections::HashSet::new();
+    records.iter().partition(|r| {
+        let body = r.body.as_deref().unwrap_or_default();
+        let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
+            return true;
+        };
+        let to: String = v["to"]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        seen.insert((
+            to,
+            v["idempotency_key"].as_str().unwrap_or_default().to_owned(),
+        ))
+    })
 }
