@@ -121,6 +121,8 @@ cat <<BANNER
    .venv/bin/python infra/local/send_command.py --template order_shipped --to 16505551234
    .venv/bin/python infra/local/inspect_table.py --type status
    Graph API    $GRAPH_URL
+ contacts API:  http://127.0.0.1:$LAMBDA_PORT/lambda-url/contacts/16505551234/export
+ events queue:  jum-local-events on $ENDPOINT
  The first request waits for cargo lambda to compile the function.
  Ctrl-C stops everything.
 ==========================================================================

@@ -491,10 +491,24 @@ class LocalStack:
             value["previous_app_secret"] = os.environ["JUM_PREVIOUS_APP_SECRET"]
         return json.dumps(value)
 
+    def local_value_of(self, logical_id: str) -> str:
+        """The WhatsApp credentials for that secret; for any other secret, its
+        SecretStringTemplate with the generated key set to `dev-<key>`."""
+        props = self.resources[logical_id].get("Properties", {}) or {}
+        generate = props.get("GenerateSecretString") or {}
+        template = str(generate.get("SecretStringTemplate") or "")
+        if "app_secret" in template or not generate:
+            return self.local_secret_value()
+        value = json.loads(template or "{}")
+        key = generate.get("GenerateStringKey")
+        if key:
+            value[key] = "dev-" + key.replace("_", "-")
+        return json.dumps(value)
+
     def ensure_secret(self, logical_id: str) -> None:
         sm = self._clients["secretsmanager"]
         name = self._physical_name(logical_id, "Name")
-        secret = self.local_secret_value()
+        secret = self.local_value_of(logical_id)
         try:
             sm.create_secret(Name=name, SecretString=secret)
         except sm.exceptions.ResourceExistsException:

@@ -67,10 +67,18 @@ run() {
     fi
 }
 
+# The contacts tests file each API answer here; the contract check validates them.
+export JUM_CONTRACT_SAMPLES="$REPO/.local/contract-samples"
+rm -rf "$JUM_CONTRACT_SAMPLES"
 run cargo test --workspace --all-targets
 # The published contracts agree with the fixtures (and so with the Rust validator).
 run "$VENV/bin/python" tests/fixtures/commands/check_schema.py
 run "$VENV/bin/python" tests/fixtures/webhooks/check_fixtures.py
+# The shipped rules file: schema, then the connector's own checks.
+run "$VENV/bin/python" config/check_schema.py config/automation.yaml
+run cargo run -q -p processor --bin check-rules -- config/automation.yaml
+# The contacts API: OpenAPI valid, same routes as template and handler, answers match.
+run "$VENV/bin/python" docs/contracts/check_contacts_api.py
 run cfn-lint template.yaml
 run sam validate --lint --region us-east-1
 

@@ -98,6 +98,7 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
     let mut tasks = Vec::new();
     for _ in 0..instances {
         let sender = Sender {
+            events: shared::adapters::memory::MemoryQueue::default(),
             ledger: ledger.clone(),
             recipients: MemoryRecipients::default(),
             throttle: throttle.clone(),

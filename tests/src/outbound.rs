@@ -13,7 +13,7 @@ use sender::{Sender, Settings};
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::graph::GraphClient;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
-use shared::adapters::sqs::SqsRedelivery;
+use shared::adapters::sqs::{SqsQueue, SqsRedelivery};
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
@@ -33,6 +33,7 @@ pub type LocalSender = Sender<
     GraphClient<CachedSecrets<SecretsManagerFetcher>>,
     SqsRedelivery,
     SystemClock,
+    SqsQueue,
 >;
 
 impl World {
@@ -101,6 +102,7 @@ impl World {
             Duration::from_secs(300),
         );
         Sender {
+            events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             ledger: store.clone(),
             recipients: store.clone(),
             throttle: store,

@@ -24,7 +24,19 @@ pub const VERIFY_TOKEN: &str = "dev-verify-token";
 
 pub type Item = HashMap<String, AttributeValue>;
 pub type LocalWebhook = Webhook<CachedSecrets<SecretsManagerFetcher>, SqsQueue, SystemClock>;
-pub type LocalProcessor = Processor<DynamoStore, DynamoStore, DynamoStore, SystemClock>;
+pub type LocalProcessor =
+    Processor<DynamoStore, DynamoStore, DynamoStore, TestClock, SqsQueue, SqsQueue, DynamoStore>;
+
+/// The system clock, or a fixed instant for tests about time of day.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TestClock(pub Option<i64>);
+
+impl shared::ports::Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0
+            .map_or_else(|| SystemClock.now_ms(), |secs| secs * 1000)
+    }
+}
 
 pub struct World {
     pub stack_name: String,
@@ -33,6 +45,7 @@ pub struct World {
     pub dlq_url: String,
     pub outbound_url: String,
     pub outbound_dlq_url: String,
+    pub events_url: String,
     pub secret_id: String,
     pub ddb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
@@ -98,6 +111,7 @@ impl World {
             dlq_url: get("InboundDeadLetterQueue"),
             outbound_url: get("OutboundQueue"),
             outbound_dlq_url: get("OutboundDeadLetterQueue"),
+            events_url: get("EventsQueue"),
             secret_id: get("WhatsAppSecret"),
             stack_name,
             ddb: aws_sdk_dynamodb::Client::new(&sdk),
@@ -122,14 +136,30 @@ impl World {
         }
     }
 
+    /// The processor with the repository's own rules (`config/automation.yaml`).
     pub fn processor(&self) -> LocalProcessor {
+        self.processor_with(Some(processor::config::BUNDLED_RULES), None)
+    }
+
+    /// The processor with the given rules (`None`: automation off) and clock.
+    pub fn processor_with(
+        &self,
+        rules: Option<&str>,
+        fixed_now_secs: Option<i64>,
+    ) -> LocalProcessor {
         let store = DynamoStore::new(self.ddb.clone(), &self.table);
         Processor {
             messages: store.clone(),
             contacts: store.clone(),
-            diagnostics: store,
-            clock: SystemClock,
+            diagnostics: store.clone(),
+            automation_store: store,
+            clock: TestClock(fixed_now_secs),
             retention: Retention::DEFAULT,
+            events: SqsQueue::new(self.sqs.clone(), &self.events_url),
+            commands: SqsQueue::new(self.sqs.clone(), &self.outbound_url),
+            automation: rules.map(|r| {
+                std::sync::Arc::new(shared::domain::automation::load(r).expect("valid rules"))
+            }),
         }
     }
 

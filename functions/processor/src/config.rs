@@ -1,10 +1,19 @@
 use shared::config::{parsed_or, required, ConfigError};
+use shared::domain::automation::{load, Automation};
 use shared::domain::records::Retention;
+
+/// The rules shipped with the function (`config/automation.yaml`), so a
+/// deployment answers as the repository says; `AUTOMATION_RULES_PATH` points
+/// at another file, `AUTOMATION_ENABLED=false` turns automation off.
+pub const BUNDLED_RULES: &str = include_str!("../../../config/automation.yaml");
 
 #[derive(Debug, Clone)]
 pub struct Config {
     pub table_name: String,
     pub retention: Retention,
+    pub events_queue_url: String,
+    pub outbound_queue_url: String,
+    pub automation: Option<Automation>,
 }
 
 impl Config {
@@ -16,9 +25,29 @@ impl Config {
                 reason: "must be at least 1".into(),
             });
         }
+        let automation = if parsed_or("AUTOMATION_ENABLED", true)? {
+            let text = match std::env::var("AUTOMATION_RULES_PATH") {
+                Ok(path) if !path.is_empty() => {
+                    std::fs::read_to_string(&path).map_err(|e| ConfigError::Invalid {
+                        name: "AUTOMATION_RULES_PATH",
+                        reason: format!("{path}: {e}"),
+                    })?
+                }
+                _ => BUNDLED_RULES.to_owned(),
+            };
+            Some(load(&text).map_err(|e| ConfigError::Invalid {
+                name: "AUTOMATION_RULES_PATH",
+                reason: e.to_string(),
+            })?)
+        } else {
+            None
+        };
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             retention: Retention { days },
+            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
+            automation,
         })
     }
 }

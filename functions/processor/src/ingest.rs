@@ -14,12 +14,30 @@ use shared::domain::records::{
     ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, Provenance,
     StatusOutcome, StatusRecord, WriteOutcome,
 };
-use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore, Retry, StoreError};
+use shared::ports::automation::AutomationStore;
+use shared::ports::{
+    Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore, QueueError, Retry,
+    StoreError,
+};
 use shared::telemetry::Metrics;
 
 use tracing::Instrument;
 
-use crate::Processor;
+use crate::{effects, Processor};
+
+fn dedup_key(update: &Update) -> Option<String> {
+    match update {
+        Update::Message(m) => Some(format!("m{}", m.wamid)),
+        Update::Status(s) => Some(format!("s{}|{}", s.wamid, s.status.as_str())),
+        Update::Consent(c) => Some(format!(
+            "c{}|{}|{}",
+            c.contact.storage_id(),
+            c.timestamp,
+            c.value
+        )),
+        Update::Diagnostic(_) => None,
+    }
+}
 
 /// Writes in flight at once for one record: enough to hide DynamoDB latency
 /// for a 100-update slice, few enough not to trip throttling.
@@ -31,6 +49,8 @@ pub enum IngestError {
     Poison(#[from] QueuedBatchError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Queue(#[from] QueueError),
 }
 
 impl IngestError {
@@ -38,26 +58,40 @@ impl IngestError {
         match self {
             Self::Poison(_) => Retry::Permanent,
             Self::Store(e) => e.retry,
+            Self::Queue(e) => e.retry,
         }
     }
 }
 
-enum Done {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Done {
     Message(&'static str, WriteOutcome),
     Status(StatusOutcome),
     Consent(WriteOutcome),
     Diagnostic,
 }
 
-pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock>(
-    p: &Processor<M, C, D, K>,
+pub async fn ingest<M, C, D, K, E, Q, A>(
+    p: &Processor<M, C, D, K, E, Q, A>,
     batch: &QueuedBatch,
     metrics: &mut Metrics,
-) -> Result<(), IngestError> {
+) -> Result<(), IngestError>
+where
+    M: MessageStore,
+    C: ContactStore,
+    D: DiagnosticStore,
+    K: Clock,
+    E: EventSink,
+    Q: CommandQueue,
+    A: AutomationStore,
+{
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
     let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();
     let mut jobs = Vec::new();
+    // The same update twice in one batch (Meta does send that) is written
+    // once: concurrent conditional writes of one key need not both lose.
+    let mut seen = std::collections::HashSet::new();
     for (ci, change) in parsed.iter().enumerate() {
         let from = Provenance {
             waba_id: &change.waba_id,
@@ -65,32 +99,46 @@ pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clo
             request: &batch.request,
         };
         for (ui, update) in change.updates.iter().enumerate() {
+            if let Some(key) = dedup_key(update) {
+                if !seen.insert(key) {
+                    continue;
+                }
+            }
             jobs.push((ci * 10_000 + ui, change, from, update));
         }
     }
-    let outcomes: Vec<Done> =
+    let outcomes: Vec<(Done, &ParsedChange, &Update)> =
         stream::iter(jobs.into_iter().map(|(index, change, from, update)| {
             let span = update_span(update);
             async move {
                 let done = store(p, batch, index, change, from, update, expires_at).await?;
                 tracing::info!(outcome = done.label(), "update handled");
-                Ok::<_, IngestError>(done)
+                Ok::<_, IngestError>((done, change, update))
             }
             .instrument(span)
         }))
         .buffer_unordered(CONCURRENT_WRITES)
         .try_collect()
         .await?;
-    count(&outcomes, metrics);
+    let done: Vec<Done> = outcomes.iter().map(|(d, _, _)| *d).collect();
+    count(&done, metrics);
+    let owed: Vec<(&ParsedChange, &Update)> = outcomes
+        .iter()
+        .filter(|(d, _, _)| d.needs_effects())
+        .map(|(_, c, u)| (*c, *u))
+        .collect();
+    let now = p.clock.now_secs();
+    // Read before the touch below, so a first message is known as such.
+    let states = effects::contact_states(p, &owed, now).await?;
     // Contacts are touched after their messages, and on every attempt: a retry
     // after a failure here finds the messages stored and still updates them.
-    let now = p.clock.now_secs();
     for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
         p.contacts.touch(&touch).await?;
     }
     for change in number_changes(&parsed, now, p.retention.expires_at(now)) {
         p.contacts.link_number_change(&change).await?;
     }
+    effects::run(p, batch, &owed, &states, now, metrics).await?;
     metrics.max_ms(
         "ProcessingLatencyMs",
         (p.clock.now_ms() - batch.request.received_at_ms).max(0) as f64,
@@ -98,8 +146,8 @@ pub async fn ingest<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clo
     Ok(())
 }
 
-async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock>(
-    p: &Processor<M, C, D, K>,
+async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A>(
+    p: &Processor<M, C, D, K, E, Q, A>,
     batch: &QueuedBatch,
     index: usize,
     change: &ParsedChange,
@@ -172,6 +220,14 @@ fn update_span(update: &Update) -> tracing::Span {
 }
 
 impl Done {
+    fn needs_effects(self) -> bool {
+        match self {
+            Self::Message(_, o) | Self::Consent(o) => o.needs_effects(),
+            Self::Status(o) => o.needs_effects(),
+            Self::Diagnostic => false,
+        }
+    }
+
     fn label(&self) -> &'static str {
         match self {
             Self::Message(_, WriteOutcome::Created) | Self::Consent(WriteOutcome::Created) => {

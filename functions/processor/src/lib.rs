@@ -4,7 +4,14 @@
 //! `maxReceiveCount`).
 
 pub mod config;
+mod effects;
 mod ingest;
+
+use std::sync::Arc;
+
+use shared::domain::automation::Automation;
+use shared::ports::automation::AutomationStore;
+use shared::ports::{CommandQueue, EventSink};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::Error;
@@ -16,15 +23,31 @@ use tracing::Instrument;
 
 pub use ingest::IngestError;
 
-pub struct Processor<M, C, D, K> {
+pub struct Processor<M, C, D, K, E, Q, A> {
     pub messages: M,
     pub contacts: C,
     pub diagnostics: D,
     pub clock: K,
     pub retention: Retention,
+    /// Events for internal systems.
+    pub events: E,
+    /// The outbound queue, for automated replies.
+    pub commands: Q,
+    pub automation_store: A,
+    /// The business's rules; `None` turns automation off (events still flow).
+    pub automation: Option<Arc<Automation>>,
 }
 
-impl<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock> Processor<M, C, D, K> {
+impl<M, C, D, K, E, Q, A> Processor<M, C, D, K, E, Q, A>
+where
+    M: MessageStore,
+    C: ContactStore,
+    D: DiagnosticStore,
+    K: Clock,
+    E: EventSink,
+    Q: CommandQueue,
+    A: AutomationStore,
+{
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         let mut metrics = Metrics::new("processor");
         let mut response = SqsBatchResponse::default();

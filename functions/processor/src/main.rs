@@ -1,7 +1,13 @@
+// Deeply nested async futures (stream of writes inside the handler) need more
+// than the default type-layout depth.
+#![recursion_limit = "256"]
+
+use std::sync::Arc;
+
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use processor::{config::Config, Processor};
-use shared::adapters::{aws, dynamo::DynamoStore};
+use shared::adapters::{aws, dynamo::DynamoStore, sqs::SqsQueue};
 use shared::ports::SystemClock;
 
 #[tokio::main]
@@ -10,12 +16,17 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
     let processor = Processor {
         messages: store.clone(),
         contacts: store.clone(),
-        diagnostics: store,
+        diagnostics: store.clone(),
+        automation_store: store,
         clock: SystemClock,
         retention: config.retention,
+        events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
+        commands: SqsQueue::new(sqs, &config.outbound_queue_url),
+        automation: config.automation.map(Arc::new),
     };
     let processor = &processor;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use processor::Processor;
-use shared::adapters::memory::MemoryStore;
+use shared::adapters::memory::{MemoryQueue, MemoryStore};
+use shared::adapters::memory_automation::MemoryAutomation;
 use shared::domain::envelope::split_for_queue;
 use shared::domain::ids::{ContactKey, WaId};
 use shared::domain::queued::{RequestMeta, SignatureMatch};
@@ -13,7 +14,15 @@ use shared::domain::records::{ConsentState, Retention};
 use shared::domain::status::StatusKind;
 use shared::ports::SystemClock;
 
-type Proc = Processor<MemoryStore, MemoryStore, MemoryStore, SystemClock>;
+type Proc = Processor<
+    MemoryStore,
+    MemoryStore,
+    MemoryStore,
+    SystemClock,
+    MemoryQueue,
+    MemoryQueue,
+    MemoryAutomation,
+>;
 
 fn processor() -> (Proc, MemoryStore) {
     let store = MemoryStore::default();
@@ -23,6 +32,10 @@ fn processor() -> (Proc, MemoryStore) {
         diagnostics: store.clone(),
         clock: SystemClock,
         retention: Retention::DEFAULT,
+        events: MemoryQueue::default(),
+        commands: MemoryQueue::default(),
+        automation_store: MemoryAutomation::default(),
+        automation: None,
     };
     (p, store)
 }

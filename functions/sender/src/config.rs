@@ -12,6 +12,7 @@ use crate::Settings;
 pub struct Config {
     pub table_name: String,
     pub outbound_queue_url: String,
+    pub events_queue_url: String,
     pub secret_id: String,
     pub secret_refresh: Duration,
     pub graph_base_url: String,
@@ -41,6 +42,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
+            events_queue_url: required("EVENTS_QUEUE_URL")?,
             secret_id: required("SECRET_ID")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             graph_base_url: parsed_or("GRAPH_API_BASE_URL", DEFAULT_BASE_URL.to_owned())?,

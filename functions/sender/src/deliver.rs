@@ -11,7 +11,9 @@ use shared::ports::sending::{
     Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
     Redelivery, SentMessage, Throttle,
 };
-use shared::ports::{Clock, StoreError};
+use shared::ports::{Clock, EventSink, StoreError};
+
+use crate::outcome_event::outcome_event;
 
 use crate::Sender;
 
@@ -29,8 +31,9 @@ pub enum Step {
     Retry { seconds: u32, why: &'static str },
 }
 
-impl<L, R, T, G, Q, K> Sender<L, R, T, G, Q, K>
+impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
 where
+    E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
     T: Throttle,
@@ -60,6 +63,14 @@ where
             Ok(cmd) => cmd,
             Err(e) => {
                 tracing::warn!(reason = e.reason(), detail = %e, "command rejected");
+                let key = shared::domain::outbound::salvage_idempotency_key(body);
+                let event = crate::outcome_event::invalid_command_event(
+                    key.as_ref(),
+                    e.reason(),
+                    &e.to_string(),
+                    self.clock.now_secs(),
+                );
+                self.publish(event).await?;
                 return Ok(Step::Done("rejected"));
             }
         };
@@ -92,11 +103,34 @@ where
             .await?
         {
             Claim::Acquired { .. } => {}
-            Claim::Finished { state, sent } => {
-                if let (true, Some(sent)) = (state == "sent", sent) {
+            Claim::Finished {
+                state,
+                sent,
+                reason,
+                effects_pending,
+            } => {
+                if let (true, Some(sent)) = (state == "sent", &sent) {
                     // A crash between ledger and history leaves the history short; mend it.
                     self.record(&cmd, &contact, &number, &sent.wamid, sent.sent_at)
                         .await?;
+                }
+                if effects_pending {
+                    // The outcome was recorded but its event may not have gone out.
+                    let reason = reason.unwrap_or_default();
+                    let outcome = match (state.as_str(), sent) {
+                        ("sent", Some(s)) => Outcome::Sent {
+                            wamid: s.wamid,
+                            sent_at: s.sent_at,
+                        },
+                        ("suppressed", _) => Outcome::Suppressed { reason },
+                        ("expired", _) => Outcome::Expired,
+                        ("rejected", _) => Outcome::Rejected { reason },
+                        _ => Outcome::Failed {
+                            reason,
+                            error: None,
+                        },
+                    };
+                    self.announce(&cmd, &key, &number, &outcome).await?;
                 }
                 tracing::info!(state, "idempotency key already used; not sending again");
                 return Ok(Step::Done("duplicate"));
@@ -113,7 +147,9 @@ where
                 // The last attempt died during its call: Meta may have the
                 // message. Sending again could send it twice.
                 self.finish(
+                    &cmd,
                     &key,
+                    &number,
                     Outcome::Failed {
                         reason: "outcome_unknown".into(),
                         error: None,
@@ -141,7 +177,7 @@ where
             )),
         };
         if let Some((outcome, label)) = ended {
-            self.finish(&key, outcome).await?;
+            self.finish(&cmd, &key, &number, outcome).await?;
             return Ok(Step::Done(label));
         }
         if let Some(until) = self.throttle.paused_until(&number, now).await? {
@@ -168,7 +204,9 @@ where
                 let sent_at = self.clock.now_secs();
                 let Some(wamid) = accepted.wamid else {
                     self.finish(
+                        &cmd,
                         &key,
+                        &number,
                         Outcome::Failed {
                             reason: "no_message_id".into(),
                             error: None,
@@ -178,7 +216,9 @@ where
                     return Ok(Step::Done("failed"));
                 };
                 self.finish(
+                    &cmd,
                     &key,
+                    &number,
                     Outcome::Sent {
                         wamid: wamid.clone(),
                         sent_at,
@@ -187,14 +227,24 @@ where
                 .await?;
                 self.record(&cmd, &contact, &number, &wamid, sent_at)
                     .await?;
+                if recipient.is_none() {
+                    let expires_at = self.settings.retention.expires_at(sent_at);
+                    self.ledger
+                        .mark_for_sweep(&contact, expires_at, sent_at)
+                        .await?;
+                }
                 Ok(Step::Done("sent"))
             }
-            Err(error) => self.refused(&key, &number, error, receive_count).await,
+            Err(error) => {
+                self.refused(&cmd, &key, &number, error, receive_count)
+                    .await
+            }
         }
     }
 
     async fn refused(
         &self,
+        cmd: &OutboundCommand,
         key: &LedgerKey,
         number: &PhoneNumberId,
         error: GraphCallError,
@@ -220,7 +270,9 @@ where
                 let reason =
                     code.map_or_else(|| "graph_error".to_owned(), |c| format!("graph_error_{c}"));
                 self.finish(
+                    cmd,
                     key,
+                    number,
                     Outcome::Failed {
                         reason,
                         error: graph_error,
@@ -314,10 +366,48 @@ where
         }
     }
 
-    async fn finish(&self, key: &LedgerKey, outcome: Outcome) -> Result<(), StoreError> {
+    /// Records the outcome, then tells internal systems; the ledger's
+    /// effects flag covers a failure in between.
+    async fn finish(
+        &self,
+        cmd: &OutboundCommand,
+        key: &LedgerKey,
+        number: &PhoneNumberId,
+        outcome: Outcome,
+    ) -> Result<(), StoreError> {
         self.ledger
             .finish(key, &outcome, self.clock.now_secs())
+            .await?;
+        self.announce(cmd, key, number, &outcome).await
+    }
+
+    async fn announce(
+        &self,
+        cmd: &OutboundCommand,
+        key: &LedgerKey,
+        number: &PhoneNumberId,
+        outcome: &Outcome,
+    ) -> Result<(), StoreError> {
+        self.publish(outcome_event(
+            cmd,
+            key,
+            number,
+            outcome,
+            self.clock.now_secs(),
+        ))
+        .await?;
+        self.ledger.effects_done(key).await
+    }
+
+    async fn publish(&self, event: shared::domain::events::Event) -> Result<(), StoreError> {
+        self.events
+            .publish(std::slice::from_ref(&event))
             .await
+            .map_err(|e| StoreError {
+                operation: "publish event",
+                message: e.message,
+                retry: e.retry,
+            })
     }
 
     async fn record(

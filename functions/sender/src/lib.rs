@@ -4,6 +4,7 @@
 
 pub mod config;
 mod deliver;
+mod outcome_event;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use futures_util::stream::{self, StreamExt};
@@ -12,7 +13,7 @@ use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
-use shared::ports::Clock;
+use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
@@ -32,7 +33,9 @@ pub struct Settings {
     pub retention: Retention,
 }
 
-pub struct Sender<L, R, T, G, Q, K> {
+pub struct Sender<L, R, T, G, Q, K, E> {
+    /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
+    pub events: E,
     pub ledger: L,
     pub recipients: R,
     pub throttle: T,
@@ -42,8 +45,9 @@ pub struct Sender<L, R, T, G, Q, K> {
     pub settings: Settings,
 }
 
-impl<L, R, T, G, Q, K> Sender<L, R, T, G, Q, K>
+impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
 where
+    E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
     T: Throttle,

@@ -3,7 +3,10 @@ use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use sender::{config::Config, Sender};
 use shared::adapters::graph::GraphClient;
 use shared::adapters::{
-    aws, dynamo::DynamoStore, secrets_manager::SecretsManagerFetcher, sqs::SqsRedelivery,
+    aws,
+    dynamo::DynamoStore,
+    secrets_manager::SecretsManagerFetcher,
+    sqs::{SqsQueue, SqsRedelivery},
 };
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
@@ -18,12 +21,14 @@ async fn main() -> Result<(), Error> {
         SecretsManagerFetcher::new(aws_sdk_secretsmanager::Client::new(&sdk), &config.secret_id),
         config.secret_refresh,
     );
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
     let sender = Sender {
+        events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
         ledger: store.clone(),
         recipients: store.clone(),
         throttle: store,
         graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
-        redelivery: SqsRedelivery::new(aws_sdk_sqs::Client::new(&sdk), &config.outbound_queue_url),
+        redelivery: SqsRedelivery::new(sqs, &config.outbound_queue_url),
         clock: SystemClock,
         settings: config.settings,
     };

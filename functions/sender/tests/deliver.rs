@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use sender::{Sender, Settings, Step};
 use serde_json::Value;
+use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
@@ -67,6 +68,7 @@ type TestSender = Sender<
     ScriptedGraph,
     MemoryRedelivery,
     SystemClock,
+    MemoryQueue,
 >;
 
 fn sender(graph: ScriptedGraph) -> TestSender {
@@ -79,6 +81,7 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         },
     );
     Sender {
+        events: MemoryQueue::default(),
         ledger: MemoryLedger::default(),
         recipients,
         throttle: MemoryThrottle::default(),
@@ -146,6 +149,7 @@ async fn when_a_previous_attempt_died_mid_call_should_not_risk_a_second_send() {
     s.ledger.entries.lock().unwrap().insert(
         (contact(), "k1".into()),
         shared::adapters::memory_sending::LedgerEntry {
+            effects_pending: false,
             state: "sending".into(),
             lease_until: 0,
             attempts: 1,

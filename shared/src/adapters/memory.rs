@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::domain::ids::ContactKey;
 use crate::domain::records::{
-    ConsentRecord, ConsentState, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange,
-    StatusOutcome, StatusRecord, WriteOutcome,
+    ConsentRecord, ConsentState, ContactTouch, DiagnosticRecord, Effects, MessageRecord,
+    NumberChange, StatusOutcome, StatusRecord, WriteOutcome,
 };
 use crate::domain::status::StatusKind;
 use crate::ports::{
@@ -17,6 +17,7 @@ use crate::ports::{
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMessage {
+    pub effects_pending: bool,
     pub contact: ContactKey,
     pub direction: &'static str,
     pub message_type: String,
@@ -25,6 +26,7 @@ pub struct StoredMessage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredStatus {
+    pub effects_pending: BTreeSet<String>,
     pub current: StatusKind,
     pub seen: BTreeMap<String, i64>,
     pub error_codes: Vec<i64>,
@@ -58,7 +60,8 @@ pub struct MemoryState {
     pub messages: BTreeMap<String, StoredMessage>,
     pub statuses: BTreeMap<String, StoredStatus>,
     pub contacts: BTreeMap<ContactKey, StoredContact>,
-    pub consent_history: BTreeSet<(ContactKey, i64, String)>,
+    /// (contact, timestamp, value) -> effects still pending
+    pub consent_history: BTreeMap<(ContactKey, i64, String), bool>,
     pub diagnostics: BTreeMap<(String, usize, usize), String>,
 }
 
@@ -99,12 +102,17 @@ impl MessageStore for MemoryStore {
         self.check("put message")?;
         let m = r.message;
         Ok(self.with(|s| {
-            if s.messages.contains_key(m.wamid.as_str()) {
-                return WriteOutcome::Duplicate;
+            if let Some(stored) = s.messages.get(m.wamid.as_str()) {
+                return if stored.effects_pending {
+                    WriteOutcome::Unfinished
+                } else {
+                    WriteOutcome::Duplicate
+                };
             }
             s.messages.insert(
                 m.wamid.as_str().to_owned(),
                 StoredMessage {
+                    effects_pending: true,
                     contact: m.contact.clone(),
                     direction: m.direction.as_str(),
                     message_type: m.message_type.clone(),
@@ -115,12 +123,19 @@ impl MessageStore for MemoryStore {
         }))
     }
 
+    async fn effects_done(&self, effects: &Effects) -> Result<(), StoreError> {
+        self.check("clear effects")?;
+        self.clear_effects(effects);
+        Ok(())
+    }
+
     async fn apply_status(&self, r: StatusRecord<'_>) -> Result<StatusOutcome, StoreError> {
         self.check("apply status")?;
         let st = r.status;
         Ok(self.with(|s| {
             let entry = s.statuses.entry(st.wamid.as_str().to_owned());
             let stored = entry.or_insert_with(|| StoredStatus {
+                effects_pending: BTreeSet::new(),
                 current: st.status.clone(),
                 seen: BTreeMap::new(),
                 error_codes: Vec::new(),
@@ -139,6 +154,31 @@ impl MessageStore for MemoryStore {
                 StatusOutcome::Recorded
             }
         }))
+    }
+}
+
+impl MemoryStore {
+    /// Clears an effects flag by the same keys the DynamoDB adapter uses.
+    fn clear_effects(&self, e: &Effects) {
+        self.with(|s| {
+            if let Some(wamid) = e.sk.strip_prefix("S#") {
+                if let Some(st) = s.statuses.get_mut(wamid) {
+                    st.effects_pending.remove(e.flag.trim_start_matches("fx_"));
+                }
+            } else if let Some(rest) = e.sk.strip_prefix("CONSENT#") {
+                if let Some((ts, value)) = rest.split_once('#') {
+                    let key = (e.contact.clone(), ts.parse().unwrap_or(0), value.to_owned());
+                    if let Some(pending) = s.consent_history.get_mut(&key) {
+                        *pending = false;
+                    }
+                }
+            } else if let Some(m) =
+                e.sk.rsplit_once('#')
+                    .and_then(|(_, wamid)| s.messages.get_mut(wamid))
+            {
+                m.effects_pending = false;
+            }
+        });
     }
 }
 
@@ -187,12 +227,15 @@ impl ContactStore for MemoryStore {
         self.check("apply consent")?;
         let c = r.change;
         Ok(self.with(|s| {
-            if !s
-                .consent_history
-                .insert((c.contact.clone(), c.timestamp, c.value.clone()))
-            {
-                return WriteOutcome::Duplicate;
-            }
+            let key = (c.contact.clone(), c.timestamp, c.value.clone());
+            let outcome = match s.consent_history.get(&key) {
+                Some(true) => WriteOutcome::Unfinished,
+                Some(false) => return WriteOutcome::Duplicate,
+                None => {
+                    s.consent_history.insert(key, true);
+                    WriteOutcome::Created
+                }
+            };
             if let Some(state) = c.state() {
                 let contact = s.contacts.entry(c.contact.clone()).or_default();
                 if contact.consent_at.is_none_or(|at| at <= c.timestamp) {
@@ -200,7 +243,7 @@ impl ContactStore for MemoryStore {
                     contact.consent_at = Some(c.timestamp);
                 }
             }
-            WriteOutcome::Created
+            outcome
         }))
     }
 }
@@ -254,4 +297,20 @@ pub fn count_by_type(state: &MemoryState) -> HashMap<String, usize> {
         *counts.entry(m.message_type.clone()).or_insert(0) += 1;
     }
     counts
+}
+
+impl crate::ports::EventSink for MemoryQueue {
+    async fn publish(&self, events: &[crate::domain::events::Event]) -> Result<(), QueueError> {
+        let bodies = events
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("events serialise"))
+            .collect();
+        self.enqueue(bodies).await
+    }
+}
+
+impl crate::ports::CommandQueue for MemoryQueue {
+    async fn submit(&self, commands: Vec<String>) -> Result<(), QueueError> {
+        self.enqueue(commands).await
+    }
 }

@@ -16,6 +16,7 @@ use crate::ports::StoreError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerEntry {
+    pub effects_pending: bool,
     pub state: String,
     pub lease_until: i64,
     pub attempts: u32,
@@ -43,6 +44,7 @@ impl OutboundLedger for MemoryLedger {
                 entries.insert(
                     id,
                     LedgerEntry {
+                        effects_pending: false,
                         state: "sending".into(),
                         lease_until: now + lease_secs,
                         attempts: 1,
@@ -62,6 +64,15 @@ impl OutboundLedger for MemoryLedger {
             Some(e) if e.state == "sending" && e.lease_until > now => Ok(Claim::InFlight),
             Some(e) if e.state == "sending" => Ok(Claim::Abandoned),
             Some(e) => Ok(Claim::Finished {
+                reason: match &e.outcome {
+                    Some(
+                        Outcome::Failed { reason, .. }
+                        | Outcome::Rejected { reason }
+                        | Outcome::Suppressed { reason },
+                    ) => Some(reason.clone()),
+                    _ => None,
+                },
+                effects_pending: e.effects_pending,
                 state: e.state.clone(),
                 sent: match &e.outcome {
                     Some(Outcome::Sent { wamid, sent_at }) => Some(SentRef {
@@ -84,6 +95,7 @@ impl OutboundLedger for MemoryLedger {
         let e = entries
             .entry((key.contact.clone(), key.key.as_str().to_owned()))
             .or_insert_with(|| LedgerEntry {
+                effects_pending: false,
                 state: String::new(),
                 lease_until: 0,
                 attempts: 0,
@@ -91,6 +103,19 @@ impl OutboundLedger for MemoryLedger {
             });
         e.state = outcome.state().into();
         e.outcome = Some(outcome.clone());
+        e.effects_pending = true;
+        Ok(())
+    }
+
+    async fn effects_done(&self, key: &LedgerKey) -> Result<(), StoreError> {
+        if let Some(e) = self
+            .entries
+            .lock()
+            .expect("ledger lock")
+            .get_mut(&(key.contact.clone(), key.key.as_str().to_owned()))
+        {
+            e.effects_pending = false;
+        }
         Ok(())
     }
 
@@ -105,6 +130,15 @@ impl OutboundLedger for MemoryLedger {
                 e.state = "retry".into();
             }
         }
+        Ok(())
+    }
+
+    async fn mark_for_sweep(
+        &self,
+        _contact: &ContactKey,
+        _expires_at: i64,
+        _now: i64,
+    ) -> Result<(), StoreError> {
         Ok(())
     }
 

@@ -169,3 +169,25 @@ impl crate::ports::sending::Redelivery for SqsRedelivery {
             })
     }
 }
+
+impl crate::ports::EventSink for SqsQueue {
+    async fn publish(&self, events: &[crate::domain::events::Event]) -> Result<(), QueueError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let bodies = events
+            .iter()
+            .map(|e| serde_json::to_string(e).expect("events serialise"))
+            .collect();
+        self.enqueue(bodies).await
+    }
+}
+
+impl crate::ports::CommandQueue for SqsQueue {
+    async fn submit(&self, commands: Vec<String>) -> Result<(), QueueError> {
+        if commands.is_empty() {
+            return Ok(());
+        }
+        self.enqueue(commands).await
+    }
+}

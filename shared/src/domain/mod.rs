@@ -9,4 +9,7 @@ pub mod records;
 pub mod status;
 
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
+pub mod automation;
+pub mod events;
+pub mod privacy;
 pub mod sending;

@@ -86,7 +86,17 @@ pub struct DiagnosticRecord<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
     Created,
+    /// Stored by an earlier attempt that did not finish its effects (events,
+    /// automation): this attempt must do them.
+    Unfinished,
     Duplicate,
+}
+
+impl WriteOutcome {
+    /// Whether this attempt owes the fact's effects.
+    pub fn needs_effects(self) -> bool {
+        matches!(self, Self::Created | Self::Unfinished)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,7 +105,26 @@ pub enum StatusOutcome {
     Advanced,
     /// Recorded with its timestamp, but a later status stays current.
     Recorded,
+    /// Stored earlier by an attempt that did not finish its effects.
+    Unfinished,
     Duplicate,
+}
+
+impl StatusOutcome {
+    pub fn needs_effects(self) -> bool {
+        !matches!(self, Self::Duplicate)
+    }
+}
+
+/// The item and flag that mark a stored fact's effects as still owed.
+/// Cleared once its events are published and its automation has run, so a
+/// redelivery after a failure in between redoes them, and one after success
+/// does not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effects {
+    pub contact: super::ids::ContactKey,
+    pub sk: String,
+    pub flag: String,
 }
 
 /// Whether a contact accepts marketing and utility messages. Service replies

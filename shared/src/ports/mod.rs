@@ -5,8 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::domain::records::{
-    ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, StatusOutcome,
-    StatusRecord, WriteOutcome,
+    ConsentRecord, ContactTouch, DiagnosticRecord, Effects, MessageRecord, NumberChange,
+    StatusOutcome, StatusRecord, WriteOutcome,
 };
 use crate::secrets::WhatsAppSecrets;
 
@@ -48,6 +48,19 @@ pub trait InboundQueue: Send + Sync {
     fn enqueue(&self, bodies: Vec<String>) -> impl Future<Output = Result<(), QueueError>> + Send;
 }
 
+/// The events queue that internal systems consume.
+pub trait EventSink: Send + Sync {
+    fn publish(
+        &self,
+        events: &[crate::domain::events::Event],
+    ) -> impl Future<Output = Result<(), QueueError>> + Send;
+}
+
+/// The outbound queue, for replies the automation sends like any other system.
+pub trait CommandQueue: Send + Sync {
+    fn submit(&self, commands: Vec<String>) -> impl Future<Output = Result<(), QueueError>> + Send;
+}
+
 pub trait SecretSource: Send + Sync {
     fn secrets(&self) -> impl Future<Output = Result<Arc<WhatsAppSecrets>, SecretsError>> + Send;
 }
@@ -62,6 +75,11 @@ pub trait MessageStore: Send + Sync {
         &self,
         record: StatusRecord<'_>,
     ) -> impl Future<Output = Result<StatusOutcome, StoreError>> + Send;
+    /// Marks a fact's effects as done (see [`Effects`]).
+    fn effects_done(
+        &self,
+        effects: &Effects,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 pub trait ContactStore: Send + Sync {
@@ -103,4 +121,6 @@ impl Clock for SystemClock {
     }
 }
 
+pub mod automation;
+pub mod contacts;
 pub mod sending;

@@ -24,6 +24,9 @@ pub enum Claim {
     Finished {
         state: String,
         sent: Option<SentRef>,
+        reason: Option<String>,
+        /// The outcome's event may not have been published yet.
+        effects_pending: bool,
     },
     /// Another instance holds a live lease on it.
     InFlight,
@@ -103,6 +106,16 @@ pub trait OutboundLedger: Send + Sync {
         &self,
         key: &LedgerKey,
         reason: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The outcome's event is published: a later redelivery owes nothing.
+    fn effects_done(&self, key: &LedgerKey) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Registers a recipient without a profile with the retention sweep, so
+    /// their outbound history is deleted on time too.
+    fn mark_for_sweep(
+        &self,
+        contact: &ContactKey,
+        expires_at: i64,
         now: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Writes the history record of a sent message (idempotent).

@@ -3,7 +3,8 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::items::{contact_pk, is_conditional_failure, n, s, store_error, PROFILE_SK};
+use super::items::{consent_sk, contact_pk, is_conditional_failure, n, s, store_error, PROFILE_SK};
+use super::messages::EFFECTS_FLAG;
 use super::{now_secs, DynamoStore};
 use crate::domain::ids::ContactKey;
 use crate::domain::records::{
@@ -39,6 +40,26 @@ fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
 }
 
 impl DynamoStore {
+    /// The contact's profile, unless absent or past its `expires_at` (TTL
+    /// deletes "within a few days"; readers must not see it meanwhile).
+    pub(super) async fn live_profile(
+        &self,
+        contact: &ContactKey,
+        now: i64,
+    ) -> Result<Option<HashMap<String, AttributeValue>>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("read contact", e))?;
+        Ok(out.item.filter(|i| !is_expired(i, now)))
+    }
+
     async fn delete_expired_profile(&self, contact: &ContactKey) -> Result<(), StoreError> {
         let result = self
             .client
@@ -77,6 +98,10 @@ impl ContactStore for DynamoStore {
             (":seen".to_owned(), n(t.seen_at)),
             (":unknown".to_owned(), s(ConsentState::Unknown.as_str())),
         ]);
+        // Registers the contact with the retention sweep (no extra write unit).
+        let (clause, name, day) = super::sweep::touch_sweep_clause(now_secs());
+        sets.push(clause.into());
+        values.insert(name.into(), s(day));
         for (attr, value) in [
             ("profile_name", &t.profile_name),
             ("username", &t.username),
@@ -219,16 +244,14 @@ impl ContactStore for DynamoStore {
         let c = record.change;
         let history = HashMap::from([
             ("pk".to_owned(), s(contact_pk(&c.contact))),
-            (
-                "sk".to_owned(),
-                s(format!("CONSENT#{:010}#{}", c.timestamp.max(0), c.value)),
-            ),
+            ("sk".to_owned(), s(consent_sk(c.timestamp, &c.value))),
             ("type".to_owned(), s("consent")),
             ("category".to_owned(), s(&c.category)),
             ("value".to_owned(), s(&c.value)),
             ("source".to_owned(), s(record.source)),
             ("ts".to_owned(), n(c.timestamp)),
             ("expires_at".to_owned(), n(record.expires_at)),
+            (EFFECTS_FLAG.to_owned(), AttributeValue::Bool(true)),
         ]);
         let put = self
             .client
@@ -236,15 +259,28 @@ impl ContactStore for DynamoStore {
             .table_name(&self.table)
             .set_item(Some(history))
             .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
-        match put {
-            Ok(_) => {}
-            Err(e) if is_conditional_failure(&e) => return Ok(WriteOutcome::Duplicate),
+        let outcome = match put {
+            Ok(_) => WriteOutcome::Created,
+            Err(e) if is_conditional_failure(&e) => {
+                let unfinished = match e.into_service_error() {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => {
+                        c.item.is_some_and(|i| i.contains_key(EFFECTS_FLAG))
+                    }
+                    _ => false,
+                };
+                // The profile update below is idempotent; only a finished fact is skipped.
+                if !unfinished {
+                    return Ok(WriteOutcome::Duplicate);
+                }
+                WriteOutcome::Unfinished
+            }
             Err(e) => return Err(store_error("put consent history", e)),
-        }
+        };
         let Some(state) = c.state() else {
-            return Ok(WriteOutcome::Created);
+            return Ok(outcome);
         };
         let (id_attr, id) = identity(&c.contact);
         let result = self
@@ -269,8 +305,8 @@ impl ContactStore for DynamoStore {
             .await;
         match result {
             // An older change than the one in force is history only.
-            Ok(_) => Ok(WriteOutcome::Created),
-            Err(e) if is_conditional_failure(&e) => Ok(WriteOutcome::Created),
+            Ok(_) => Ok(outcome),
+            Err(e) if is_conditional_failure(&e) => Ok(outcome),
             Err(e) => Err(store_error("update consent", e)),
         }
     }
@@ -282,17 +318,7 @@ impl crate::ports::sending::RecipientDirectory for DynamoStore {
         contact: &ContactKey,
         now: i64,
     ) -> Result<Option<crate::domain::sending::Recipient>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(contact_pk(contact)))
-            .key("sk", s(PROFILE_SK))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| store_error("read recipient", e))?;
-        let Some(item) = out.item.filter(|i| !is_expired(i, now)) else {
+        let Some(item) = self.live_profile(contact, now).await? else {
             return Ok(None);
         };
         let consent = match item

@@ -23,6 +23,10 @@ pub fn message_sk(timestamp: i64, wamid: &str) -> String {
     format!("M#{:010}#{wamid}", timestamp.max(0))
 }
 
+pub fn consent_sk(timestamp: i64, value: &str) -> String {
+    format!("CONSENT#{:010}#{value}", timestamp.max(0))
+}
+
 pub fn status_sk(wamid: &str) -> String {
     format!("S#{wamid}")
 }

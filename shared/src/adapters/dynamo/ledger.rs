@@ -81,6 +81,8 @@ impl OutboundLedger for DynamoStore {
             Some("sending") if num(&old, "lease_until").is_some_and(|l| l > now) => Claim::InFlight,
             Some("sending") => Claim::Abandoned,
             Some(state) => Claim::Finished {
+                reason: text(&old, "reason").map(str::to_owned),
+                effects_pending: old.contains_key(super::messages::EFFECTS_FLAG),
                 state: state.to_owned(),
                 sent: match (text(&old, "wamid"), num(&old, "sent_at")) {
                     (Some(w), Some(at)) => Some(SentRef {
@@ -175,6 +177,28 @@ impl OutboundLedger for DynamoStore {
             Err(e) if is_conditional_failure(&e) => Ok(()),
             Err(e) => Err(store_error("release idempotency key", e)),
         }
+    }
+
+    async fn effects_done(&self, key: &LedgerKey) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(&key.contact)))
+            .key("sk", s(ledger_sk(&key.key)))
+            .update_expression("REMOVE fx")
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("clear outcome effects", e))
+    }
+
+    async fn mark_for_sweep(
+        &self,
+        contact: &crate::domain::ids::ContactKey,
+        expires_at: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        DynamoStore::mark_for_sweep(self, contact, expires_at, now).await
     }
 
     async fn record_sent(&self, m: SentMessage<'_>) -> Result<(), StoreError> {

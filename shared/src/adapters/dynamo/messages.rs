@@ -8,9 +8,16 @@ use super::items::{
 use super::{now_secs, DynamoStore};
 use crate::domain::inbound::{InboundMessage, MediaRef, MessageContent, StatusUpdate};
 use crate::domain::records::{
-    MessageRecord, Provenance, StatusOutcome, StatusRecord, WriteOutcome,
+    Effects, MessageRecord, Provenance, StatusOutcome, StatusRecord, WriteOutcome,
 };
 use crate::ports::{MessageStore, StoreError};
+
+/// Present on a stored fact until its effects are done (see [`Effects`]).
+pub const EFFECTS_FLAG: &str = "fx";
+
+pub fn status_effects_flag(status: &str) -> String {
+    format!("fx_{status}")
+}
 
 impl MessageStore for DynamoStore {
     async fn put_message(&self, record: MessageRecord<'_>) -> Result<WriteOutcome, StoreError> {
@@ -20,13 +27,47 @@ impl MessageStore for DynamoStore {
             .table_name(&self.table)
             .set_item(Some(message_item(&record)))
             .condition_expression("attribute_not_exists(pk)")
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match result {
             Ok(_) => Ok(WriteOutcome::Created),
-            Err(e) if is_conditional_failure(&e) => Ok(WriteOutcome::Duplicate),
+            Err(e) if is_conditional_failure(&e) => {
+                let unfinished = match e.into_service_error() {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => {
+                        c.item.is_some_and(|i| i.contains_key(EFFECTS_FLAG))
+                    }
+                    _ => false,
+                };
+                Ok(if unfinished {
+                    WriteOutcome::Unfinished
+                } else {
+                    WriteOutcome::Duplicate
+                })
+            }
             Err(e) => Err(store_error("put message", e)),
         }
+    }
+
+    async fn effects_done(&self, effects: &Effects) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(&effects.contact)))
+            .key("sk", s(&effects.sk))
+            .update_expression("REMOVE #flag")
+            .condition_expression("attribute_exists(pk)")
+            .expression_attribute_names("#flag", &effects.flag)
+            .send()
+            .await
+            .map(drop)
+            .or_else(|e| {
+                if is_conditional_failure(&e) {
+                    Ok(())
+                } else {
+                    Err(store_error("clear effects", e))
+                }
+            })
     }
 
     async fn apply_status(&self, record: StatusRecord<'_>) -> Result<StatusOutcome, StoreError> {
@@ -41,7 +82,9 @@ impl MessageStore for DynamoStore {
         let names = HashMap::from([
             ("#st".to_owned(), format!("st_{name}")),
             ("#raw".to_owned(), format!("raw_{name}")),
+            ("#fx".to_owned(), status_effects_flag(name)),
         ]);
+        values.insert(":true".to_owned(), AttributeValue::Bool(true));
         // First try to make this the current status: one write in the usual case.
         let mut advance = values.clone();
         advance.extend(status_values(st, record.from));
@@ -71,8 +114,12 @@ impl MessageStore for DynamoStore {
                     aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item.clone(),
                     _ => None,
                 });
-                if old.is_some_and(|item| item.contains_key(&format!("st_{name}"))) {
-                    return Ok(StatusOutcome::Duplicate);
+                if let Some(item) = old.filter(|item| item.contains_key(&format!("st_{name}"))) {
+                    return Ok(if item.contains_key(&status_effects_flag(name)) {
+                        StatusOutcome::Unfinished
+                    } else {
+                        StatusOutcome::Duplicate
+                    });
                 }
             }
             Err(e) => return Err(store_error("update status", e)),
@@ -82,9 +129,9 @@ impl MessageStore for DynamoStore {
             values.insert(":pricing".into(), pricing(p));
         }
         let expression = if st.pricing.is_some() {
-            "SET #st = :ts, #raw = :raw, updated_at = :now, expires_at = :exp, pricing = if_not_exists(pricing, :pricing)"
+            "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp, pricing = if_not_exists(pricing, :pricing)"
         } else {
-            "SET #st = :ts, #raw = :raw, updated_at = :now, expires_at = :exp"
+            "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp"
         };
         let second = self
             .client
@@ -108,7 +155,7 @@ impl MessageStore for DynamoStore {
 
 fn advance_expression(st: &StatusUpdate) -> String {
     let mut e = String::from(
-        "SET #st = :ts, #raw = :raw, updated_at = :now, expires_at = :exp, #status = :status, status_rank = :rank, \
+        "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp, #status = :status, status_rank = :rank, \
          #type = :type, wamid = :wamid, waba_id = :waba",
     );
     if st.pricing.is_some() {
@@ -208,6 +255,7 @@ fn message_item(record: &MessageRecord<'_>) -> Item {
         ("wh".to_owned(), webhook_log(record.from.request)),
         ("stored_at".to_owned(), n(now_secs())),
         ("expires_at".to_owned(), n(record.expires_at)),
+        (EFFECTS_FLAG.to_owned(), AttributeValue::Bool(true)),
     ]);
     if let Some(p) = record.from.phone_number_id {
         item.insert("phone_number_id".into(), s(p.as_str()));

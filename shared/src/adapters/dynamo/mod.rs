@@ -2,6 +2,7 @@
 //! about one person lives in partition `C#<contact>`, so reading or erasing
 //! it is one `Query`; every item carries `expires_at` (the TTL attribute).
 
+mod automation;
 mod contacts;
 mod diagnostics;
 mod items;
@@ -11,8 +12,9 @@ mod throttle;
 
 use aws_sdk_dynamodb::Client;
 
-pub use items::{contact_pk, message_sk, status_sk, DIAGNOSTIC_PREFIX, PROFILE_SK};
+pub use items::{consent_sk, contact_pk, message_sk, status_sk, DIAGNOSTIC_PREFIX, PROFILE_SK};
 pub use ledger::ledger_sk;
+pub use messages::{status_effects_flag, EFFECTS_FLAG};
 pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 
 #[derive(Clone)]
@@ -34,3 +36,12 @@ fn now_secs() -> i64 {
     use crate::ports::Clock;
     crate::ports::SystemClock.now_secs()
 }
+
+mod json;
+mod receipts;
+mod subject;
+mod sweep;
+
+pub use json::{doc_to_item, item_to_doc};
+pub use receipts::{audit_pk, receipt_pk, subject_pk, PENDING_ERASURES_PK, RECEIPT_SK};
+pub use sweep::{touch_sweep_clause, SWEEP_DAY, SWEEP_INDEX, SWEEP_MARKER_SK};

@@ -1,0 +1,130 @@
+//! Rectification, links, restriction and consent: each a validated change.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+use serde_json::{json, Map, Value};
+use shared::adapters::dynamo::PROFILE_SK;
+use shared::domain::privacy::{
+    ConsentRequest, InputError, LinkRequest, ProfileCorrection, RestrictionRequest,
+};
+use shared::domain::ContactKey;
+use shared::ports::contacts::{
+    AuditLog, ContactRecords, Eraser, ProfileChange, ReceiptStore, SubjectHasher,
+};
+use shared::ports::Clock;
+
+use crate::{public, respond, ApiError, Contacts};
+
+impl From<InputError> for ApiError {
+    fn from(e: InputError) -> Self {
+        Self::BadRequest(e.to_string())
+    }
+}
+
+impl<R, E, Rc, A, H, C> Contacts<R, E, Rc, A, H, C>
+where
+    R: ContactRecords,
+    E: Eraser,
+    Rc: ReceiptStore,
+    A: AuditLog,
+    H: SubjectHasher,
+    C: Clock,
+{
+    async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
+        let now = self.now();
+        if !self.records.change_profile(contact, &change, now).await? {
+            return Err(ApiError::NotFound);
+        }
+        let profile = self
+            .records
+            .get(contact, PROFILE_SK, now)
+            .await?
+            .ok_or(ApiError::NotFound)?;
+        Ok(public(profile))
+    }
+
+    pub(crate) async fn correct(
+        &self,
+        contact: &ContactKey,
+        body: Value,
+    ) -> Result<Response<Body>, ApiError> {
+        let c = ProfileCorrection::parse(&body)?;
+        let profile = self.change(contact, ProfileChange::Correct(c)).await?;
+        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    pub(crate) async fn restrict(
+        &self,
+        contact: &ContactKey,
+        body: Value,
+    ) -> Result<Response<Body>, ApiError> {
+        let r = RestrictionRequest::parse(&body)?;
+        let profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    pub(crate) async fn consent(
+        &self,
+        contact: &ContactKey,
+        body: Value,
+    ) -> Result<Response<Body>, ApiError> {
+        let c = ConsentRequest::parse(&body)?;
+        let profile = self
+            .change(contact, ProfileChange::Consent(c.clone()))
+            .await?;
+        // The history item, in the same shape the processor writes for Meta's
+        // user_preferences, with source `api`.
+        let now = self.now();
+        let mut doc = Map::new();
+        doc.insert("type".into(), json!("consent"));
+        doc.insert("value".into(), json!(c.state()));
+        doc.insert("source".into(), json!("api"));
+        doc.insert("ts".into(), json!(now));
+        if let Some(cat) = &c.category {
+            doc.insert("category".into(), json!(cat));
+        }
+        doc.insert(
+            "expires_at".into(),
+            json!(self.expires(self.settings.retention_days)),
+        );
+        self.records
+            .put(contact, &format!("CONSENT#{:010}#{}", now, c.state()), doc)
+            .await?;
+        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    pub(crate) async fn link(
+        &self,
+        contact: &ContactKey,
+        body: Value,
+    ) -> Result<Response<Body>, ApiError> {
+        let l = LinkRequest::parse(&body)?;
+        if !self.exists(contact).await? {
+            return Err(ApiError::NotFound);
+        }
+        let mut doc = Map::new();
+        doc.insert("type".into(), json!("link"));
+        doc.insert("system".into(), json!(l.system));
+        doc.insert("record_type".into(), json!(l.kind));
+        doc.insert("record_id".into(), json!(l.id));
+        if let Some(w) = &l.wamid {
+            doc.insert("wamid".into(), json!(w));
+        }
+        doc.insert("linked_at".into(), json!(self.now()));
+        doc.insert(
+            "expires_at".into(),
+            json!(self.expires(self.settings.retention_days)),
+        );
+        let sk = match &l.wamid {
+            // A message's link is its own item, so links never rewrite history.
+            Some(w) => format!("{}#{w}", l.sort_key()),
+            None => l.sort_key(),
+        };
+        self.records.put(contact, &sk, doc.clone()).await?;
+        doc.insert("sk".into(), json!(sk));
+        Ok(respond(
+            StatusCode::CREATED,
+            json!({"link": Value::Object(doc)}),
+        ))
+    }
+}

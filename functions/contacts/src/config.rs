@@ -1,0 +1,29 @@
+use std::time::Duration;
+
+use shared::config::{parsed_or, required, ConfigError};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    pub hashing_secret_id: String,
+    pub secret_refresh: Duration,
+    pub settings: crate::Settings,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let d = crate::Settings::default();
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            hashing_secret_id: required("HASHING_SECRET_ID")?,
+            secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
+            settings: crate::Settings {
+                retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,
+                receipt_days: parsed_or("RECEIPT_RETENTION_DAYS", d.receipt_days)?,
+                audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,
+                erase_sync_max_items: parsed_or("ERASE_SYNC_MAX_ITEMS", d.erase_sync_max_items)?,
+                export_page_items: parsed_or("EXPORT_PAGE_ITEMS", d.export_page_items)?,
+            },
+        })
+    }
+}

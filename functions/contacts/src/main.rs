@@ -1,0 +1,33 @@
+use contacts::{config::Config, hashing::SecretHasher, Contacts};
+use lambda_http::{run, service_fn, Error, Request};
+use shared::adapters::{aws, dynamo::DynamoStore, secrets_manager::SecretsManagerFetcher};
+use shared::ports::SystemClock;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_tracing();
+    let config = Config::from_env()?;
+    let sdk = aws::load_config().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
+    let hasher = SecretHasher::new(
+        SecretsManagerFetcher::new(
+            aws_sdk_secretsmanager::Client::new(&sdk),
+            &config.hashing_secret_id,
+        ),
+        config.secret_refresh,
+    );
+    let contacts = Contacts {
+        records: store.clone(),
+        eraser: store.clone(),
+        receipts: store.clone(),
+        audit: store,
+        hasher,
+        clock: SystemClock,
+        settings: config.settings,
+    };
+    let contacts = &contacts;
+    run(service_fn(move |req: Request| async move {
+        contacts.handle(req).await
+    }))
+    .await
+}

@@ -1,0 +1,139 @@
+//! Which route a request is. Deployed, API Gateway passes `/contacts/…`;
+//! under `cargo lambda watch` the function URL adds `/lambda-url/contacts`
+//! (or strips it): every form is accepted.
+
+use lambda_http::http::Method;
+use shared::domain::ContactKey;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    Profile,
+    Messages,
+    Export,
+    Correct,
+    Link,
+    Restriction,
+    Consent,
+    Erase,
+}
+
+impl Route {
+    /// The audit action, also used in logs.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Self::Profile => "read_profile",
+            Self::Messages => "read_messages",
+            Self::Export => "export",
+            Self::Correct => "correct_profile",
+            Self::Link => "add_link",
+            Self::Restriction => "set_restriction",
+            Self::Consent => "set_consent",
+            Self::Erase => "erase",
+        }
+    }
+}
+
+/// Every (method, path template) the function serves; the template and the
+/// OpenAPI document are checked against this list in tests.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/contacts/{wa_id}"),
+    ("PATCH", "/contacts/{wa_id}"),
+    ("DELETE", "/contacts/{wa_id}"),
+    ("GET", "/contacts/{wa_id}/messages"),
+    ("GET", "/contacts/{wa_id}/export"),
+    ("POST", "/contacts/{wa_id}/links"),
+    ("PUT", "/contacts/{wa_id}/restriction"),
+    ("PUT", "/contacts/{wa_id}/consent"),
+];
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum RouteError {
+    NotFound,
+    MethodNotAllowed(&'static str),
+    BadWaId,
+}
+
+pub fn parse(method: &Method, path: &str) -> Result<(Route, ContactKey), RouteError> {
+    let rest = path.strip_prefix("/lambda-url/contacts").unwrap_or(path);
+    let rest = rest.strip_prefix("/contacts").unwrap_or(rest);
+    let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
+    let (id, sub) = match parts.as_slice() {
+        [id] if !id.is_empty() => (*id, None),
+        [id, sub] => (*id, Some(*sub)),
+        _ => return Err(RouteError::NotFound),
+    };
+    let (route, allow) = match (sub, method.as_str()) {
+        (None, "GET") => (Some(Route::Profile), ""),
+        (None, "PATCH") => (Some(Route::Correct), ""),
+        (None, "DELETE") => (Some(Route::Erase), ""),
+        (None, _) => (None, "GET, PATCH, DELETE"),
+        (Some("messages"), "GET") => (Some(Route::Messages), ""),
+        (Some("export"), "GET") => (Some(Route::Export), ""),
+        (Some("messages" | "export"), _) => (None, "GET"),
+        (Some("links"), "POST") => (Some(Route::Link), ""),
+        (Some("links"), _) => (None, "POST"),
+        (Some("restriction"), "PUT") => (Some(Route::Restriction), ""),
+        (Some("consent"), "PUT") => (Some(Route::Consent), ""),
+        (Some("restriction" | "consent"), _) => (None, "PUT"),
+        _ => return Err(RouteError::NotFound),
+    };
+    let route = route.ok_or(RouteError::MethodNotAllowed(allow))?;
+    // A phone number in digits (an optional +, URL-encoded or not), or u.<BSUID>.
+    let id = id.strip_prefix("%2B").unwrap_or(id);
+    let contact = ContactKey::parse_storage_id(id).ok_or(RouteError::BadWaId)?;
+    if matches!(&contact, ContactKey::Phone(w) if w.as_str().len() < 6) {
+        return Err(RouteError::BadWaId);
+    }
+    Ok((route, contact))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deployed_and_the_local_paths_name_the_same_route() {
+        for path in [
+            "/contacts/16505551234/export",
+            "/lambda-url/contacts/16505551234/export",
+            "/lambda-url/contacts/contacts/16505551234/export",
+            "/16505551234/export",
+        ] {
+            let (route, c) = parse(&Method::GET, path).unwrap();
+            assert_eq!(route, Route::Export, "{path}");
+            assert_eq!(c.storage_id(), "16505551234");
+        }
+    }
+
+    #[test]
+    fn when_the_wa_id_is_not_digits_should_be_a_bad_request() {
+        assert_eq!(
+            parse(&Method::GET, "/contacts/12ab34"),
+            Err(RouteError::BadWaId)
+        );
+        assert_eq!(
+            parse(&Method::GET, "/contacts/123"),
+            Err(RouteError::BadWaId)
+        );
+    }
+
+    #[test]
+    fn when_the_method_is_wrong_should_name_the_allowed_ones() {
+        assert_eq!(
+            parse(&Method::POST, "/contacts/16505551234"),
+            Err(RouteError::MethodNotAllowed("GET, PATCH, DELETE"))
+        );
+        assert_eq!(
+            parse(&Method::GET, "/contacts/1650555/unknown"),
+            Err(RouteError::NotFound)
+        );
+    }
+
+    #[test]
+    fn every_listed_route_parses() {
+        for (method, template) in ROUTES {
+            let path = template.replace("{wa_id}", "16505551234");
+            parse(&method.parse().unwrap(), &path).unwrap();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+use shared::config::{parsed_or, required, ConfigError};
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub table_name: String,
+    pub settings: crate::Settings,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let d = crate::Settings::default();
+        Ok(Self {
+            table_name: required("TABLE_NAME")?,
+            settings: crate::Settings {
+                audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,
+                webhook_log_days: parsed_or("WEBHOOK_LOG_RETENTION_DAYS", d.webhook_log_days)?,
+                max_partitions: parsed_or("SWEEP_MAX_PARTITIONS", d.max_partitions)?,
+                ..d
+            },
+        })
+    }
+}

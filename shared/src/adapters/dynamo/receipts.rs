@@ -1,0 +1,196 @@
+//! Erasure receipts and the audit log. Neither holds a phone number: the
+//! subject is the keyed hash. The one exception is the pending-erasure
+//! marker, which must name the partition until its erasure is finished.
+
+use std::collections::HashMap;
+
+use super::items::{n, s, store_error, Item};
+use super::sweep::SWEEP_DAY;
+use super::DynamoStore;
+use crate::domain::ids::ContactKey;
+use crate::domain::privacy::{day_of, AuditRecord, Receipt};
+use crate::ports::contacts::{AuditLog, ReceiptStore};
+use crate::ports::StoreError;
+
+pub const RECEIPT_SK: &str = "RECEIPT";
+pub const PENDING_ERASURES_PK: &str = "ERASURE#PENDING";
+
+pub fn receipt_pk(receipt_id: &str) -> String {
+    format!("RECEIPT#{receipt_id}")
+}
+
+pub fn subject_pk(subject_hash: &str) -> String {
+    format!("SUBJECT#{subject_hash}")
+}
+
+pub fn audit_pk(at_secs: i64) -> String {
+    format!("AUDIT#{}", day_of(at_secs))
+}
+
+fn pending_sk(r: &Receipt) -> String {
+    format!("{:010}#{}", r.requested_at.max(0), r.receipt_id)
+}
+
+fn num(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)?.as_n().ok()?.parse().ok()
+}
+
+fn text(item: &Item, name: &str) -> Option<String> {
+    item.get(name)?.as_s().ok().cloned()
+}
+
+fn receipt_from(item: &Item) -> Option<Receipt> {
+    Some(Receipt {
+        receipt_id: text(item, "receipt_id")?,
+        subject_hash: text(item, "subject_hash")?,
+        requested_at: num(item, "requested_at")?,
+        completed_at: num(item, "completed_at"),
+        items_deleted: num(item, "items_deleted").unwrap_or(0).max(0) as u64,
+        expires_at: num(item, "expires_at")?,
+    })
+}
+
+fn receipt_item(r: &Receipt, pk: String) -> Item {
+    let mut item = HashMap::from([
+        ("pk".to_owned(), s(pk)),
+        ("sk".to_owned(), s(RECEIPT_SK)),
+        ("type".to_owned(), s("erasure_receipt")),
+        ("receipt_id".to_owned(), s(&r.receipt_id)),
+        ("subject_hash".to_owned(), s(&r.subject_hash)),
+        ("status".to_owned(), s(r.state().as_str())),
+        ("requested_at".to_owned(), n(r.requested_at)),
+        ("items_deleted".to_owned(), n(r.items_deleted)),
+        ("expires_at".to_owned(), n(r.expires_at)),
+        // On the retention sweep from the day it expires.
+        (SWEEP_DAY.to_owned(), s(day_of(r.expires_at))),
+    ]);
+    if let Some(c) = r.completed_at {
+        item.insert("completed_at".into(), n(c));
+    }
+    item
+}
+
+impl ReceiptStore for DynamoStore {
+    async fn by_subject(
+        &self,
+        subject_hash: &str,
+        now: i64,
+    ) -> Result<Option<Receipt>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(subject_pk(subject_hash)))
+            .key("sk", s(RECEIPT_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("get receipt", e))?;
+        Ok(out
+            .item
+            .as_ref()
+            .and_then(receipt_from)
+            .filter(|r| r.expires_at > now))
+    }
+
+    async fn save(&self, r: &Receipt, pending: Option<&ContactKey>) -> Result<(), StoreError> {
+        // The receipt by id, and a copy under the subject's hash, which is how
+        // a repeated request finds it without the number.
+        for pk in [receipt_pk(&r.receipt_id), subject_pk(&r.subject_hash)] {
+            self.client
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(receipt_item(r, pk)))
+                .send()
+                .await
+                .map_err(|e| store_error("put receipt", e))?;
+        }
+        let key =
+            |b: aws_sdk_dynamodb::operation::delete_item::builders::DeleteItemFluentBuilder| {
+                b.table_name(&self.table)
+                    .key("pk", s(PENDING_ERASURES_PK))
+                    .key("sk", s(pending_sk(r)))
+            };
+        match pending {
+            Some(contact) => self
+                .client
+                .put_item()
+                .table_name(&self.table)
+                .item("pk", s(PENDING_ERASURES_PK))
+                .item("sk", s(pending_sk(r)))
+                .item("type", s("pending_erasure"))
+                .item("receipt_id", s(&r.receipt_id))
+                .item("contact", s(contact.storage_id()))
+                .item("expires_at", n(r.expires_at))
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| store_error("put pending erasure", e)),
+            None => key(self.client.delete_item())
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| store_error("delete pending erasure", e)),
+        }
+    }
+
+    async fn pending(&self, limit: usize) -> Result<Vec<(Receipt, ContactKey)>, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(PENDING_ERASURES_PK))
+            .limit(i32::try_from(limit).unwrap_or(100))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("query pending erasures", e))?;
+        let mut found = Vec::new();
+        for marker in out.items.unwrap_or_default() {
+            let (Some(id), Some(contact)) = (text(&marker, "receipt_id"), text(&marker, "contact"))
+            else {
+                continue;
+            };
+            let Some(contact) = ContactKey::parse_storage_id(&contact) else {
+                continue;
+            };
+            let got = self
+                .client
+                .get_item()
+                .table_name(&self.table)
+                .key("pk", s(receipt_pk(&id)))
+                .key("sk", s(RECEIPT_SK))
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| store_error("get receipt", e))?;
+            if let Some(r) = got.item.as_ref().and_then(receipt_from) {
+                found.push((r, contact));
+            }
+        }
+        Ok(found)
+    }
+}
+
+impl AuditLog for DynamoStore {
+    async fn record(&self, a: &AuditRecord) -> Result<(), StoreError> {
+        let at = a.at_ms.div_euclid(1000);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .item("pk", s(audit_pk(at)))
+            .item("sk", s(format!("{:013}#{}", a.at_ms.max(0), a.request_id)))
+            .item("type", s("audit"))
+            .item("principal", s(&a.principal))
+            .item("action", s(a.action))
+            .item("subject_hash", s(&a.subject_hash))
+            .item("at", n(at))
+            .item("request_id", s(&a.request_id))
+            .item("expires_at", n(a.expires_at))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("put audit record", e))
+    }
+}

@@ -1,0 +1,401 @@
+//! One person's partition for the contacts API: paged reads, statuses by
+//! wamid, profile changes, links and history items, and erasure.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, KeysAndAttributes, WriteRequest};
+
+use super::items::{
+    contact_pk, is_conditional_failure, n, s, status_sk, store_error, Item, PROFILE_SK,
+};
+use super::json::{doc_to_item, from_json, item_to_doc};
+use super::DynamoStore;
+use crate::domain::ids::ContactKey;
+use crate::ports::contacts::{
+    ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, ProfileChange,
+};
+use crate::ports::StoreError;
+
+const LIVE: &str = "attribute_not_exists(expires_at) OR expires_at > :now";
+
+fn live(item: &Item, now: i64) -> bool {
+    item.get("expires_at")
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse::<i64>().ok())
+        .is_none_or(|exp| exp > now)
+}
+
+impl ContactRecords for DynamoStore {
+    async fn get(
+        &self,
+        contact: &ContactKey,
+        sk: &str,
+        now: i64,
+    ) -> Result<Option<Doc>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(sk))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("get contact item", e))?;
+        Ok(out.item.filter(|i| live(i, now)).map(item_to_doc))
+    }
+
+    async fn query(
+        &self,
+        contact: &ContactKey,
+        q: PartitionQuery,
+        now: i64,
+    ) -> Result<Page, StoreError> {
+        let pk = contact_pk(contact);
+        let mut page = Page::default();
+        let mut start = q
+            .after
+            .as_ref()
+            .map(|sk| HashMap::from([("pk".to_owned(), s(&pk)), ("sk".to_owned(), s(sk))]));
+        // A filter is applied after `Limit`, so keep reading until the page is
+        // full or the partition ends: a short page then really means the end.
+        loop {
+            let want = q.limit.saturating_sub(page.items.len()).max(1);
+            let mut req = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression(if q.prefix.is_empty() {
+                    "pk = :pk"
+                } else {
+                    "pk = :pk AND begins_with(sk, :prefix)"
+                })
+                .expression_attribute_values(":pk", s(&pk))
+                .scan_index_forward(!q.newest_first)
+                .limit(i32::try_from(want).unwrap_or(i32::MAX))
+                .consistent_read(true)
+                .set_exclusive_start_key(start.take());
+            if !q.prefix.is_empty() {
+                req = req.expression_attribute_values(":prefix", s(&q.prefix));
+            }
+            if !q.include_expired {
+                req = req
+                    .filter_expression(LIVE)
+                    .expression_attribute_values(":now", n(now));
+            }
+            let out = req
+                .send()
+                .await
+                .map_err(|e| store_error("query contact", e))?;
+            page.items
+                .extend(out.items.unwrap_or_default().into_iter().map(item_to_doc));
+            let last = out
+                .last_evaluated_key
+                .and_then(|k| k.get("sk").and_then(|v| v.as_s().ok()).cloned());
+            match last {
+                Some(sk) if page.items.len() < q.limit => {
+                    start = Some(HashMap::from([
+                        ("pk".to_owned(), s(&pk)),
+                        ("sk".to_owned(), s(sk)),
+                    ]));
+                }
+                Some(sk) => {
+                    page.next = Some(sk);
+                    return Ok(page);
+                }
+                None => return Ok(page),
+            }
+        }
+    }
+
+    async fn statuses(
+        &self,
+        contact: &ContactKey,
+        wamids: Vec<String>,
+        now: i64,
+    ) -> Result<HashMap<String, Doc>, StoreError> {
+        let pk = contact_pk(contact);
+        let mut found = HashMap::new();
+        for chunk in wamids.chunks(100) {
+            let mut keys: Vec<Item> = chunk
+                .iter()
+                .map(|w| {
+                    HashMap::from([
+                        ("pk".to_owned(), s(&pk)),
+                        ("sk".to_owned(), s(status_sk(w))),
+                    ])
+                })
+                .collect();
+            // Unprocessed keys come back under throttling: ask again for them.
+            for _ in 0..5 {
+                if keys.is_empty() {
+                    break;
+                }
+                let ask = KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut keys)))
+                    .consistent_read(true)
+                    .build()
+                    .map_err(|e| StoreError {
+                        operation: "batch get statuses",
+                        message: e.to_string(),
+                        retry: crate::ports::Retry::Permanent,
+                    })?;
+                let out = self
+                    .client
+                    .batch_get_item()
+                    .request_items(&self.table, ask)
+                    .send()
+                    .await
+                    .map_err(|e| store_error("batch get statuses", e))?;
+                for item in out
+                    .responses
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default()
+                {
+                    if !live(&item, now) {
+                        continue;
+                    }
+                    if let Some(w) = item.get("wamid").and_then(|v| v.as_s().ok()).cloned() {
+                        found.insert(w, item_to_doc(item));
+                    }
+                }
+                keys = out
+                    .unprocessed_keys
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
+            }
+        }
+        Ok(found)
+    }
+
+    async fn change_profile(
+        &self,
+        contact: &ContactKey,
+        change: &ProfileChange,
+        now: i64,
+    ) -> Result<bool, StoreError> {
+        let mut sets = vec!["updated_at = :now".to_owned()];
+        let mut removes = Vec::new();
+        let mut names = HashMap::new();
+        let mut values = HashMap::from([(":now".to_owned(), n(now))]);
+        match change {
+            ProfileChange::Correct(c) => {
+                if let Some(v) = &c.display_name {
+                    sets.push("display_name = :dn".into());
+                    values.insert(":dn".into(), s(v));
+                }
+                if let Some(v) = &c.locale {
+                    sets.push("locale = :loc".into());
+                    values.insert(":loc".into(), s(v));
+                }
+                if !c.custom_fields.is_empty() {
+                    // One map per profile; each field set or removed on its own.
+                    sets.push("custom_fields = if_not_exists(custom_fields, :empty)".into());
+                    values.insert(":empty".into(), AttributeValue::M(HashMap::new()));
+                }
+                for (i, (k, v)) in c.custom_fields.iter().enumerate() {
+                    names.insert(format!("#f{i}"), k.clone());
+                    if v.is_null() {
+                        removes.push(format!("custom_fields.#f{i}"));
+                    } else {
+                        sets.push(format!("custom_fields.#f{i} = :f{i}"));
+                        values.insert(format!(":f{i}"), from_json(v));
+                    }
+                }
+            }
+            ProfileChange::Restrict(r) => {
+                sets.push("restricted = :r".into());
+                sets.push("restriction_updated_at = :now".into());
+                values.insert(":r".into(), AttributeValue::Bool(r.restricted));
+                match &r.reason {
+                    Some(reason) => {
+                        sets.push("restriction_reason = :why".into());
+                        values.insert(":why".into(), s(reason));
+                    }
+                    None => removes.push("restriction_reason".into()),
+                }
+            }
+            ProfileChange::Consent(c) => {
+                sets.push("consent_state = :cs".into());
+                sets.push("consent_updated_at = :now".into());
+                sets.push("consent_source = :api".into());
+                values.insert(":cs".into(), s(c.state()));
+                values.insert(":api".into(), s("api"));
+                match &c.category {
+                    Some(cat) => {
+                        sets.push("consent_category = :cat".into());
+                        values.insert(":cat".into(), s(cat));
+                    }
+                    None => removes.push("consent_category".into()),
+                }
+            }
+        }
+        let mut expr = format!("SET {}", sets.join(", "));
+        if !removes.is_empty() {
+            expr.push_str(&format!(" REMOVE {}", removes.join(", ")));
+        }
+        // custom_fields.#f needs the map to exist first: create it in its own step.
+        if expr.contains("if_not_exists(custom_fields") {
+            let init = self
+                .client
+                .update_item()
+                .table_name(&self.table)
+                .key("pk", s(contact_pk(contact)))
+                .key("sk", s(PROFILE_SK))
+                .update_expression("SET custom_fields = if_not_exists(custom_fields, :empty)")
+                .condition_expression("attribute_exists(pk) AND expires_at > :now")
+                .expression_attribute_values(":empty", AttributeValue::M(HashMap::new()))
+                .expression_attribute_values(":now", n(now))
+                .send()
+                .await;
+            match init {
+                Ok(_) => {}
+                Err(e) if is_conditional_failure(&e) => return Ok(false),
+                Err(e) => return Err(store_error("change contact", e)),
+            }
+            expr = expr.replace("custom_fields = if_not_exists(custom_fields, :empty), ", "");
+            values.remove(":empty");
+        }
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+            .update_expression(expr)
+            .condition_expression("attribute_exists(pk) AND expires_at > :now")
+            .set_expression_attribute_names((!names.is_empty()).then_some(names))
+            .set_expression_attribute_values(Some(values))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_conditional_failure(&e) => Ok(false),
+            Err(e) => Err(store_error("change contact", e)),
+        }
+    }
+
+    async fn put(&self, contact: &ContactKey, sk: &str, doc: Doc) -> Result<(), StoreError> {
+        let mut item = doc_to_item(&doc);
+        item.insert("pk".into(), s(contact_pk(contact)));
+        item.insert("sk".into(), s(sk));
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("put contact item", e))
+    }
+}
+
+impl Eraser for DynamoStore {
+    async fn erase(&self, contact: &ContactKey, max_items: usize) -> Result<Erased, StoreError> {
+        let pk = contact_pk(contact);
+        let mut erased = Erased::default();
+        while (erased.deleted as usize) < max_items {
+            // Keys only: erasure never needs the content it deletes.
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk")
+                .expression_attribute_values(":pk", s(&pk))
+                .projection_expression("pk, sk")
+                .limit(i32::try_from((max_items - erased.deleted as usize).min(100)).unwrap_or(100))
+                .consistent_read(true)
+                .send()
+                .await
+                .map_err(|e| store_error("query for erasure", e))?;
+            let keys = out.items.unwrap_or_default();
+            if keys.is_empty() {
+                erased.finished = true;
+                return Ok(erased);
+            }
+            erased.deleted += self.delete_keys(keys).await? as u64;
+            if out.last_evaluated_key.is_none() {
+                // The page was the rest of the partition, unless a writer raced us.
+                erased.finished = self.query_is_empty(&pk).await?;
+                if erased.finished {
+                    return Ok(erased);
+                }
+            }
+        }
+        Ok(erased)
+    }
+}
+
+impl DynamoStore {
+    async fn query_is_empty(&self, pk: &str) -> Result<bool, StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", s(pk))
+            .limit(1)
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("query for erasure", e))?;
+        Ok(out.items.unwrap_or_default().is_empty())
+    }
+
+    /// BatchWriteItem deletes in pages of 25, retrying unprocessed ones.
+    pub(super) async fn delete_keys(&self, keys: Vec<Item>) -> Result<usize, StoreError> {
+        let mut deleted = 0;
+        for chunk in keys.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|k| {
+                    let key: Item = k
+                        .iter()
+                        .filter(|(name, _)| *name == "pk" || *name == "sk")
+                        .map(|(a, b)| (a.clone(), b.clone()))
+                        .collect();
+                    WriteRequest::builder()
+                        .delete_request(
+                            DeleteRequest::builder()
+                                .set_key(Some(key))
+                                .build()
+                                .expect("key is set"),
+                        )
+                        .build()
+                })
+                .collect();
+            for attempt in 0..8 {
+                if requests.is_empty() {
+                    break;
+                }
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, std::mem::take(&mut requests))
+                    .send()
+                    .await
+                    .map_err(|e| store_error("batch delete", e))?;
+                requests = out
+                    .unprocessed_items
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default();
+            }
+            if !requests.is_empty() {
+                return Err(StoreError {
+                    operation: "batch delete",
+                    message: format!("{} deletes still unprocessed", requests.len()),
+                    retry: crate::ports::Retry::Retryable,
+                });
+            }
+            deleted += chunk.len();
+        }
+        Ok(deleted)
+    }
+}

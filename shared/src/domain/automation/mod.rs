@@ -1,0 +1,14 @@
+//! Automated answers, configured by the business in a rules file
+//! (`config/automation.yaml`), not in Rust. A rule is conditions → actions;
+//! rules are tried in order and the first match wins unless it says
+//! `continue: true`.
+
+mod config;
+mod engine;
+mod hours;
+mod text;
+
+pub use config::{load, Automation, FloodLimit, RulesError, Settings};
+pub use engine::{opt_out_intent, searchable_text, Action, Incoming, OptIntent, Plan};
+pub use hours::BusinessHours;
+pub use text::normalize;

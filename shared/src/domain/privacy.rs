@@ -1,0 +1,415 @@
+//! Data-subject rights: what the contacts API accepts (validated corrections,
+//! links, consent, restriction), what it records (audit records, erasure
+//! receipts) and the keyed hash that names a person without their number.
+
+use std::collections::BTreeMap;
+
+use hmac::{KeyInit, Mac};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+
+use super::ids::ContactKey;
+
+/// HMAC-SHA256 of the contact's storage id under a key from Secrets Manager.
+/// Keyed, so the hash of a known number cannot be recomputed by someone who
+/// reads the table; stable, so a repeated erasure request is recognised.
+pub fn subject_hash(key: &SecretString, contact: &ContactKey) -> String {
+    keyed_hex(key, contact.storage_id().as_bytes())
+}
+
+pub fn keyed_hex(key: &SecretString, data: &[u8]) -> String {
+    let mut mac =
+        <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key.expose_secret().as_bytes())
+            .expect("HMAC accepts any key length");
+    mac.update(data);
+    hex::encode(mac.finalize().into_bytes())
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum InputError {
+    #[error("the body is not a JSON object")]
+    NotAnObject,
+    #[error("{0} is not allowed")]
+    UnknownField(String),
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: &'static str },
+    #[error("nothing to change")]
+    Empty,
+}
+
+fn invalid(field: impl Into<String>, reason: &'static str) -> InputError {
+    InputError::Invalid {
+        field: field.into(),
+        reason,
+    }
+}
+
+fn object(body: &Value) -> Result<&serde_json::Map<String, Value>, InputError> {
+    body.as_object().ok_or(InputError::NotAnObject)
+}
+
+fn only(obj: &serde_json::Map<String, Value>, allowed: &[&str]) -> Result<(), InputError> {
+    match obj.keys().find(|k| !allowed.contains(&k.as_str())) {
+        Some(k) => Err(InputError::UnknownField(k.clone())),
+        None => Ok(()),
+    }
+}
+
+/// A short printable text: names, reasons, record ids.
+fn text(
+    obj: &serde_json::Map<String, Value>,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>, InputError> {
+    match obj.get(field) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => {
+            let t = s.trim();
+            if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+                Err(invalid(
+                    field,
+                    "must be 1 to the maximum length of printable characters",
+                ))
+            } else {
+                Ok(Some(t.to_owned()))
+            }
+        }
+        Some(_) => Err(invalid(field, "must be a string")),
+    }
+}
+
+fn identifier(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+pub const MAX_CUSTOM_FIELDS: usize = 50;
+
+/// `PATCH /contacts/{wa_id}`: a correction of what the business holds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProfileCorrection {
+    pub display_name: Option<String>,
+    pub locale: Option<String>,
+    /// Business fields, `null` removes one.
+    pub custom_fields: BTreeMap<String, Value>,
+}
+
+impl ProfileCorrection {
+    pub fn parse(body: &Value) -> Result<Self, InputError> {
+        let obj = object(body)?;
+        only(obj, &["display_name", "locale", "custom_fields"])?;
+        let display_name = text(obj, "display_name", 256)?;
+        let locale = text(obj, "locale", 35)?;
+        if let Some(l) = &locale {
+            // BCP 47-ish (`en`, `pt_BR`, `zh-Hant-TW`): what Meta's templates use.
+            let ok = l.split(['-', '_']).enumerate().all(|(i, part)| {
+                (if i == 0 { 2..=3 } else { 2..=8 }).contains(&part.len())
+                    && part.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            if !ok {
+                return Err(invalid(
+                    "locale",
+                    "must be a language tag such as en or pt_BR",
+                ));
+            }
+        }
+        let mut custom_fields = BTreeMap::new();
+        match obj.get("custom_fields") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(fields)) => {
+                if fields.len() > MAX_CUSTOM_FIELDS {
+                    return Err(invalid("custom_fields", "has too many fields"));
+                }
+                for (k, v) in fields {
+                    if !identifier(k) {
+                        return Err(invalid(
+                            format!("custom_fields.{k}"),
+                            "names are lower_snake_case, at most 64 characters",
+                        ));
+                    }
+                    let ok = match v {
+                        Value::String(s) => s.chars().count() <= 1024,
+                        Value::Number(_) | Value::Bool(_) | Value::Null => true,
+                        _ => false,
+                    };
+                    if !ok {
+                        return Err(invalid(
+                            format!("custom_fields.{k}"),
+                            "must be a string (≤ 1024), number, boolean or null",
+                        ));
+                    }
+                    custom_fields.insert(k.clone(), v.clone());
+                }
+            }
+            Some(_) => return Err(invalid("custom_fields", "must be an object")),
+        }
+        let c = Self {
+            display_name,
+            locale,
+            custom_fields,
+        };
+        if c == Self::default() {
+            return Err(InputError::Empty);
+        }
+        Ok(c)
+    }
+}
+
+/// `POST /contacts/{wa_id}/links`: a business record the contact (or one of
+/// their messages) relates to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRequest {
+    pub system: String,
+    pub kind: String,
+    pub id: String,
+    pub wamid: Option<String>,
+}
+
+impl LinkRequest {
+    pub fn parse(body: &Value) -> Result<Self, InputError> {
+        let obj = object(body)?;
+        only(obj, &["system", "type", "id", "wamid"])?;
+        let required = |f: &str| text(obj, f, 128)?.ok_or_else(|| invalid(f, "is required"));
+        let link = Self {
+            system: required("system")?,
+            kind: required("type")?,
+            id: required("id")?,
+            wamid: text(obj, "wamid", 512)?,
+        };
+        for (f, v) in [("system", &link.system), ("type", &link.kind)] {
+            if !identifier(v) {
+                return Err(invalid(f, "is lower_snake_case, at most 64 characters"));
+            }
+        }
+        if link.id.contains('#') {
+            return Err(invalid("id", "must not contain '#'"));
+        }
+        Ok(link)
+    }
+
+    /// One item per (system, type, id): linking twice is harmless.
+    pub fn sort_key(&self) -> String {
+        format!("LINK#{}#{}#{}", self.system, self.kind, self.id)
+    }
+}
+
+/// `PUT /contacts/{wa_id}/consent`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentRequest {
+    pub opted_in: bool,
+    pub category: Option<String>,
+}
+
+impl ConsentRequest {
+    pub fn parse(body: &Value) -> Result<Self, InputError> {
+        let obj = object(body)?;
+        only(obj, &["state", "category"])?;
+        let opted_in = match obj.get("state").and_then(Value::as_str) {
+            Some("opted_in") => true,
+            Some("opted_out") => false,
+            _ => return Err(invalid("state", "must be opted_in or opted_out")),
+        };
+        let category = text(obj, "category", 64)?;
+        if category.as_deref().is_some_and(|c| !identifier(c)) {
+            return Err(invalid("category", "is lower_snake_case, e.g. marketing"));
+        }
+        Ok(Self { opted_in, category })
+    }
+
+    pub fn state(&self) -> &'static str {
+        if self.opted_in {
+            "opted_in"
+        } else {
+            "opted_out"
+        }
+    }
+}
+
+/// `PUT /contacts/{wa_id}/restriction`: the person objects to, or restricts,
+/// processing. Automation (issue #4) reads `restricted` on the profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestrictionRequest {
+    pub restricted: bool,
+    pub reason: Option<String>,
+}
+
+impl RestrictionRequest {
+    pub fn parse(body: &Value) -> Result<Self, InputError> {
+        let obj = object(body)?;
+        only(obj, &["restricted", "reason"])?;
+        let restricted = obj
+            .get("restricted")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| invalid("restricted", "must be true or false"))?;
+        Ok(Self {
+            restricted,
+            reason: text(obj, "reason", 512)?,
+        })
+    }
+}
+
+/// Who did what to whose data, when. Holds the subject's hash, never the number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    pub principal: String,
+    pub action: &'static str,
+    pub subject_hash: String,
+    pub at_ms: i64,
+    pub request_id: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptState {
+    Pending,
+    Completed,
+}
+
+impl ReceiptState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Completed => "completed",
+        }
+    }
+}
+
+/// The answer to an erasure request, kept (without the number) so that the
+/// business can show it honoured the request, and no longer than that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipt {
+    pub receipt_id: String,
+    pub subject_hash: String,
+    pub requested_at: i64,
+    pub completed_at: Option<i64>,
+    pub items_deleted: u64,
+    pub expires_at: i64,
+}
+
+impl Receipt {
+    pub fn state(&self) -> ReceiptState {
+        if self.completed_at.is_some() {
+            ReceiptState::Completed
+        } else {
+            ReceiptState::Pending
+        }
+    }
+
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "receipt_id": self.receipt_id,
+            "status": self.state().as_str(),
+            "requested_at": rfc3339(self.requested_at),
+            "completed_at": self.completed_at.map(rfc3339),
+            "items_deleted": self.items_deleted,
+        })
+    }
+}
+
+pub fn rfc3339(secs: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// `yyyy-mm-dd` (UTC) of a Unix time: the bucket of day-keyed partitions.
+pub fn day_of(secs: i64) -> String {
+    let d = time::OffsetDateTime::from_unix_timestamp(secs.max(0))
+        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        .date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Unix time of 00:00 UTC on a `yyyy-mm-dd` day.
+pub fn day_start(day: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(day, fmt)
+        .ok()
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
+}
+
+/// An opaque paging cursor: the sort key to continue after, hex-encoded so
+/// callers treat it as a token, checked on the way back in.
+pub fn encode_cursor(sk: &str) -> String {
+    hex::encode(sk.as_bytes())
+}
+
+pub fn decode_cursor(cursor: &str, prefix: &str) -> Option<String> {
+    let sk = String::from_utf8(hex::decode(cursor).ok()?).ok()?;
+    sk.starts_with(prefix).then_some(sk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_subject_hash_is_keyed_and_stable() {
+        let c = ContactKey::parse_storage_id("16505551234").unwrap();
+        let a = subject_hash(&SecretString::from("k1"), &c);
+        assert_eq!(a, subject_hash(&SecretString::from("k1"), &c));
+        assert_ne!(a, subject_hash(&SecretString::from("k2"), &c));
+        assert!(!a.contains("16505551234"));
+    }
+
+    #[test]
+    fn a_correction_with_an_unknown_field_is_refused() {
+        let e = ProfileCorrection::parse(&json!({"wa_id": "1"})).unwrap_err();
+        assert_eq!(e, InputError::UnknownField("wa_id".into()));
+    }
+
+    #[test]
+    fn a_correction_accepts_name_locale_and_custom_fields() {
+        let c = ProfileCorrection::parse(
+            &json!({"display_name": " Ann ", "locale": "pt_BR", "custom_fields": {"tier": "gold", "visits": 3}}),
+        )
+        .unwrap();
+        assert_eq!(c.display_name.as_deref(), Some("Ann"));
+        assert_eq!(c.custom_fields.len(), 2);
+        assert!(ProfileCorrection::parse(&json!({"locale": "english!"})).is_err());
+        assert!(ProfileCorrection::parse(&json!({"custom_fields": {"Bad-Name": 1}})).is_err());
+        assert_eq!(ProfileCorrection::parse(&json!({})), Err(InputError::Empty));
+    }
+
+    #[test]
+    fn a_link_needs_system_type_and_id() {
+        let l = LinkRequest::parse(&json!({"system": "crm", "type": "lead", "id": "L-1"})).unwrap();
+        assert_eq!(l.sort_key(), "LINK#crm#lead#L-1");
+        assert!(LinkRequest::parse(&json!({"system": "crm", "type": "lead"})).is_err());
+    }
+
+    #[test]
+    fn consent_is_opted_in_or_opted_out() {
+        assert!(
+            ConsentRequest::parse(&json!({"state": "opted_in"}))
+                .unwrap()
+                .opted_in
+        );
+        assert!(ConsentRequest::parse(&json!({"state": "maybe"})).is_err());
+    }
+
+    #[test]
+    fn a_cursor_round_trips_and_refuses_other_prefixes() {
+        let c = encode_cursor("M#0000000001#wamid.x");
+        assert_eq!(
+            decode_cursor(&c, "M#").as_deref(),
+            Some("M#0000000001#wamid.x")
+        );
+        assert_eq!(decode_cursor(&c, "S#"), None);
+        assert_eq!(decode_cursor("zz", ""), None);
+    }
+
+    #[test]
+    fn days_are_utc_dates() {
+        assert_eq!(day_of(0), "1970-01-01");
+        assert_eq!(day_start("1970-01-02"), Some(86_400));
+    }
+}

@@ -1,0 +1,74 @@
+//! Ports of the automation the processor runs after storing a message.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use super::StoreError;
+use crate::domain::ids::ContactKey;
+use crate::domain::records::ConsentState;
+
+/// What automation needs to know about a contact (expired profiles count as
+/// absent).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactState {
+    pub exists: bool,
+    pub first_seen_at: Option<i64>,
+    pub profile_name: Option<String>,
+    pub tags: BTreeSet<String>,
+    /// Processing restricted at the person's request: store, never automate.
+    pub restricted: bool,
+    pub handoff_until: Option<i64>,
+    /// Automated replies paused after a flood of messages.
+    pub paused_until: Option<i64>,
+    pub consent: Option<ConsentState>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecentMessage {
+    pub direction: String,
+    pub message_type: String,
+    pub timestamp: i64,
+    pub wamid: String,
+    /// Only filled when the business lets message text leave the table.
+    pub text: Option<String>,
+}
+
+pub trait AutomationStore: Send + Sync {
+    fn contact_state(
+        &self,
+        contact: &ContactKey,
+        now: i64,
+    ) -> impl Future<Output = Result<ContactState, StoreError>> + Send;
+    /// Adds `n` to the contact's inbound count for the window starting at
+    /// `window_start`; returns the new total.
+    fn count_inbound(
+        &self,
+        contact: &ContactKey,
+        window_start: i64,
+        n: u32,
+        expires_at: i64,
+    ) -> impl Future<Output = Result<u32, StoreError>> + Send;
+    /// `Some(until)` hands the conversation to a human until then; `None` releases it.
+    fn set_handoff(
+        &self,
+        contact: &ContactKey,
+        until: Option<i64>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn pause_automation(
+        &self,
+        contact: &ContactKey,
+        until: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn add_tags(
+        &self,
+        contact: &ContactKey,
+        tags: &[String],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Newest first.
+    fn recent_messages(
+        &self,
+        contact: &ContactKey,
+        limit: u32,
+        with_text: bool,
+    ) -> impl Future<Output = Result<Vec<RecentMessage>, StoreError>> + Send;
+}

@@ -1,0 +1,181 @@
+//! Ports of the contacts API and the retention sweep: reading one person's
+//! partition, changing their profile, erasing it, receipts and the audit log.
+
+use std::collections::HashMap;
+use std::future::Future;
+
+use serde_json::{Map, Value};
+
+use super::{SecretsError, StoreError};
+use crate::domain::ids::ContactKey;
+use crate::domain::privacy::{
+    AuditRecord, ConsentRequest, ProfileCorrection, Receipt, RestrictionRequest,
+};
+
+/// One stored item as JSON (DynamoDB types mapped to JSON; sets as arrays).
+pub type Doc = Map<String, Value>;
+
+/// A page of one partition, in sort-key order (or reversed).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub items: Vec<Doc>,
+    /// The sort key to continue after, when there is more.
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PartitionQuery {
+    /// Only sort keys starting with this (`M#`, `CONSENT#`…); empty = all.
+    pub prefix: String,
+    pub after: Option<String>,
+    pub limit: usize,
+    pub newest_first: bool,
+    /// Export and erasure see everything; other reads skip expired items.
+    pub include_expired: bool,
+}
+
+/// A change to the profile item, each audited by the caller.
+#[derive(Debug, Clone)]
+pub enum ProfileChange {
+    Correct(ProfileCorrection),
+    Restrict(RestrictionRequest),
+    Consent(ConsentRequest),
+}
+
+pub trait ContactRecords: Send + Sync {
+    /// One item of the partition, `None` when absent or expired.
+    fn get(
+        &self,
+        contact: &ContactKey,
+        sk: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<Doc>, StoreError>> + Send;
+
+    fn query(
+        &self,
+        contact: &ContactKey,
+        query: PartitionQuery,
+        now: i64,
+    ) -> impl Future<Output = Result<Page, StoreError>> + Send;
+
+    /// `S#<wamid>` items by wamid (one BatchGetItem per 100).
+    fn statuses(
+        &self,
+        contact: &ContactKey,
+        wamids: Vec<String>,
+        now: i64,
+    ) -> impl Future<Output = Result<HashMap<String, Doc>, StoreError>> + Send;
+
+    /// Applies `change` to a live profile; `false` when there is none.
+    fn change_profile(
+        &self,
+        contact: &ContactKey,
+        change: &ProfileChange,
+        now: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Puts one item into the partition (`pk` is added; `expires_at` must be in `doc`).
+    fn put(
+        &self,
+        contact: &ContactKey,
+        sk: &str,
+        doc: Doc,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Erased {
+    pub deleted: u64,
+    /// Nothing is left in the partition.
+    pub finished: bool,
+}
+
+pub trait Eraser: Send + Sync {
+    /// Deletes up to `max_items` items of the partition, whatever their expiry.
+    fn erase(
+        &self,
+        contact: &ContactKey,
+        max_items: usize,
+    ) -> impl Future<Output = Result<Erased, StoreError>> + Send;
+}
+
+pub trait ReceiptStore: Send + Sync {
+    fn by_subject(
+        &self,
+        subject_hash: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<Option<Receipt>, StoreError>> + Send;
+
+    /// Saves the receipt. `pending` names the contact while erasure is not
+    /// finished, so that the retention sweep can finish it; `None` clears it.
+    fn save(
+        &self,
+        receipt: &Receipt,
+        pending: Option<&ContactKey>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Erasures not yet finished, oldest first.
+    fn pending(
+        &self,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<(Receipt, ContactKey)>, StoreError>> + Send;
+}
+
+pub trait AuditLog: Send + Sync {
+    fn record(&self, record: &AuditRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The keyed hash that names a person in receipts and audit records.
+pub trait SubjectHasher: Send + Sync {
+    fn hash(
+        &self,
+        contact: &ContactKey,
+    ) -> impl Future<Output = Result<String, SecretsError>> + Send;
+}
+
+/// Where the retention sweep stands, so that each run resumes the last.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepState {
+    /// Oldest `sweep_day` bucket not fully swept (`yyyy-mm-dd`).
+    pub next_day: Option<String>,
+    /// The last partition done within `next_day`.
+    pub cursor: Option<String>,
+    /// Per day-keyed prefix (`D#`, `AUDIT#`): oldest day not fully swept.
+    pub dated: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PartitionSwept {
+    pub deleted: u64,
+    /// Earliest `expires_at` still in the partition after the sweep.
+    pub next_expiry: Option<i64>,
+}
+
+pub trait SweepStore: Send + Sync {
+    fn state(&self) -> impl Future<Output = Result<SweepState, StoreError>> + Send;
+    fn save_state(&self, state: &SweepState)
+        -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Partitions marked for `day`, after `cursor`, at most `limit`.
+    fn due(
+        &self,
+        day: &str,
+        cursor: Option<String>,
+        limit: usize,
+    ) -> impl Future<Output = Result<(Vec<String>, Option<String>), StoreError>> + Send;
+    /// Deletes the partition's items with `expires_at <= now` and re-marks it
+    /// for the day of its next expiry (or unmarks it when it is empty).
+    fn sweep_partition(
+        &self,
+        pk: &str,
+        now: i64,
+    ) -> impl Future<Output = Result<PartitionSwept, StoreError>> + Send;
+    /// Deletes up to `max_items` items of day-keyed partition `pk` whose sort
+    /// key (which starts with the time in ms) is before `before_ms`.
+    /// Returns (deleted, finished).
+    fn sweep_dated(
+        &self,
+        pk: &str,
+        before_ms: i64,
+        max_items: usize,
+    ) -> impl Future<Output = Result<(u64, bool), StoreError>> + Send;
+}

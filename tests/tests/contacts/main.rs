@@ -1,0 +1,7 @@
+//! The contacts API against moto: access, export, erasure with receipts,
+//! the changes, and the audit trail of each.
+
+mod changes;
+mod common;
+mod retention;
+mod rights;
