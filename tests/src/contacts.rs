@@ -20,6 +20,7 @@ pub type LocalContacts<C> = Contacts<
     DynamoStore,
     SecretHasher<SecretsManagerFetcher>,
     C,
+    shared::adapters::sqs::SqsQueue,
 >;
 
 impl World {
@@ -44,6 +45,7 @@ impl World {
             ),
             clock,
             settings,
+            events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
         }
     }
 

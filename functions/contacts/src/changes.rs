@@ -4,6 +4,8 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde_json::{json, Map, Value};
 use shared::adapters::dynamo::PROFILE_SK;
+use shared::domain::events::Event;
+use shared::domain::privacy::HandoffRequest;
 use shared::domain::privacy::{
     ConsentRequest, InputError, LinkRequest, ProfileCorrection, RestrictionRequest,
 };
@@ -11,7 +13,7 @@ use shared::domain::ContactKey;
 use shared::ports::contacts::{
     AuditLog, ContactRecords, Eraser, ProfileChange, ReceiptStore, SubjectHasher,
 };
-use shared::ports::Clock;
+use shared::ports::{Clock, EventSink};
 
 use crate::{public, respond, ApiError, Contacts};
 
@@ -21,7 +23,7 @@ impl From<InputError> for ApiError {
     }
 }
 
-impl<R, E, Rc, A, H, C> Contacts<R, E, Rc, A, H, C>
+impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
 where
     R: ContactRecords,
     E: Eraser,
@@ -29,6 +31,7 @@ where
     A: AuditLog,
     H: SubjectHasher,
     C: Clock,
+    Ev: EventSink,
 {
     async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
         let now = self.now();
@@ -60,6 +63,45 @@ where
     ) -> Result<Response<Body>, ApiError> {
         let r = RestrictionRequest::parse(&body)?;
         let profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    /// An agent takes the conversation (the bot stops answering) or gives it
+    /// back; internal systems hear of it either way.
+    pub(crate) async fn handoff(
+        &self,
+        contact: &ContactKey,
+        body: Value,
+    ) -> Result<Response<Body>, ApiError> {
+        let h = HandoffRequest::parse(&body)?;
+        let now = self.now();
+        let until = h.active.then(|| now + i64::from(h.minutes) * 60);
+        let profile = self.change(contact, ProfileChange::Handoff(until)).await?;
+        let (kind, data) = match until {
+            Some(until) => (
+                "conversation.handoff_requested",
+                json!({"source": "api", "until": until}),
+            ),
+            None => ("conversation.handoff_released", json!({"reason": "api"})),
+        };
+        let event = Event::new(
+            kind,
+            &format!("api|{}|{now}", contact.storage_id()),
+            now,
+            None,
+            Some(contact),
+            data,
+        );
+        self.events
+            .publish(std::slice::from_ref(&event))
+            .await
+            .map_err(|e| {
+                ApiError::Store(shared::ports::StoreError {
+                    operation: "publish event",
+                    message: e.message,
+                    retry: e.retry,
+                })
+            })?;
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }
 

@@ -6,6 +6,7 @@ use shared::config::{parsed_or, required, ConfigError};
 pub struct Config {
     pub table_name: String,
     pub hashing_secret_id: String,
+    pub events_queue_url: String,
     pub secret_refresh: Duration,
     pub settings: crate::Settings,
 }
@@ -16,6 +17,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
+            events_queue_url: required("EVENTS_QUEUE_URL")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             settings: crate::Settings {
                 retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,

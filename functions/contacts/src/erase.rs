@@ -19,7 +19,7 @@ fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
     format!("er_{}", &hex::encode(digest)[..32])
 }
 
-impl<R, E, Rc, A, H, C> Contacts<R, E, Rc, A, H, C>
+impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
 where
     R: ContactRecords,
     E: Eraser,
@@ -27,6 +27,7 @@ where
     A: AuditLog,
     H: SubjectHasher,
     C: Clock,
+    Ev: shared::ports::EventSink,
 {
     pub(crate) async fn erase(
         &self,

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use shared::domain::privacy::AuditRecord;
 use shared::domain::ContactKey;
 use shared::ports::contacts::{AuditLog, ContactRecords, Eraser, ReceiptStore, SubjectHasher};
-use shared::ports::{Clock, SecretsError, StoreError};
+use shared::ports::{Clock, EventSink, SecretsError, StoreError};
 use tracing::Instrument;
 
 use routes::{Route, RouteError};
@@ -83,7 +83,7 @@ pub fn respond(status: StatusCode, body: Value) -> Response<Body> {
 }
 
 /// The handler, generic over the capabilities it uses.
-pub struct Contacts<R, E, Rc, A, H, C> {
+pub struct Contacts<R, E, Rc, A, H, C, Ev> {
     pub records: R,
     pub eraser: E,
     pub receipts: Rc,
@@ -91,6 +91,8 @@ pub struct Contacts<R, E, Rc, A, H, C> {
     pub hasher: H,
     pub clock: C,
     pub settings: Settings,
+    /// Events for internal systems (hand-off released or taken by an agent).
+    pub events: Ev,
 }
 
 /// Who asked, as API Gateway's IAM authorizer saw it.
@@ -120,7 +122,7 @@ fn caller(req: &Request, now_ms: i64) -> Caller {
     }
 }
 
-impl<R, E, Rc, A, H, C> Contacts<R, E, Rc, A, H, C>
+impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
 where
     R: ContactRecords,
     E: Eraser,
@@ -128,6 +130,7 @@ where
     A: AuditLog,
     H: SubjectHasher,
     C: Clock,
+    Ev: EventSink,
 {
     pub async fn handle(&self, req: Request) -> Result<Response<Body>, Error> {
         let (route, contact) = match routes::parse(req.method(), req.uri().path()) {
@@ -201,6 +204,7 @@ where
             Route::Link => self.link(contact, body(req)?).await,
             Route::Restriction => self.restrict(contact, body(req)?).await,
             Route::Consent => self.consent(contact, body(req)?).await,
+            Route::Handoff => self.handoff(contact, body(req)?).await,
             Route::Erase => self.erase(contact, subject, who).await,
         }
     }

@@ -1,5 +1,6 @@
 use contacts::{config::Config, hashing::SecretHasher, Contacts};
 use lambda_http::{run, service_fn, Error, Request};
+use shared::adapters::sqs::SqsQueue;
 use shared::adapters::{aws, dynamo::DynamoStore, secrets_manager::SecretsManagerFetcher};
 use shared::ports::SystemClock;
 
@@ -24,6 +25,7 @@ async fn main() -> Result<(), Error> {
         hasher,
         clock: SystemClock,
         settings: config.settings,
+        events: SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), &config.events_queue_url),
     };
     let contacts = &contacts;
     run(service_fn(move |req: Request| async move {

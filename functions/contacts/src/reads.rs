@@ -21,7 +21,7 @@ fn query_param(req: &Request, name: &str) -> Option<String> {
         .and_then(|q| q.first(name).map(str::to_owned))
 }
 
-impl<R, E, Rc, A, H, C> Contacts<R, E, Rc, A, H, C>
+impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
 where
     R: ContactRecords,
     E: Eraser,
@@ -29,6 +29,7 @@ where
     A: AuditLog,
     H: SubjectHasher,
     C: Clock,
+    Ev: shared::ports::EventSink,
 {
     pub(crate) async fn exists(&self, contact: &ContactKey) -> Result<bool, ApiError> {
         let q = PartitionQuery {

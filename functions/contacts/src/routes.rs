@@ -14,6 +14,7 @@ pub enum Route {
     Link,
     Restriction,
     Consent,
+    Handoff,
     Erase,
 }
 
@@ -28,6 +29,7 @@ impl Route {
             Self::Link => "add_link",
             Self::Restriction => "set_restriction",
             Self::Consent => "set_consent",
+            Self::Handoff => "set_handoff",
             Self::Erase => "erase",
         }
     }
@@ -44,6 +46,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/contacts/{wa_id}/links"),
     ("PUT", "/contacts/{wa_id}/restriction"),
     ("PUT", "/contacts/{wa_id}/consent"),
+    ("PUT", "/contacts/{wa_id}/handoff"),
 ];
 
 #[derive(Debug, PartialEq, Eq)]
@@ -74,7 +77,8 @@ pub fn parse(method: &Method, path: &str) -> Result<(Route, ContactKey), RouteEr
         (Some("links"), _) => (None, "POST"),
         (Some("restriction"), "PUT") => (Some(Route::Restriction), ""),
         (Some("consent"), "PUT") => (Some(Route::Consent), ""),
-        (Some("restriction" | "consent"), _) => (None, "PUT"),
+        (Some("handoff"), "PUT") => (Some(Route::Handoff), ""),
+        (Some("restriction" | "consent" | "handoff"), _) => (None, "PUT"),
         _ => return Err(RouteError::NotFound),
     };
     let route = route.ok_or(RouteError::MethodNotAllowed(allow))?;

@@ -251,6 +251,34 @@ impl RestrictionRequest {
     }
 }
 
+/// `PUT /contacts/{wa_id}/handoff`: an agent takes the conversation
+/// (`active: true`, automated replies stop for `minutes`) or gives it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HandoffRequest {
+    pub active: bool,
+    pub minutes: u32,
+}
+
+impl HandoffRequest {
+    pub fn parse(body: &Value) -> Result<Self, InputError> {
+        let obj = object(body)?;
+        only(obj, &["active", "minutes"])?;
+        let active = obj
+            .get("active")
+            .and_then(Value::as_bool)
+            .ok_or_else(|| invalid("active", "must be true or false"))?;
+        let minutes = match obj.get("minutes") {
+            None => 240,
+            Some(v) => v
+                .as_u64()
+                .filter(|m| (1..=10_080).contains(m))
+                .ok_or_else(|| invalid("minutes", "must be a whole number from 1 to 10080"))?
+                as u32,
+        };
+        Ok(Self { active, minutes })
+    }
+}
+
 /// Who did what to whose data, when. Holds the subject's hash, never the number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {

@@ -40,6 +40,8 @@ pub enum ProfileChange {
     Correct(ProfileCorrection),
     Restrict(RestrictionRequest),
     Consent(ConsentRequest),
+    /// `Some(until)` hands the conversation to a person; `None` gives it back.
+    Handoff(Option<i64>),
 }
 
 pub trait ContactRecords: Send + Sync {

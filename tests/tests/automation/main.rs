@@ -2,6 +2,7 @@
 //! actually sent): rules, opt-out, hand-off, abuse guards, the events contract.
 
 mod common;
+mod conditions;
 mod events;
 mod guards;
 mod optout;

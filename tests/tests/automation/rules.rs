@@ -162,3 +162,52 @@ async fn a_photo_opens_a_ticket_and_tags_the_contact_and_a_regex_emits_a_named_e
         .unwrap()
         .contains(&"sent-photo".to_owned()));
 }
+
+#[tokio::test]
+async fn an_agent_releasing_the_hand_off_through_the_contacts_api_re_enables_the_bot() {
+    use integration_tests::{contacts_request, parts};
+    let world = World::new().await;
+    let webhook = world.webhook();
+    world
+        .post_signed(
+            &webhook,
+            &text_webhook(CUSTOMER, &wamid(20), "agent please", OPEN),
+        )
+        .await;
+    world
+        .drain(&world.processor_with(Some(RULES), Some(OPEN)))
+        .await;
+    world.commands().await;
+    let contacts = world.contacts();
+    let (status, _) = parts(
+        contacts
+            .handle(contacts_request(
+                "PUT",
+                &format!("/contacts/{CUSTOMER}/handoff"),
+                Some(json!({"active": false})),
+            ))
+            .await
+            .unwrap(),
+    );
+    assert_eq!(status, 200);
+    world
+        .post_signed(
+            &webhook,
+            &text_webhook(CUSTOMER, &wamid(21), "opening hours", OPEN + 60),
+        )
+        .await;
+    world
+        .drain(&world.processor_with(Some(RULES), Some(OPEN + 60)))
+        .await;
+    assert_eq!(
+        reply_texts(&world.commands().await),
+        vec!["We open at nine."]
+    );
+    let events = world.events().await;
+    let released: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "conversation.handoff_released")
+        .collect();
+    assert_eq!(released.len(), 1);
+    assert_eq!(released[0]["data"]["reason"], "api");
+}

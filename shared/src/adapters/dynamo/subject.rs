@@ -206,6 +206,11 @@ impl ContactRecords for DynamoStore {
                     }
                 }
             }
+            ProfileChange::Handoff(Some(until)) => {
+                sets.push("handoff_until = :until".into());
+                values.insert(":until".into(), n(*until));
+            }
+            ProfileChange::Handoff(None) => removes.push("handoff_until".into()),
             ProfileChange::Restrict(r) => {
                 sets.push("restricted = :r".into());
                 sets.push("restriction_updated_at = :now".into());
