@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test: the Rust tests against a private moto server, then the template linters.
+# make test: the Rust tests against a private moto server, then the template linters
+# (cfn-lint, checkov from its own .venv-checkov, sam validate --lint).
 #
 # Starts moto_server on a free loopback port (never 5000, which `make dev` uses)
 # and exports for the integration tests:
@@ -12,7 +13,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$REPO"
 
-make --no-print-directory -s venv
+make --no-print-directory -s venv venv-checkov
 VENV="$REPO/.venv"
 export PATH="$VENV/bin:$PATH"
 export SAM_CLI_TELEMETRY=0
@@ -80,6 +81,10 @@ run cargo run -q -p processor --bin check-rules -- config/automation.yaml
 # The contacts API: OpenAPI valid, same routes as template and handler, answers match.
 run "$VENV/bin/python" docs/contracts/check_contacts_api.py
 run cfn-lint template.yaml
+# What checkov does not check for SAM: IAM-only contacts routes, no wildcard Allow, queues, log retention.
+run "$VENV/bin/python" infra/check_template_security.py template.yaml
+# IaC security; --skip-download keeps it offline. Suppressions are justified in template.yaml.
+run "$REPO/.venv-checkov/bin/checkov" -f template.yaml --framework cloudformation --skip-download --quiet --compact
 run sam validate --lint --region us-east-1
 
 if ((${#failed[@]})); then

@@ -4,11 +4,20 @@
 
 use std::collections::BTreeMap;
 
-/// Installs the JSON subscriber; `RUST_LOG` filters (default `info`).
+/// Installs the JSON subscriber on stdout; `RUST_LOG` filters (default `info`).
 pub fn init_tracing() {
+    let _ = tracing::subscriber::set_global_default(json_subscriber(std::io::stdout));
+}
+
+/// The functions' log format, writing to `writer`. Public so that tests can
+/// capture exactly what the functions would log (the log-redaction test).
+pub fn json_subscriber<W>(writer: W) -> impl tracing::Subscriber + Send + Sync
+where
+    W: for<'a> tracing_subscriber::fmt::MakeWriter<'a> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    tracing_subscriber::fmt()
         .json()
         .with_env_filter(filter)
         .with_current_span(true)
@@ -16,7 +25,8 @@ pub fn init_tracing() {
         .with_target(false)
         .with_ansi(false)
         .without_time()
-        .try_init();
+        .with_writer(writer)
+        .finish()
 }
 
 pub const NAMESPACE: &str = "JohnsUmbrellaMart";

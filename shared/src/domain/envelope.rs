@@ -131,7 +131,7 @@ pub fn split_for_queue(
     for (waba_id, field, value) in &units {
         let unit_size = value.get().len() + waba_id.len() + field.len() + CHANGE_OVERHEAD;
         if !current.is_empty() && size + unit_size > budget {
-            messages.push(render(meta, messages.len(), &current));
+            messages.push(render(meta, messages.len(), &current, size));
             current.clear();
             size = 0;
         }
@@ -143,7 +143,7 @@ pub fn split_for_queue(
         });
     }
     if !current.is_empty() {
-        messages.push(render(meta, messages.len(), &current));
+        messages.push(render(meta, messages.len(), &current, size));
     }
     Ok(Intake { messages, changes })
 }
@@ -165,22 +165,31 @@ impl ValueText<'_> {
     }
 }
 
-fn render(meta: &RequestMeta, part: usize, changes: &[OutgoingChange<'_>]) -> String {
+/// `size` is the batch's estimated length: writing into a buffer of that
+/// capacity saves the doubling reallocations (copies and fresh page faults)
+/// that dominate when a 3 MB POST becomes a dozen 250 KiB messages.
+fn render(meta: &RequestMeta, part: usize, changes: &[OutgoingChange<'_>], size: usize) -> String {
     let batch = OutgoingBatch {
         v: FORMAT_VERSION,
         request: meta,
         part,
         changes,
     };
-    let json = serde_json::to_string(&batch).expect("serialising borrowed JSON cannot fail");
+    let mut buf = Vec::with_capacity(size + BATCH_OVERHEAD);
+    serde_json::to_writer(&mut buf, &batch).expect("serialising borrowed JSON cannot fail");
+    let json = String::from_utf8(buf).expect("serde_json writes UTF-8");
     sqs_safe(json)
 }
 
 /// SQS refuses U+FFFE and U+FFFF, which JSON allows inside strings. They can
 /// only stand inside strings here, so writing them as `\u` escapes keeps the
 /// JSON equal in value while the queue accepts it.
+///
+/// Two single-character searches rather than one over `[char; 2]`: a single
+/// `char` is found with a vectorised byte search, a set of them by decoding
+/// every character, which cost milliseconds on a 3 MB POST.
 pub fn sqs_safe(json: String) -> String {
-    if !json.contains(['\u{FFFE}', '\u{FFFF}']) {
+    if !json.contains('\u{FFFE}') && !json.contains('\u{FFFF}') {
         return json;
     }
     json.replace('\u{FFFE}', "\\ufffe")
@@ -273,7 +282,9 @@ fn split_value(value: &RawValue, room: usize) -> Result<Vec<Box<RawValue>>, serd
                     Part::Items(carried.iter().map(|&i| contacts[i]).collect()),
                 );
             }
-            slices.push(RawValue::from_string(serde_json::to_string(&part)?)?);
+            // Built from values already parsed, so it is valid JSON:
+            // `to_raw_value` skips the re-parse `RawValue::from_string` does.
+            slices.push(serde_json::value::to_raw_value(&part)?);
             start = end;
         }
     }
@@ -284,7 +295,7 @@ fn split_value(value: &RawValue, room: usize) -> Result<Vec<Box<RawValue>>, serd
             "contacts",
             Part::Items(unclaimed.iter().map(|&i| contacts[i]).collect()),
         );
-        slices.push(RawValue::from_string(serde_json::to_string(&part)?)?);
+        slices.push(serde_json::value::to_raw_value(&part)?);
     }
     Ok(slices)
 }

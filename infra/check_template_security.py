@@ -1,0 +1,102 @@
+"""Security properties of template.yaml that checkov does not check for SAM.
+
+- every contacts-API route is IAM-authorised (only /webhook is public);
+- no Allow statement uses a wildcard action;
+- every queue is encrypted and listed (queue and ARN) in QueueTlsOnlyPolicy;
+- every function has a log group named after it, kept LogRetentionDays (30).
+
+Run by `make test` (infra/local/test.sh) with the .venv's Python.
+"""
+
+import sys
+
+import yaml
+
+
+class Loader(yaml.SafeLoader):
+    pass
+
+
+# CloudFormation short forms (!Ref, !GetAtt, !Sub...) as {tag: value}.
+def _tag(loader, suffix, node):
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {suffix: value}
+
+
+Loader.add_multi_constructor("!", _tag)
+
+
+def main(path):
+    template = yaml.load(open(path), Loader=Loader)
+    resources = template["Resources"]
+    problems = []
+
+    for name, res in resources.items():
+        props = res.get("Properties") or {}
+        for event_name, event in (props.get("Events") or {}).items():
+            if event["Type"] != "HttpApi":
+                continue
+            path_ = event["Properties"]["Path"]
+            auth = (event["Properties"].get("Auth") or {}).get("Authorizer")
+            if path_ != "/webhook" and auth != "AWS_IAM":
+                problems.append(f"{name}.{event_name} {path_}: not IAM-authorised")
+
+        for policy in props.get("Policies") or []:
+            for st in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                actions = st.get("Action", [])
+                actions = [actions] if isinstance(actions, str) else actions
+                if st.get("Effect") == "Allow" and any("*" in a for a in actions):
+                    problems.append(f"{name}: wildcard action in {actions}")
+        doc = props.get("PolicyDocument") or {}
+        for st in doc.get("Statement", []):
+            actions = st.get("Action", [])
+            actions = [actions] if isinstance(actions, str) else actions
+            if st.get("Effect") == "Allow" and any("*" in a for a in actions):
+                problems.append(f"{name}: wildcard action in {actions}")
+
+    tls = resources["QueueTlsOnlyPolicy"]["Properties"]
+    listed = {q.get("Ref") for q in tls["Queues"]}
+    arns = {
+        a["GetAtt"].split(".")[0]
+        for st in tls["PolicyDocument"]["Statement"]
+        for a in st["Resource"]
+    }
+    for name, res in resources.items():
+        if res["Type"] != "AWS::SQS::Queue":
+            continue
+        props = res["Properties"]
+        if not (props.get("SqsManagedSseEnabled") or props.get("KmsMasterKeyId")):
+            problems.append(f"{name}: queue not encrypted")
+        if name not in listed or name not in arns:
+            problems.append(f"{name}: not in QueueTlsOnlyPolicy")
+
+    log_groups = {
+        str(res["Properties"]["LogGroupName"]): res["Properties"].get("RetentionInDays")
+        for res in resources.values()
+        if res["Type"] == "AWS::Logs::LogGroup"
+    }
+    default_days = template["Parameters"]["LogRetentionDays"]["Default"]
+    if default_days != 30:
+        problems.append(f"LogRetentionDays defaults to {default_days}, not 30")
+    for name, res in resources.items():
+        if res["Type"] != "AWS::Serverless::Function":
+            continue
+        expected = str({"Sub": f"/aws/lambda/${{{name}}}"})
+        if log_groups.get(expected) != {"Ref": "LogRetentionDays"}:
+            problems.append(f"{name}: no log group kept LogRetentionDays days")
+
+    for p in problems:
+        print(f"{path}: {p}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted and TLS-only, log groups kept {default_days} days")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "template.yaml"))

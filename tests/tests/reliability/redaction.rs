@@ -1,0 +1,183 @@
+//! No secret, message text or full phone number reaches the logs: a whole
+//! run (verification, inbound webhooks, processing with the shipped rules,
+//! sends through the simulator and their status webhooks) is captured and
+//! searched.
+//!
+//! What is searched is the tracing output, in the functions' own JSON format.
+//! The EMF metric lines are printed with `println!`, which the test harness
+//! captures out of reach; they are built only from metric names, counts and
+//! fixed reason labels (`shared::telemetry::Metrics`), never from input.
+
+use std::time::Duration;
+
+use integration_tests::{
+    api_gateway_request, fixture, ApiRequest, World, ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN,
+};
+use serde_json::Value;
+use shared::domain::ids::mask;
+
+use crate::capture;
+
+/// Inbound fixtures with text, media captions, replies and statuses.
+const FIXTURES: &[&str] = &[
+    "text.json",
+    "image.json",
+    "interactive_button_reply.json",
+    "location.json",
+    "status_delivered.json",
+    "status_failed.json",
+];
+
+const TEMPLATE_PARAMETER: &str = "Sheena, umbrella order 1042 left our warehouse";
+const FREE_TEXT: &str = "Your planter is back in stock in teal";
+
+#[tokio::test]
+async fn a_whole_run_logs_no_secret_no_message_text_and_only_masked_numbers() {
+    capture::start();
+    let world = World::new().await;
+    let webhook = world.webhook();
+
+    // The verification handshake carries the verify token in its query.
+    let query = format!("hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=42");
+    let answer = webhook
+        .handle(api_gateway_request(ApiRequest {
+            method: "GET",
+            query: &query,
+            ..ApiRequest::default()
+        }))
+        .await
+        .expect("the handler answers");
+    assert_eq!(answer.status(), 200);
+
+    let mut texts = Vec::new();
+    let mut numbers = Vec::new();
+    for name in FIXTURES {
+        let body = fixture(name);
+        let json: Value = serde_json::from_slice(&body).expect("fixture is JSON");
+        collect(&json, None, &mut texts, &mut numbers);
+        let answer = world.post_signed(&webhook, &body).await;
+        assert_eq!(answer.status(), 200, "{name}");
+    }
+    // A forged POST: the refusal must not echo the body or the secret.
+    let forged = fixture("text.json");
+    let answer = webhook
+        .handle(api_gateway_request(ApiRequest {
+            headers: vec![("X-Hub-Signature-256", format!("sha256={}", "0".repeat(64)))],
+            body: &forged,
+            ..ApiRequest::default()
+        }))
+        .await
+        .expect("the handler answers");
+    assert_eq!(answer.status(), 401);
+    world.drain(&world.processor()).await;
+
+    // Sends: a template (sent) and a free-form text (outside the 24-hour
+    // window, so refused by the sender without calling Meta).
+    let to = numbers.first().cloned().expect("fixtures name a customer");
+    let sim = world.simulator(|_| {}).await;
+    let sender = world.sender(&sim, 80);
+    world.enqueue_command(&template(&to)).await;
+    world.enqueue_command(&free_text(&to)).await;
+    world.drain_outbound(&sender).await;
+    sim.wait_for_webhooks(Duration::from_secs(10), |w| {
+        w.iter().filter(|d| d.delivered).count() >= 3
+    })
+    .await
+    .expect("the simulator's status webhooks reach our webhook");
+    world.drain(&world.processor()).await;
+
+    let logs = capture::logged();
+    // Each of the three functions logged during the run.
+    for line in ["webhook accepted", "update handled", "command handled"] {
+        assert!(logs.contains(line), "the run was captured: {line}");
+    }
+    for secret in [APP_SECRET, VERIFY_TOKEN, ACCESS_TOKEN] {
+        assert!(!logs.contains(secret), "a secret was logged: {secret}");
+    }
+    texts.extend([TEMPLATE_PARAMETER.to_owned(), FREE_TEXT.to_owned()]);
+    for text in &texts {
+        assert!(
+            !logs.contains(text.as_str()),
+            "message text was logged: {text}"
+        );
+    }
+    for number in &numbers {
+        assert!(
+            !logs.contains(number.as_str()),
+            "a full number was logged: {number}"
+        );
+    }
+    assert!(
+        logs.contains(&mask(&to)),
+        "contacts are named by their masked number, {}",
+        mask(&to)
+    );
+    // Markers of a whole webhook body, SQS record or outbound command.
+    for whole in [
+        "messaging_product",
+        "\"entry\"",
+        "receipt_handle",
+        "receiptHandle",
+        "\"message\":{",
+    ] {
+        assert!(
+            !logs.contains(whole),
+            "an incoming event was logged whole ({whole})"
+        );
+    }
+}
+
+/// Free text (message bodies, captions, titles, addresses) and customer
+/// numbers anywhere in a webhook body. Short strings ("Yes") are skipped:
+/// they could occur in a log line by coincidence.
+fn collect(v: &Value, key: Option<&str>, texts: &mut Vec<String>, numbers: &mut Vec<String>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                collect(child, Some(k), texts, numbers);
+            }
+        }
+        Value::Array(items) => {
+            for child in items {
+                collect(child, key, texts, numbers);
+            }
+        }
+        Value::String(s) => match key {
+            Some("wa_id" | "from" | "recipient_id")
+                if s.chars().all(|c| c.is_ascii_digit()) && !numbers.contains(s) =>
+            {
+                numbers.push(s.clone());
+            }
+            Some("body" | "caption" | "title" | "name" | "address" | "description")
+                if s.chars().count() >= 8 =>
+            {
+                texts.push(s.clone());
+            }
+            _ => {}
+        },
+        _ => {}
+    }
+}
+
+fn template(to: &str) -> String {
+    serde_json::json!({
+        "idempotency_key": "redaction-template",
+        "to": to,
+        "category": "utility",
+        "message": {"type": "template", "template": {
+            "name": "order_shipped",
+            "language": {"code": "en_US"},
+            "components": [{"type": "body", "parameters": [{"type": "text", "text": TEMPLATE_PARAMETER}]}]
+        }}
+    })
+    .to_string()
+}
+
+fn free_text(to: &str) -> String {
+    serde_json::json!({
+        "idempotency_key": "redaction-text",
+        "to": to,
+        "message": {"type": "text", "text": {"body": FREE_TEXT}}
+    })
+    .to_string()
+}
