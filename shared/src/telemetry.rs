@@ -73,14 +73,6 @@ impl Metrics {
         entry.0 = entry.0.max(value);
     }
 
-    pub fn get(&self, metric: &str, dimension: &str, value: &str) -> f64 {
-        self.groups
-            .iter()
-            .filter(|((d, v), _)| *d == dimension && v == value)
-            .filter_map(|(_, m)| m.get(metric).map(|(v, _)| *v))
-            .sum()
-    }
-
     /// The EMF documents, one per dimension value.
     pub fn to_lines(&self, timestamp_ms: i64) -> Vec<String> {
         self.groups

@@ -130,7 +130,11 @@ where
             json!(self.expires(self.settings.retention_days)),
         );
         self.records
-            .put(contact, &format!("CONSENT#{:010}#{}", now, c.state()), doc)
+            .put(
+                contact,
+                &shared::adapters::dynamo::consent_sk(now, c.state()),
+                doc,
+            )
             .await?;
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }

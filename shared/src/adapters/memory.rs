@@ -1,7 +1,7 @@
 //! In-memory fakes of every port, with the same dedup and ordering rules as
 //! the AWS adapters, for fast unit tests of handlers.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -288,15 +288,6 @@ impl InboundQueue for MemoryQueue {
             .extend(bodies);
         Ok(())
     }
-}
-
-/// Counts by kind, for assertions.
-pub fn count_by_type(state: &MemoryState) -> HashMap<String, usize> {
-    let mut counts = HashMap::new();
-    for m in state.messages.values() {
-        *counts.entry(m.message_type.clone()).or_insert(0) += 1;
-    }
-    counts
 }
 
 impl crate::ports::EventSink for MemoryQueue {

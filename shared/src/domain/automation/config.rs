@@ -167,6 +167,11 @@ pub struct Automation {
     pub rules: Vec<Rule>,
 }
 
+/// Compiled once, not once per `emit` action.
+static EVENT_NAME: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+    Regex::new(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$").expect("static regex")
+});
+
 const MESSAGE_TYPES: [&str; 17] = [
     "text",
     "image",
@@ -433,8 +438,7 @@ fn action(id: &str, a: ActionSpec) -> Result<Action, RulesError> {
             Action::Tag(t)
         }
         ActionSpec::Emit(name) => {
-            let shape = Regex::new(r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$").expect("static regex");
-            if !shape.is_match(&name) {
+            if !EVENT_NAME.is_match(&name) {
                 return Err(rule_error(
                     id,
                     format!("event name `{name}` must look like `order.status_requested`"),
