@@ -201,14 +201,15 @@ async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E
     })
 }
 
-/// Log fields for one update: the wamid and a masked number, never content.
+/// Log fields for one update: a wamid reference and a masked number, never
+/// content (a wamid itself encodes the number).
 fn update_span(update: &Update) -> tracing::Span {
     match update {
         Update::Message(m) => {
-            tracing::info_span!("update", kind = "message", wamid = %m.wamid, contact = %m.contact.masked(), message_type = %m.message_type)
+            tracing::info_span!("update", kind = "message", wamid_ref = %m.wamid.log_ref(), contact = %m.contact.masked(), message_type = %m.message_type)
         }
         Update::Status(s) => {
-            tracing::info_span!("update", kind = "status", wamid = %s.wamid, contact = %s.contact.masked(), status = s.status.as_str())
+            tracing::info_span!("update", kind = "status", wamid_ref = %s.wamid.log_ref(), contact = %s.contact.masked(), status = s.status.as_str())
         }
         Update::Consent(c) => {
             tracing::info_span!("update", kind = "consent", contact = %c.contact.masked(), value = %c.value)

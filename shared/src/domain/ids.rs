@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use sha2::{Digest, Sha256};
+
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum IdError {
     #[error("{kind} is empty")]
@@ -99,6 +101,16 @@ impl Wamid {
         check("wamid", s, 512, |c| c.is_ascii_graphic())?;
         Ok(Self(s.to_owned()))
     }
+
+    /// How logs name a message: the first 16 hex digits of SHA-256(wamid).
+    /// A wamid is base64 of a record that holds the customer's number, so the
+    /// id itself would put a decodable number in the logs. The reference is
+    /// one-way yet stable, so an operator holding a wamid finds its log lines
+    /// with `printf %s "$WAMID" | sha256sum | cut -c1-16`.
+    pub fn log_ref(&self) -> String {
+        let digest = Sha256::digest(self.0.as_bytes());
+        hex::encode(&digest[..8])
+    }
 }
 
 impl UserId {
@@ -187,7 +199,7 @@ debug_display!(
     UserId => |u| mask(&u.0),
     ContactKey => |c| c.masked(),
     PhoneNumberId => |p| p.0.clone(),
-    Wamid => |w| w.0.clone()
+    Wamid => |w| w.log_ref()
 );
 
 impl fmt::Display for PhoneNumberId {
@@ -229,6 +241,22 @@ mod tests {
     fn debug_of_a_wa_id_never_shows_the_full_number() {
         let shown = format!("{:?}", WaId::parse("16505551234").unwrap());
         assert!(!shown.contains("16505551234"), "{shown}");
+    }
+
+    #[test]
+    fn a_wamid_is_logged_as_a_stable_reference_that_hides_the_number() {
+        // Meta's documented example: base64 of a record holding 16505551234.
+        let id = "wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=";
+        let wamid = Wamid::parse(id).unwrap();
+        let shown = format!("{} {:?}", wamid.log_ref(), wamid);
+        assert!(!shown.contains("HBgLMTY1MDU1NTEyMzQ"), "{shown}");
+        assert!(!shown.contains("16505551234"), "{shown}");
+        assert_eq!(wamid.log_ref().len(), 16);
+        assert_eq!(wamid.log_ref(), Wamid::parse(id).unwrap().log_ref());
+        assert_ne!(
+            wamid.log_ref(),
+            Wamid::parse("wamid.other").unwrap().log_ref()
+        );
     }
 
     #[test]

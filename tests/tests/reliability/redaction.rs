@@ -14,7 +14,7 @@ use integration_tests::{
     api_gateway_request, fixture, ApiRequest, World, ACCESS_TOKEN, APP_SECRET, VERIFY_TOKEN,
 };
 use serde_json::Value;
-use shared::domain::ids::mask;
+use shared::domain::ids::{mask, Wamid};
 
 use crate::capture;
 
@@ -49,12 +49,11 @@ async fn a_whole_run_logs_no_secret_no_message_text_and_only_masked_numbers() {
         .expect("the handler answers");
     assert_eq!(answer.status(), 200);
 
-    let mut texts = Vec::new();
-    let mut numbers = Vec::new();
+    let mut found = Found::default();
     for name in FIXTURES {
         let body = fixture(name);
         let json: Value = serde_json::from_slice(&body).expect("fixture is JSON");
-        collect(&json, None, &mut texts, &mut numbers);
+        collect(&json, None, &mut found);
         let answer = world.post_signed(&webhook, &body).await;
         assert_eq!(answer.status(), 200, "{name}");
     }
@@ -73,6 +72,12 @@ async fn a_whole_run_logs_no_secret_no_message_text_and_only_masked_numbers() {
 
     // Sends: a template (sent) and a free-form text (outside the 24-hour
     // window, so refused by the sender without calling Meta).
+    let Found {
+        mut texts,
+        numbers,
+        wamids,
+        referred,
+    } = found;
     let to = numbers.first().cloned().expect("fixtures name a customer");
     let sim = world.simulator(|_| {}).await;
     let sender = world.sender(&sim, 80);
@@ -107,6 +112,28 @@ async fn a_whole_run_logs_no_secret_no_message_text_and_only_masked_numbers() {
             "a full number was logged: {number}"
         );
     }
+    // A wamid is base64 of a record holding the number: logs name it by reference.
+    assert!(
+        !wamids.is_empty() && !referred.is_empty(),
+        "fixtures carry wamids"
+    );
+    for wamid in &referred {
+        assert!(
+            !logs.contains(wamid.as_str()),
+            "a wamid was logged: {wamid}"
+        );
+    }
+    for wamid in &wamids {
+        assert!(
+            !logs.contains(wamid.as_str()),
+            "a wamid was logged: {wamid}"
+        );
+        let reference = Wamid::parse(wamid).expect("fixture wamid").log_ref();
+        assert!(
+            logs.contains(&reference),
+            "{wamid} is logged as {reference}"
+        );
+    }
     assert!(
         logs.contains(&mask(&to)),
         "contacts are named by their masked number, {}",
@@ -127,31 +154,50 @@ async fn a_whole_run_logs_no_secret_no_message_text_and_only_masked_numbers() {
     }
 }
 
-/// Free text (message bodies, captions, titles, addresses) and customer
-/// numbers anywhere in a webhook body. Short strings ("Yes") are skipped:
+/// What must never reach the logs, gathered from the webhook bodies.
+#[derive(Default)]
+struct Found {
+    texts: Vec<String>,
+    numbers: Vec<String>,
+    /// The ids of the messages and statuses themselves.
+    wamids: Vec<String>,
+    /// Ids a message only refers to (`context.id` of a reply).
+    referred: Vec<String>,
+}
+
+/// Free text (message bodies, captions, titles, addresses), customer numbers
+/// and wamids anywhere in a webhook body. Short strings ("Yes") are skipped:
 /// they could occur in a log line by coincidence.
-fn collect(v: &Value, key: Option<&str>, texts: &mut Vec<String>, numbers: &mut Vec<String>) {
+fn collect(v: &Value, key: Option<&str>, found: &mut Found) {
     match v {
+        Value::Object(map) if key == Some("context") => {
+            if let Some(Value::String(id)) = map.get("id") {
+                found.referred.push(id.clone());
+            }
+        }
         Value::Object(map) => {
             for (k, child) in map {
-                collect(child, Some(k), texts, numbers);
+                collect(child, Some(k), found);
             }
         }
         Value::Array(items) => {
             for child in items {
-                collect(child, key, texts, numbers);
+                collect(child, key, found);
             }
         }
         Value::String(s) => match key {
             Some("wa_id" | "from" | "recipient_id")
-                if s.chars().all(|c| c.is_ascii_digit()) && !numbers.contains(s) =>
+                if s.chars().all(|c| c.is_ascii_digit()) && !found.numbers.contains(s) =>
             {
-                numbers.push(s.clone());
+                found.numbers.push(s.clone());
+            }
+            Some("id") if s.starts_with("wamid.") && !found.wamids.contains(s) => {
+                found.wamids.push(s.clone());
             }
             Some("body" | "caption" | "title" | "name" | "address" | "description")
                 if s.chars().count() >= 8 =>
             {
-                texts.push(s.clone());
+                found.texts.push(s.clone());
             }
             _ => {}
         },
