@@ -88,44 +88,16 @@ fn ids(body: &[u8], array: &str) -> Vec<(String, String)> {
     out
 }
 
-const MESSAGE_FIXTURES: &[&str] = &[
-    "text.json",
-    "text_ctwa_referral.json",
-    "text_forwarded.json",
-    "text_frequently_forwarded.json",
-    "text_reply_context.json",
-    "text_referred_product.json",
-    "image.json",
-    "video.json",
-    "document.json",
-    "audio.json",
-    "voice.json",
-    "sticker.json",
-    "location.json",
-    "location_request_reply.json",
-    "contacts.json",
-    "interactive_button_reply.json",
-    "interactive_list_reply.json",
-    "interactive_nfm_reply.json",
-    "button.json",
-    "reaction.json",
-    "reaction_removed.json",
-    "order.json",
-    "system_user_changed_number.json",
-    "system_customer_identity_changed.json",
-    "unsupported.json",
-    "edit.json",
-    "revoke.json",
-    "group_text.json",
-    "bsuid_text.json",
-    "unknown_type.json",
-    "batch_many.json",
-];
+include!("../../../tests/fixtures/webhooks/message_fixtures.rs");
 
 #[tokio::test]
 async fn every_inbound_type_is_stored_once_with_its_type_even_when_delivered_twice() {
     let (p, store) = processor();
-    let bodies: Vec<Vec<u8>> = MESSAGE_FIXTURES.iter().map(|f| fixture(f)).collect();
+    let bodies: Vec<Vec<u8>> = MESSAGE_FIXTURES
+        .iter()
+        .chain(&["batch_many.json"])
+        .map(|f| fixture(f))
+        .collect();
     let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
     for _ in 0..2 {
         let r = p.handle(event(&refs)).await.unwrap();

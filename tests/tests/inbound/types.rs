@@ -1,37 +1,6 @@
 use integration_tests::{fixture, ids_in, s, World};
 
-const MESSAGE_FIXTURES: &[&str] = &[
-    "text.json",
-    "text_ctwa_referral.json",
-    "text_forwarded.json",
-    "text_frequently_forwarded.json",
-    "text_reply_context.json",
-    "text_referred_product.json",
-    "image.json",
-    "video.json",
-    "document.json",
-    "audio.json",
-    "voice.json",
-    "sticker.json",
-    "location.json",
-    "location_request_reply.json",
-    "contacts.json",
-    "interactive_button_reply.json",
-    "interactive_list_reply.json",
-    "interactive_nfm_reply.json",
-    "button.json",
-    "reaction.json",
-    "reaction_removed.json",
-    "order.json",
-    "system_user_changed_number.json",
-    "system_customer_identity_changed.json",
-    "unsupported.json",
-    "edit.json",
-    "revoke.json",
-    "group_text.json",
-    "bsuid_text.json",
-    "unknown_type.json",
-];
+include!("../../fixtures/webhooks/message_fixtures.rs");
 
 #[tokio::test]
 async fn every_inbound_type_is_answered_200_and_stored_once_with_its_content() {
