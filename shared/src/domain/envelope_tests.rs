@@ -372,3 +372,18 @@ fn queue_messages_are_written_as_the_batch_contract_serialises() {
     };
     assert_eq!(intake.messages, [serde_json::to_string(&expected).unwrap()]);
 }
+
+#[test]
+fn ids_and_keys_are_escaped_as_serde_json_escapes_them() {
+    for s in [
+        "106540352242922",
+        "a\"b",
+        "back\\slash",
+        "tab\tnew\nline\u{1}",
+        "é\u{7f}",
+    ] {
+        let mut out = String::new();
+        slices::write_json_str(&mut out, s);
+        assert_eq!(out, serde_json::to_string(s).unwrap());
+    }
+}

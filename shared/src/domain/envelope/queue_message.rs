@@ -3,6 +3,8 @@
 //! message in one copy (serde can only write raw text it holds as a
 //! `RawValue`, which a slice is not).
 
+use std::fmt::Write;
+
 use serde_json::value::RawValue;
 
 use super::slices::{write_json_str, Slice};
@@ -52,7 +54,7 @@ pub(super) fn render(
 ) -> String {
     let mut out = String::with_capacity(capacity);
     out.push_str(&header.0);
-    out.push_str(&part.to_string());
+    write!(out, "{part}").expect("writing to a String cannot fail");
     out.push_str(r#","changes":["#);
     for (n, unit) in units.iter().enumerate() {
         if n > 0 {

@@ -168,9 +168,17 @@ fn array_len<'t>(items: impl Iterator<Item = &'t str>) -> usize {
     2 + bytes + count.saturating_sub(1)
 }
 
-/// `s` as a JSON string, escaped as serde_json escapes it.
+/// `s` as a JSON string, escaped as serde_json escapes it. Ids and keys
+/// rarely need escaping (only `"`, `\\` and control characters do), so they
+/// are mostly written as they are, without a serialiser's allocation.
 pub(super) fn write_json_str(out: &mut String, s: &str) {
-    out.push_str(&serde_json::to_string(s).expect("a string always serialises"));
+    if s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        out.push_str(&serde_json::to_string(s).expect("a string always serialises"));
+    } else {
+        out.push('"');
+        out.push_str(s);
+        out.push('"');
+    }
 }
 
 fn json_len<T: serde::Serialize + ?Sized>(value: &T) -> usize {
