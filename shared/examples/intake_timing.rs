@@ -1,11 +1,14 @@
 //! The Rust side of the pywa comparison (`infra/bench/pywa_compare.py`):
-//! writes the benchmark payloads to files, or times intake (signature verify
-//! and `split_for_queue`) on payload files and prints one JSON line per file.
+//! writes the benchmark payloads to files, or times on payload files either
+//! intake (signature verify and `split_for_queue`) or its floor (HMAC-SHA256
+//! and the typed parse of `benches/support/floor.rs`, what any correct
+//! webhook must do), printing one JSON line per file.
 //! Timing is the same as the Python side's: the best of 5 rounds of about
 //! 0.3 s each, so both languages are measured the same way in the same run.
 //!
 //! cargo run --profile bench -p shared --example intake_timing -- write DIR
 //! cargo run --profile bench -p shared --example intake_timing -- time FILE...
+//! cargo run --profile bench -p shared --example intake_timing -- floor FILE...
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -34,7 +37,8 @@ fn main() {
             }
         }
         Some("time") => args[1..].iter().for_each(|f| time(f)),
-        _ => panic!("usage: intake_timing write DIR | time FILE..."),
+        Some("floor") => args[1..].iter().for_each(|f| floor(f)),
+        _ => panic!("usage: intake_timing write DIR | time FILE... | floor FILE..."),
     }
 }
 
@@ -50,10 +54,25 @@ fn time(file: &str) {
         body_bytes: body.len(),
         signature: SignatureMatch::Current,
     };
-    let once = || {
+    report(file, || {
         verify(Some(black_box(&header)), black_box(&body), &secret, None).unwrap();
         black_box(split_for_queue(black_box(&body), &meta, 250 * 1024).unwrap());
-    };
+    });
+}
+
+fn floor(file: &str) {
+    let body = std::fs::read(file).unwrap();
+    report(file, || {
+        black_box(support::floor::hmac_sha256(
+            SECRET.as_bytes(),
+            black_box(&body),
+        ));
+        black_box(support::floor::typed_parse(black_box(&body)).entry.len());
+    });
+}
+
+/// Prints the best time per call of `once` over the rounds.
+fn report(file: &str, mut once: impl FnMut()) {
     let mut best = f64::MAX;
     for _ in 0..ROUNDS {
         let start = Instant::now();
