@@ -83,6 +83,7 @@ bench: venv $(VENV)/.bench-requirements.stamp
 	$(VENV)/bin/python infra/bench/pywa_compare.py
 	infra/bench/package_size.sh
 	infra/bench/coldstart/run.sh
+	infra/bench/aws_cost.sh
 
 # pywa, for the peer comparison only: kept out of infra/requirements.txt so
 # that `make test` does not install it.

@@ -12,7 +12,7 @@ pub use automation::{message_webhook, of_type, reply_texts, text_webhook};
 pub use contacts::{contacts_request, parts, LocalContacts, CALLER_ARN};
 pub use events::{api_gateway_request, ApiRequest};
 pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
-pub use world::{n, s, Drain, Item, TestClock, World, APP_SECRET, VERIFY_TOKEN};
+pub use world::{n, s, Drain, Item, LocalProcessor, TestClock, World, APP_SECRET, VERIFY_TOKEN};
 
 /// Reads a fixture from `tests/fixtures/webhooks/`.
 pub fn fixture(name: &str) -> Vec<u8> {

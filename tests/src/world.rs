@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_sqs::types::MessageSystemAttributeName;
+use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use lambda_http::{Body, Response};
 use processor::Processor;
 use shared::adapters::dynamo::DynamoStore;
@@ -120,6 +120,34 @@ impl World {
         }
     }
 
+    /// The same world reached through another endpoint, with clients that
+    /// name themselves `app_name` in their user agent (the cost bench points
+    /// this at its counting proxy, one name per function).
+    pub async fn via(&self, endpoint_url: &str, app_name: &str) -> Self {
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .endpoint_url(endpoint_url)
+            .app_name(aws_config::AppName::new(app_name.to_owned()).expect("a valid app name"))
+            .region(aws_config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                "testing", "testing", None, None, "moto",
+            ))
+            .load()
+            .await;
+        Self {
+            stack_name: self.stack_name.clone(),
+            table: self.table.clone(),
+            inbound_url: self.inbound_url.clone(),
+            dlq_url: self.dlq_url.clone(),
+            outbound_url: self.outbound_url.clone(),
+            outbound_dlq_url: self.outbound_dlq_url.clone(),
+            events_url: self.events_url.clone(),
+            secret_id: self.secret_id.clone(),
+            ddb: aws_sdk_dynamodb::Client::new(&sdk),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            secrets: aws_sdk_secretsmanager::Client::new(&sdk),
+        }
+    }
+
     pub fn webhook(&self) -> LocalWebhook {
         self.webhook_with_queue(&self.inbound_url.clone())
     }
@@ -178,21 +206,21 @@ impl World {
     /// once (as if their visibility timeout had passed), so a poison record
     /// is received until SQS moves it to the DLQ.
     pub async fn drain(&self, processor: &LocalProcessor) -> Drain {
-        self.drain_queue(&self.inbound_url.clone(), true, |event| async move {
-            processor.handle(event).await.expect("the handler answers")
+        self.drain_queue(&self.inbound_url.clone(), true, |event| {
+            processor.handle(event)
         })
         .await
     }
 
-    pub(crate) async fn drain_queue<F, Fut>(
-        &self,
-        url: &str,
-        reset_failed: bool,
-        handle: F,
-    ) -> Drain
+    /// Plays the event-source mapping for `url`, handing each batch to
+    /// `handle`. `reset_failed`: failed records come back at once.
+    pub async fn drain_queue<F, Fut, E>(&self, url: &str, reset_failed: bool, handle: F) -> Drain
     where
         F: Fn(SqsEvent) -> Fut,
-        Fut: std::future::Future<Output = aws_lambda_events::event::sqs::SqsBatchResponse>,
+        Fut: std::future::Future<
+            Output = Result<aws_lambda_events::event::sqs::SqsBatchResponse, E>,
+        >,
+        E: std::fmt::Debug,
     {
         let mut totals = Drain::default();
         let mut idle_rounds = 0;
@@ -233,13 +261,15 @@ impl World {
                     .collect();
                 event.records.push(record);
             }
-            let response = handle(event).await;
+            let response = handle(event).await.expect("the handler answers");
             let failed: Vec<&str> = response
                 .batch_item_failures
                 .iter()
                 .map(|f| f.item_identifier.as_str())
                 .collect();
-            for m in &messages {
+            // Successes are deleted in one request, as the event-source mapping does.
+            let mut delete = Vec::new();
+            for (i, m) in messages.iter().enumerate() {
                 let handle = m.receipt_handle.clone().unwrap_or_default();
                 if failed.contains(&m.message_id.as_deref().unwrap_or_default()) {
                     totals.failed += 1;
@@ -255,14 +285,25 @@ impl World {
                     }
                 } else {
                     totals.delivered += 1;
-                    self.sqs
-                        .delete_message()
-                        .queue_url(url)
-                        .receipt_handle(handle)
-                        .send()
-                        .await
-                        .expect("delete");
+                    delete.push(
+                        DeleteMessageBatchRequestEntry::builder()
+                            .id(i.to_string())
+                            .receipt_handle(handle)
+                            .build()
+                            .expect("id and handle are set"),
+                    );
                 }
+            }
+            if !delete.is_empty() {
+                let out = self
+                    .sqs
+                    .delete_message_batch()
+                    .queue_url(url)
+                    .set_entries(Some(delete))
+                    .send()
+                    .await
+                    .expect("delete");
+                assert!(out.failed.is_empty(), "deletes failed: {:?}", out.failed);
             }
         }
         panic!("the queue did not drain");

@@ -1,0 +1,232 @@
+#!/usr/bin/env python3
+"""AWS requests and dollars per million, from counted requests.
+
+    cost_model.py --requests requests.jsonl --scenarios scenarios.json [--stdout bench-stdout.txt]
+
+Reads the counting proxy's request log (`aws_counting_proxy.py`: one line
+per AWS request the functions made, with its billing units), the bench's
+scenario file (`tests/benches/aws_requests.rs`: how many messages, Lambda
+invocations, CPU time and log bytes per function) and, optionally, the
+bench's stdout (the EMF metric lines the functions print). Prints, per
+scenario, the requests per message by service and operation, the DynamoDB
+units per message, and the dollars per million with the prices below.
+Nothing here is typed in by hand except the prices and the latency
+assumptions, which are stated.
+
+Needs PyYAML (in .venv through cfn-lint) to read memory sizes from template.yaml.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import math
+import pathlib
+import sys
+
+import yaml
+
+# AWS list prices, us-east-1, as stated in issue #6 and taken as of
+# 2026-11-30 (not re-checked online from the benchmark machine).
+PRICES = {
+    "lambda_gb_second": 0.0000133334,        # arm64
+    "lambda_request": 0.20 / 1e6,
+    "http_api_request": 1.00 / 1e6,          # per 512 KB of request
+    "sqs_request": 0.40 / 1e6,               # standard queue, per 64 KiB chunk
+    "dynamodb_wru": 0.625 / 1e6,             # on-demand
+    "dynamodb_rru": 0.125 / 1e6,
+    "secrets_manager_call": 0.05 / 10_000,
+    "logs_ingested_gb": 0.50,
+}
+PRICES_AS_OF = "2026-11-30"
+
+# Lambda duration model: measured CPU plus an assumed latency for each AWS
+# call the invocation makes, from inside the same region. These are
+# assumptions, not measurements; the dollars they produce are shown apart.
+ASSUMED_LATENCY_MS = {"dynamodb": 5, "sqs": 10, "secretsmanager": 20, "graph": 200}
+# The sender handles a batch's records concurrently (CONCURRENT_SENDS in
+# functions/sender/src/lib.rs), so its calls overlap; the webhook and the
+# processor make theirs one after another for one-message records.
+CONCURRENT_RECORDS = {"sender": 10}
+
+# Issue #6's targets for an inbound message, API Gateway included.
+TARGET_DOLLARS = 2.50
+TARGET_WRU = 2
+
+# The template's logical id of each function.
+FUNCTION_RESOURCES = {"webhook": "WebhookFunction", "processor": "ProcessorFunction",
+                      "sender": "SenderFunction"}
+
+
+class CfnLoader(yaml.SafeLoader):
+    """Reads template.yaml, ignoring CloudFormation's short-form tags."""
+
+
+CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def memory_mb(template: pathlib.Path) -> dict[str, int]:
+    doc = yaml.load(template.read_text(), Loader=CfnLoader)
+    default = doc.get("Globals", {}).get("Function", {}).get("MemorySize", 128)
+    out = {}
+    for function, logical_id in FUNCTION_RESOURCES.items():
+        props = doc["Resources"][logical_id].get("Properties", {})
+        out[function] = int(props.get("MemorySize") or default)
+    return out
+
+
+def read_requests(path: pathlib.Path):
+    by_app = collections.defaultdict(list)
+    for line in path.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            by_app[r.get("app")].append(r)
+    return by_app
+
+
+def emf_bytes(path: pathlib.Path | None) -> dict[tuple[str, str], int]:
+    """Bytes of EMF lines per (scenario, function), from the bench's stdout,
+    where each scenario starts with a line `aws_requests scenario NAME`."""
+    out: dict[tuple[str, str], int] = collections.Counter()
+    if path is None:
+        return out
+    scenario = None
+    for line in path.read_text().splitlines():
+        if line.startswith("aws_requests scenario "):
+            scenario = line.split()[-1]
+        elif line.startswith('{"_aws"') and scenario:
+            function = json.loads(line).get("Function", "?")
+            out[(scenario, function)] += len(line) + 1
+    return out
+
+
+def billed(r: dict) -> float:
+    """Requests as billed: SQS counts 64 KiB chunks."""
+    return r.get("sqs_requests", 1) if r["service"] == "sqs" else 1
+
+
+def model(scenario: dict, by_app, emf, memory) -> dict:
+    name, count = scenario["scenario"], scenario["count"]
+    per = lambda x: x / count  # noqa: E731
+    ops = collections.Counter()
+    op_units = collections.defaultdict(lambda: [0.0, 0.0])
+    errors = collections.Counter()
+    units = {"wru": 0.0, "rru": 0.0}
+    dollars = collections.Counter()
+    duration_note = {}
+    functions = dict(scenario["functions"])
+    if "esm" not in functions:
+        functions["esm"] = None
+    for function, usage in functions.items():
+        reqs = by_app.get(f"{name}.{function}", [])
+        if function == "esm":
+            # The event-source mapping's polling is billed as SQS requests;
+            # the drain's GetQueueAttributes is the harness's, not the mapping's.
+            reqs = [r for r in reqs if r["op"] != "GetQueueAttributes"]
+        latency_ms = 0.0
+        for r in reqs:
+            who = "lambda (event-source mapping)" if function == "esm" else function
+            ops[(who, r["service"], r["op"])] += billed(r)
+            op_units[(who, r["service"], r["op"])][0] += r.get("wru", 0)
+            op_units[(who, r["service"], r["op"])][1] += r.get("rru", 0)
+            if r.get("error"):
+                errors[(function, r["op"], r["error"])] += 1
+            units["wru"] += r.get("wru", 0)
+            units["rru"] += r.get("rru", 0)
+            latency_ms += ASSUMED_LATENCY_MS.get(r["service"], 0)
+            if r["service"] == "sqs":
+                dollars["SQS"] += billed(r) * PRICES["sqs_request"]
+            elif r["service"] == "secretsmanager":
+                dollars["Secrets Manager"] += PRICES["secrets_manager_call"]
+        if usage is None:
+            continue
+        if function == "sender":
+            latency_ms += scenario.get("graph_calls", 0) * ASSUMED_LATENCY_MS["graph"]
+        invocations = usage["invocations"]
+        overlap = CONCURRENT_RECORDS.get(function, 1)
+        cpu_ms = usage["cpu_ns"] / 1e6
+        billed_ms = math.ceil((cpu_ms + latency_ms / overlap) / invocations) * invocations
+        gb = memory[function] / 1024
+        dollars["Lambda requests"] += invocations * PRICES["lambda_request"]
+        dollars["Lambda duration"] += billed_ms / 1000 * gb * PRICES["lambda_gb_second"]
+        logs = usage["log_bytes"] + emf.get((name, function), 0)
+        dollars["CloudWatch Logs"] += logs / 1024**3 * PRICES["logs_ingested_gb"]
+        if function == "webhook":
+            dollars["API Gateway (HTTP API)"] += invocations * PRICES["http_api_request"]
+        duration_note[function] = {
+            "invocations_per_unit": per(invocations), "memory_mb": memory[function],
+            "cpu_ms_per_invocation": cpu_ms / invocations,
+            "assumed_aws_ms_per_invocation": latency_ms / overlap / invocations,
+            "billed_ms_per_invocation": billed_ms / invocations,
+            "log_bytes_per_unit": per(logs),
+        }
+    dollars["DynamoDB writes"] = units["wru"] * PRICES["dynamodb_wru"]
+    dollars["DynamoDB reads"] = units["rru"] * PRICES["dynamodb_rru"]
+    return {"scenario": name, "unit": scenario["unit"], "count": count,
+            "ops": {k: (per(v), per(op_units[k][0]), per(op_units[k][1])) for k, v in ops.items()},
+            "errors": dict(errors),
+            "wru": per(units["wru"]), "rru": per(units["rru"]),
+            "per_million": {k: v / count * 1e6 for k, v in dollars.items()},
+            "lambda": duration_note}
+
+
+def print_markdown(m: dict) -> None:
+    print(f"### {m['scenario']}: per {m['unit']} ({m['count']} counted)\n")
+    print(f"Requests and units per {m['unit']}:\n")
+    print("| function | service | operation | billed requests | WRU | RRU |")
+    print("|---|---|---|---:|---:|---:|")
+    for (who, service, op), (v, wru, rru) in sorted(m["ops"].items()):
+        print(f"| {who} | {service} | {op} | {v:.3f} | {wru:.2f} | {rru:.2f} |")
+    print(f"\nDynamoDB: **{m['wru']:.2f} WRU** and **{m['rru']:.2f} RRU** per {m['unit']}.")
+    if m["errors"]:
+        failed = ", ".join(f"{op} {err} ×{n}" for (_, op, err), n in sorted(m["errors"].items()))
+        print(f"Refused requests (still billed): {failed}.")
+    print("\n| function | invocations per " + m["unit"] + " | MB | CPU ms / inv. | assumed AWS ms / inv. "
+          "| billed ms / inv. | log bytes per " + m["unit"] + " |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for f, d in m["lambda"].items():
+        print(f"| {f} | {d['invocations_per_unit']:.3f} | {d['memory_mb']} | {d['cpu_ms_per_invocation']:.2f} "
+              f"| {d['assumed_aws_ms_per_invocation']:.1f} | {d['billed_ms_per_invocation']:.0f} "
+              f"| {d['log_bytes_per_unit']:.0f} |")
+    print(f"\n| line item | $ per million ({m['unit']}) |")
+    print("|---|---:|")
+    total = 0.0
+    for k, v in sorted(m["per_million"].items(), key=lambda kv: -kv[1]):
+        total += v
+        print(f"| {k} | {v:.3f} |")
+    print(f"| **total** | **{total:.2f}** |\n")
+    if m["unit"] == "inbound message":
+        verdict = lambda ok: "met" if ok else "missed"  # noqa: E731
+        print(f"Target ≤ ${TARGET_DOLLARS:.2f} per million inbound messages: {verdict(total <= TARGET_DOLLARS)} "
+              f"(${total:.2f}); ≤ {TARGET_WRU} WRU: {verdict(m['wru'] <= TARGET_WRU)} ({m['wru']:.2f}).\n")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--requests", type=pathlib.Path, required=True)
+    ap.add_argument("--scenarios", type=pathlib.Path, required=True)
+    ap.add_argument("--stdout", type=pathlib.Path, help="the bench's stdout (EMF lines)")
+    ap.add_argument("--template", type=pathlib.Path,
+                    default=pathlib.Path(__file__).resolve().parents[2] / "template.yaml")
+    ap.add_argument("--json", action="store_true", help="print the model as JSON")
+    args = ap.parse_args()
+    by_app = read_requests(args.requests)
+    meta = json.loads(args.scenarios.read_text())
+    memory = memory_mb(args.template)
+    emf = emf_bytes(args.stdout)
+    models = [model(s, by_app, emf, memory) for s in meta["scenarios"]]
+    if args.json:
+        print(json.dumps(models, indent=2, default=str))
+        return 0
+    print(f"Prices: us-east-1 list prices as of {PRICES_AS_OF}: " + ", ".join(
+        f"{k} ${v:.10g}" for k, v in PRICES.items()))
+    print("Assumed latency per call (ms): " + ", ".join(f"{k} {v}" for k, v in ASSUMED_LATENCY_MS.items()))
+    print()
+    for m in models:
+        print_markdown(m)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
