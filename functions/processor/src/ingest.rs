@@ -269,6 +269,7 @@ fn count(outcomes: &[Done], metrics: &mut Metrics) {
 /// Meta sent with it. Coalescing saves a write per extra message.
 fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<ContactTouch> {
     let mut touches: BTreeMap<ContactKey, ContactTouch> = BTreeMap::new();
+    let mut oldest: BTreeMap<ContactKey, i64> = BTreeMap::new();
     for change in parsed {
         for update in &change.updates {
             let Update::Message(m) = update else { continue };
@@ -287,8 +288,14 @@ fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<Co
                     phone_number_id: None,
                     last_inbound_at: None,
                     seen_at: now,
+                    first_wamid: None,
                     expires_at,
                 });
+            let first = oldest.entry(m.contact.clone()).or_insert(m.timestamp);
+            if touch.first_wamid.is_none() || m.timestamp < *first {
+                *first = m.timestamp;
+                touch.first_wamid = Some(m.wamid.as_str().to_owned());
+            }
             if touch.last_inbound_at.is_none_or(|t| m.timestamp >= t) {
                 touch.last_inbound_at = Some(m.timestamp);
                 touch.phone_number_id = change

@@ -212,3 +212,32 @@ async fn each_condition_kind_matches_its_message_and_not_another() {
         .await;
     assert!(world.commands().await.is_empty());
 }
+
+/// Found by the chaos run: when a new customer's messages waited on the
+/// queue (a backlog, or several in one batch), each of them counted as the
+/// first message and each got the greeting.
+#[tokio::test]
+async fn only_one_of_a_new_customers_queued_messages_counts_as_first() {
+    let world = World::new().await;
+    let customer = "16505552020";
+    let webhook = world.webhook();
+    // Two messages in one batch, then one more in a later batch, all
+    // received before the contact existed.
+    for (n, ts) in [(1, OPEN), (0, OPEN - 5), (2, OPEN + 5)] {
+        let body = text_webhook(customer, &format!("wamid.FIRST{n}"), "hello", ts);
+        world.post_signed(&webhook, &body).await;
+    }
+    // The real clock: the contact is created after the messages arrived.
+    let rules = "version: 1\nrules:\n  - {id: first, when: {first_message: true}, then: [{reply: {text: hi}}]}\n";
+    world.drain(&world.processor_with(Some(rules), None)).await;
+    let commands = world.commands().await;
+    assert_eq!(reply_texts(&commands), vec!["hi".to_owned()]);
+    // The greeting answers the oldest message of the first batch.
+    let item = world
+        .get(&format!("C#{customer}"), "PROFILE")
+        .await
+        .expect("contact stored");
+    assert!(item["first_wamid"]
+        .as_s()
+        .is_ok_and(|w| w.starts_with("wamid.FIRST")));
+}
