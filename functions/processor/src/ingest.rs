@@ -128,8 +128,9 @@ where
         .map(|(_, c, u)| (*c, *u))
         .collect();
     let now = p.clock.now_secs();
-    // Read before the touch below, so a first message is known as such.
-    let states = effects::contact_states(p, &owed, now).await?;
+    // Read before the touch below, so a contact stored before `first_wamid`
+    // was recorded is known as such (it never gets a first message).
+    let mut states = effects::contact_states(p, &owed, now).await?;
     // Contacts are touched after their messages, and on every attempt: a retry
     // after a failure here finds the messages stored and still updates them.
     for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
@@ -137,6 +138,13 @@ where
     }
     for change in number_changes(&parsed, now, p.retention.expires_at(now)) {
         p.contacts.link_number_change(&change).await?;
+    }
+    // A contact absent before the touch: read again which message created it,
+    // since batches processed at the same time may each have found it absent.
+    for (contact, state) in &mut states {
+        if !state.exists {
+            *state = p.automation_store.contact_state(contact, now).await?;
+        }
     }
     effects::run(p, batch, &owed, &states, now, metrics).await?;
     metrics.max_ms(

@@ -25,6 +25,97 @@ use crate::world::{sqs_record, LocalWebhook, World, APP_SECRET};
 /// Meta gives up after 7 days; the run gives up after this many attempts.
 const MAX_WEBHOOK_ATTEMPTS: usize = 200;
 
+/// Deliveries and commands wait while a queue holds more than this. moto's
+/// ReceiveMessage walks the whole queue (about 2 s per call at 1,000
+/// messages on the test machine), where SQS's does not; a backlog of
+/// thousands would measure moto, not the connector.
+const MAX_BACKLOG: usize = 200;
+
+async fn wait_for_room(platform: &World, url: &str) {
+    while platform.queue_depth(url).await > MAX_BACKLOG {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Internal systems putting `bodies` on the queue at `url`, ten at a time.
+pub async fn feed(platform: &World, url: &str, bodies: &[String]) {
+    for chunk in bodies.chunks(10) {
+        wait_for_room(platform, url).await;
+        let entries = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body(body)
+                    .build()
+                    .expect("entry")
+            })
+            .collect();
+        platform
+            .sqs
+            .send_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .expect("enqueue");
+    }
+}
+
+/// Reads and deletes everything arriving on the queue at `url` until
+/// `done()` holds and the queue is empty, as a consumer would.
+pub async fn consume<D: Fn() -> bool>(
+    platform: &World,
+    url: &str,
+    done: D,
+) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    loop {
+        let messages = platform.receive_batch(url).await;
+        if messages.is_empty() {
+            if done() && platform.queue_depth(url).await == 0 {
+                return out;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        out.extend(
+            messages
+                .iter()
+                .map(|m| serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default()),
+        );
+        delete(platform, url, messages.iter()).await;
+    }
+}
+
+async fn delete<'a>(
+    platform: &World,
+    url: &str,
+    messages: impl Iterator<Item = &'a aws_sdk_sqs::types::Message>,
+) {
+    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+        .enumerate()
+        .map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle().unwrap_or_default())
+                .build()
+                .expect("entry")
+        })
+        .collect();
+    if !entries.is_empty() {
+        platform
+            .sqs
+            .delete_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .expect("delete from moto");
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct MappingCounts {
     pub invocations: AtomicUsize,
@@ -77,28 +168,14 @@ pub async fn poll_queue<H, Fut, D>(
             counts
                 .failed_records
                 .fetch_add(failed.len(), Ordering::Relaxed);
-            let done_entries: Vec<DeleteMessageBatchRequestEntry> = messages
-                .iter()
-                .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id()))
-                .enumerate()
-                .map(|(i, m)| {
-                    DeleteMessageBatchRequestEntry::builder()
-                        .id(i.to_string())
-                        .receipt_handle(m.receipt_handle().unwrap_or_default())
-                        .build()
-                        .expect("entry")
-                })
-                .collect();
-            if !done_entries.is_empty() {
-                platform
-                    .sqs
-                    .delete_message_batch()
-                    .queue_url(url)
-                    .set_entries(Some(done_entries))
-                    .send()
-                    .await
-                    .expect("delete from moto");
-            }
+            delete(
+                platform,
+                url,
+                messages
+                    .iter()
+                    .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id())),
+            )
+            .await;
         }
     };
     futures_util::future::join_all((0..workers).map(|_| worker())).await;
@@ -115,6 +192,7 @@ pub struct DeliveryCounts {
 /// POSTs at a time; a body answered with anything but 200 goes to the back
 /// of the line and is tried again.
 pub async fn deliver_like_meta(
+    platform: &World,
     webhook: &LocalWebhook,
     bodies: Vec<Vec<u8>>,
     workers: usize,
@@ -129,6 +207,9 @@ pub async fn deliver_like_meta(
             let Some((body, attempts)) = next else {
                 return;
             };
+            if counts.posts.load(Ordering::Relaxed).is_multiple_of(10) {
+                wait_for_room(platform, &platform.inbound_url).await;
+            }
             counts.posts.fetch_add(1, Ordering::Relaxed);
             let req = api_gateway_request(ApiRequest {
                 headers: vec![("X-Hub-Signature-256", sign(APP_SECRET, &body))],

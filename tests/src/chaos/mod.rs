@@ -144,7 +144,9 @@ pub async fn run(config: &Config) -> Outcome {
     let load = load::generate(&config.sizes, config.seed, now);
     phase("setup", &mut lap);
 
-    // 1. Customers' messages, 20 % delivered twice, shuffled.
+    // 1. Customers' messages (20 % delivered twice, shuffled) and internal
+    //    systems' commands (10 % twice), with the processor and the sender
+    //    running alongside as they would deployed.
     let delivery = std::sync::Arc::new(lambda::DeliveryCounts::default());
     let inbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let outbound = std::sync::Arc::new(lambda::MappingCounts::default());
@@ -161,61 +163,55 @@ pub async fn run(config: &Config) -> Outcome {
         load.inbound.iter().map(|m| m.body.clone()).collect(),
         config.seed,
     );
-    intake.deliver(bodies).await;
-    phase("inbound", &mut lap);
+    let traffic_done = AtomicBool::new(false);
+    let consumer_done = AtomicBool::new(false);
+    let phases_and_events = tokio::join!(
+        async {
+            tokio::join!(
+                async {
+                    tokio::join!(
+                        intake.deliver(bodies),
+                        lambda::feed(&platform, &platform.outbound_url, &load.enqueued),
+                    );
+                    traffic_done.store(true, Ordering::SeqCst);
+                },
+                lambda::poll_queue(
+                    &platform,
+                    &platform.outbound_url,
+                    config.workers,
+                    |e| sender.handle(e),
+                    || traffic_done.load(Ordering::SeqCst),
+                    &outbound,
+                ),
+            );
+            let status_webhooks = collector.settled(&sim).await;
+            phase("messages and commands", &mut lap);
 
-    // 2. Internal systems' commands (10 % twice) next to the auto-replies.
-    for chunk in load.enqueued.chunks(10) {
-        let entries = chunk
-            .iter()
-            .enumerate()
-            .map(|(i, body)| {
-                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .message_body(body)
-                    .build()
-                    .expect("entry")
-            })
-            .collect();
-        platform
-            .sqs
-            .send_message_batch()
-            .queue_url(&platform.outbound_url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .expect("enqueue commands");
-    }
-    lambda::poll_queue(
-        &platform,
-        &platform.outbound_url,
-        config.workers,
-        |e| sender.handle(e),
-        || true,
-        &outbound,
-    )
-    .await;
-    let status_webhooks = collector.settled(&sim).await;
-    phase("outbound", &mut lap);
-
-    // 3. Meta's status webhooks, 20 % twice, shuffled out of order.
-    let (bodies, repeated_statuses) = load::with_repeats(
-        status_webhooks
-            .iter()
-            .map(|v| v.to_string().into_bytes())
-            .collect(),
-        config.seed + 1,
+            // 2. Meta's status webhooks, 20 % twice, shuffled out of order.
+            let (bodies, repeated_statuses) = load::with_repeats(
+                status_webhooks
+                    .iter()
+                    .map(|v| v.to_string().into_bytes())
+                    .collect(),
+                config.seed + 1,
+            );
+            repeated += repeated_statuses;
+            intake.deliver(bodies).await;
+            phase("statuses", &mut lap);
+            consumer_done.store(true, Ordering::SeqCst);
+            status_webhooks
+        },
+        // An internal system reading the events queue throughout.
+        lambda::consume(&platform, &platform.events_url, || consumer_done
+            .load(Ordering::SeqCst)),
     );
-    repeated += repeated_statuses;
-    intake.deliver(bodies).await;
-    phase("statuses", &mut lap);
+    let (status_webhooks, events) = phases_and_events;
 
-    // 4. The accounting, read straight from moto.
-    let (items, events, outbound_dlq, inbound_dlq) = tokio::join!(
+    // 3. The accounting, read straight from moto.
+    let (items, outbound_dlq, inbound_dlq) = tokio::join!(
         platform.items(),
-        read_all(&platform, &platform.events_url),
-        read_all(&platform, &platform.outbound_dlq_url),
-        read_all(&platform, &platform.dlq_url),
+        lambda::consume(&platform, &platform.outbound_dlq_url, || true),
+        lambda::consume(&platform, &platform.dlq_url, || true),
     );
     let observed = checks::Observed {
         items,
@@ -313,8 +309,14 @@ impl Intake<'_> {
         let posted = AtomicBool::new(false);
         tokio::join!(
             async {
-                lambda::deliver_like_meta(self.webhook, bodies, self.workers * 2, self.delivery)
-                    .await;
+                lambda::deliver_like_meta(
+                    self.platform,
+                    self.webhook,
+                    bodies,
+                    self.workers * 2,
+                    self.delivery,
+                )
+                .await;
                 posted.store(true, Ordering::SeqCst);
             },
             lambda::poll_queue(
@@ -327,37 +329,6 @@ impl Intake<'_> {
             )
         );
     }
-}
-
-/// Every message on a queue, read without deleting (each stays invisible
-/// for the rest of the run).
-async fn read_all(platform: &World, url: &str) -> Vec<serde_json::Value> {
-    let mut out = Vec::new();
-    let mut empty = 0;
-    while empty < 3 {
-        let got = platform
-            .sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .visibility_timeout(3600)
-            .send()
-            .await
-            .expect("receive");
-        let messages = got.messages.unwrap_or_default();
-        if messages.is_empty() {
-            empty += 1;
-            tokio::time::sleep(Duration::from_millis(50)).await;
-            continue;
-        }
-        empty = 0;
-        out.extend(
-            messages
-                .iter()
-                .map(|m| serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default()),
-        );
-    }
-    out
 }
 
 impl Outcome {
