@@ -233,12 +233,21 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
     let mut rule_accounted = vec![false; load.inbound.len()];
     let mut greetings: HashMap<&str, usize> = HashMap::new();
     let mut greetings_accounted: HashSet<&str> = HashSet::new();
+    let mut reply_outcomes: BTreeMap<String, usize> = BTreeMap::new();
     for (key, (n, rule)) in &reply_of {
         let sends = sent_count(key);
-        let accounted = ledger
-            .get(key)
-            .is_some_and(|(st, _)| st != "sent" && st != "sending" && st != "retry")
-            || dlq_keys.contains(key);
+        let outcome = match ledger.get(key) {
+            _ if sends > 0 => None,
+            _ if dlq_keys.contains(key) => Some("in outbound DLQ".to_owned()),
+            Some((st, reason)) if !matches!(st.as_str(), "sent" | "sending" | "retry") => {
+                Some(format!("{st} / {reason}"))
+            }
+            _ => None,
+        };
+        let accounted = outcome.is_some();
+        if let Some(o) = outcome {
+            *reply_outcomes.entry(o).or_default() += 1;
+        }
         let from = load.inbound[*n].from.as_str();
         if *rule == "greeting" {
             *greetings.entry(from).or_default() += sends;
@@ -273,6 +282,13 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
             .count(),
         "",
     );
+    for (outcome, count) in &reply_outcomes {
+        r.figure(
+            &format!("auto-replies and greetings not sent: {outcome}"),
+            *count,
+            "",
+        );
+    }
     r.target(
         "auto-replies sent more than once",
         rule_sends.iter().filter(|&&c| c > 1).count(),
