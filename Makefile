@@ -16,13 +16,14 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 AWS_REGION ?= us-east-1
 
-.PHONY: help venv venv-checkov dev test lint cfn-lint checkov sam-validate sam-build clean distclean
+.PHONY: help venv venv-checkov dev test chaos lint cfn-lint checkov sam-validate sam-build clean distclean
 
 help:
 	@echo "make venv        create/refresh .venv from $(REQUIREMENTS) (only when it changed)"
 	@echo "make venv-checkov  create/refresh .venv-checkov from $(CHECKOV_REQUIREMENTS)"
 	@echo "make dev         moto + cargo lambda watch + SQS poller on 127.0.0.1 (Ctrl-C stops all)"
 	@echo "make test        cargo tests against a private moto, then cfn-lint, checkov and sam validate"
+	@echo "make chaos       the chaos run (issue #7): 10,000 messages through faults; CHAOS_ARGS='--seed 8' to vary"
 	@echo "make lint        cargo fmt --check, clippy -D warnings, cfn-lint, checkov, sam validate --lint"
 	@echo "make sam-build   sam build (arm64, cargo-lambda) into .aws-sam/"
 	@echo "make clean       remove .aws-sam/ and .local/  (distclean: also .venv/ and target/)"
@@ -47,6 +48,10 @@ dev: venv
 
 test: venv venv-checkov
 	infra/local/test.sh
+
+# Not part of `make test` (a small run is: tests/tests/reliability/chaos.rs).
+chaos: venv
+	infra/local/chaos.sh $(CHAOS_ARGS)
 
 lint: venv
 	cargo fmt --all --check

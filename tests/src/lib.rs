@@ -3,6 +3,7 @@
 //! shapes), and the real handlers wired to them with the real AWS SDK.
 
 mod automation;
+pub mod chaos;
 mod contacts;
 mod events;
 mod outbound;

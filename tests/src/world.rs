@@ -120,20 +120,21 @@ impl World {
         }
     }
 
-    /// The same world reached through another endpoint, with clients that
-    /// name themselves `app_name` in their user agent (the cost bench points
-    /// this at its counting proxy, one name per function).
-    pub async fn via(&self, endpoint_url: &str, app_name: &str) -> Self {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .endpoint_url(endpoint_url)
-            .app_name(aws_config::AppName::new(app_name.to_owned()).expect("a valid app name"))
-            .region(aws_config::Region::new("us-east-1"))
-            .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                "testing", "testing", None, None, "moto",
-            ))
-            .load()
-            .await;
-        Self {
+    /// The same stack seen through another endpoint: the chaos run gives
+    /// the functions clients that go through its fault proxy.
+    pub async fn through(&self, endpoint: &str) -> World {
+        self.sharing_stack(&sdk_config_at(endpoint, None).await)
+    }
+
+    /// Like [`World::through`], with clients that name themselves `app_name`
+    /// in their user agent (the cost bench points this at its counting
+    /// proxy, one name per function).
+    pub async fn via(&self, endpoint: &str, app_name: &str) -> World {
+        self.sharing_stack(&sdk_config_at(endpoint, Some(app_name)).await)
+    }
+
+    fn sharing_stack(&self, sdk: &aws_config::SdkConfig) -> World {
+        World {
             stack_name: self.stack_name.clone(),
             table: self.table.clone(),
             inbound_url: self.inbound_url.clone(),
@@ -142,9 +143,9 @@ impl World {
             outbound_dlq_url: self.outbound_dlq_url.clone(),
             events_url: self.events_url.clone(),
             secret_id: self.secret_id.clone(),
-            ddb: aws_sdk_dynamodb::Client::new(&sdk),
-            sqs: aws_sdk_sqs::Client::new(&sdk),
-            secrets: aws_sdk_secretsmanager::Client::new(&sdk),
+            ddb: aws_sdk_dynamodb::Client::new(sdk),
+            sqs: aws_sdk_sqs::Client::new(sdk),
+            secrets: aws_sdk_secretsmanager::Client::new(sdk),
         }
     }
 
@@ -225,16 +226,7 @@ impl World {
         let mut totals = Drain::default();
         let mut idle_rounds = 0;
         for _ in 0..400 {
-            let out = self
-                .sqs
-                .receive_message()
-                .queue_url(url)
-                .max_number_of_messages(10)
-                .message_system_attribute_names(MessageSystemAttributeName::All)
-                .send()
-                .await
-                .expect("receive from moto");
-            let messages = out.messages.unwrap_or_default();
+            let messages = self.receive_batch(url).await;
             if messages.is_empty() {
                 // Retries may be waiting out a short visibility timeout.
                 if reset_failed || self.queue_depth(url).await == 0 || idle_rounds > 50 {
@@ -246,21 +238,7 @@ impl World {
             }
             idle_rounds = 0;
             let mut event = SqsEvent::default();
-            for m in &messages {
-                let mut record = SqsMessage::default();
-                record.message_id = m.message_id.clone();
-                record.receipt_handle = m.receipt_handle.clone();
-                record.body = m.body.clone();
-                record.event_source = Some("aws:sqs".into());
-                record.attributes = m
-                    .attributes
-                    .clone()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|(k, v)| (k.as_str().to_owned(), v))
-                    .collect();
-                event.records.push(record);
-            }
+            event.records = messages.iter().map(sqs_record).collect();
             let response = handle(event).await.expect("the handler answers");
             let failed: Vec<&str> = response
                 .batch_item_failures
@@ -307,6 +285,20 @@ impl World {
             }
         }
         panic!("the queue did not drain");
+    }
+
+    /// Up to 10 messages, as the event-source mapping receives them.
+    pub(crate) async fn receive_batch(&self, url: &str) -> Vec<aws_sdk_sqs::types::Message> {
+        self.sqs
+            .receive_message()
+            .queue_url(url)
+            .max_number_of_messages(10)
+            .message_system_attribute_names(MessageSystemAttributeName::All)
+            .send()
+            .await
+            .expect("receive from moto")
+            .messages
+            .unwrap_or_default()
     }
 
     pub async fn queue_depth(&self, url: &str) -> usize {
@@ -371,6 +363,23 @@ impl World {
     }
 }
 
+/// A received SQS message as the event-source mapping hands it to Lambda.
+pub(crate) fn sqs_record(m: &aws_sdk_sqs::types::Message) -> SqsMessage {
+    let mut record = SqsMessage::default();
+    record.message_id = m.message_id.clone();
+    record.receipt_handle = m.receipt_handle.clone();
+    record.body = m.body.clone();
+    record.event_source = Some("aws:sqs".into());
+    record.attributes = m
+        .attributes
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k.as_str().to_owned(), v))
+        .collect();
+    record
+}
+
 pub fn s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
     item.get(name)
         .and_then(|v| v.as_s().ok())
@@ -384,12 +393,21 @@ pub fn n(item: &Item, name: &str) -> Option<i64> {
 }
 
 async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint())
+    sdk_config_at(&endpoint(), None).await
+}
+
+/// The SDK configuration the functions get, pointed at `endpoint` (moto, or
+/// a proxy in front of it), optionally naming its user in the user agent.
+pub(crate) async fn sdk_config_at(endpoint: &str, app_name: Option<&str>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
         .region(aws_config::Region::new("us-east-1"))
         .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
             "testing", "testing", None, None, "moto",
-        ))
-        .load()
-        .await
+        ));
+    if let Some(name) = app_name {
+        loader =
+            loader.app_name(aws_config::AppName::new(name.to_owned()).expect("a valid app name"));
+    }
+    loader.load().await
 }

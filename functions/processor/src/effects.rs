@@ -333,7 +333,7 @@ where
     let received = batch.request.received_at_ms.div_euclid(1000);
     let plan = automation.plan(&Incoming {
         message: m,
-        is_new_contact: !state.exists || state.first_seen_at.is_some_and(|f| f >= received),
+        is_new_contact: is_first_message(state, m.wamid.as_str(), received),
         tags: &state.tags,
         now,
     });
@@ -466,6 +466,22 @@ async fn opt_out<M, C: ContactStore, D, K: Clock, E, Q, A>(
         json!({"type": "text", "text": {"body": text}}),
     ));
     Ok(())
+}
+
+/// Whether `wamid` is the contact's first message. The contact records which
+/// message created it; comparing times instead (created at or after this
+/// message arrived) made every message waiting in a backlog a "first" one,
+/// and each got the greeting.
+fn is_first_message(
+    state: &shared::ports::automation::ContactState,
+    wamid: &str,
+    received: i64,
+) -> bool {
+    match &state.first_wamid {
+        _ if !state.exists => true,
+        Some(first) => first == wamid,
+        None => state.first_seen_at.is_some_and(|f| f >= received),
+    }
 }
 
 /// Derived from the inbound message and the rule, so a redelivered message

@@ -128,8 +128,9 @@ where
         .map(|(_, c, u)| (*c, *u))
         .collect();
     let now = p.clock.now_secs();
-    // Read before the touch below, so a first message is known as such.
-    let states = effects::contact_states(p, &owed, now).await?;
+    // Read before the touch below, so a contact stored before `first_wamid`
+    // was recorded is known as such (it never gets a first message).
+    let mut states = effects::contact_states(p, &owed, now).await?;
     // Contacts are touched after their messages, and on every attempt: a retry
     // after a failure here finds the messages stored and still updates them.
     for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
@@ -137,6 +138,13 @@ where
     }
     for change in number_changes(&parsed, now, p.retention.expires_at(now)) {
         p.contacts.link_number_change(&change).await?;
+    }
+    // A contact absent before the touch: read again which message created it,
+    // since batches processed at the same time may each have found it absent.
+    for (contact, state) in &mut states {
+        if !state.exists {
+            *state = p.automation_store.contact_state(contact, now).await?;
+        }
     }
     effects::run(p, batch, &owed, &states, now, metrics).await?;
     metrics.max_ms(
@@ -270,6 +278,7 @@ fn count(outcomes: &[Done], metrics: &mut Metrics) {
 /// Meta sent with it. Coalescing saves a write per extra message.
 fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<ContactTouch> {
     let mut touches: BTreeMap<ContactKey, ContactTouch> = BTreeMap::new();
+    let mut oldest: BTreeMap<ContactKey, i64> = BTreeMap::new();
     for change in parsed {
         for update in &change.updates {
             let Update::Message(m) = update else { continue };
@@ -288,8 +297,14 @@ fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<Co
                     phone_number_id: None,
                     last_inbound_at: None,
                     seen_at: now,
+                    first_wamid: None,
                     expires_at,
                 });
+            let first = oldest.entry(m.contact.clone()).or_insert(m.timestamp);
+            if touch.first_wamid.is_none() || m.timestamp < *first {
+                *first = m.timestamp;
+                touch.first_wamid = Some(m.wamid.as_str().to_owned());
+            }
             if touch.last_inbound_at.is_none_or(|t| m.timestamp >= t) {
                 touch.last_inbound_at = Some(m.timestamp);
                 touch.phone_number_id = change

@@ -52,6 +52,10 @@ pub struct ContactTouch {
     /// Newest inbound message time (Unix seconds): opens the 24-hour window.
     pub last_inbound_at: Option<i64>,
     pub seen_at: i64,
+    /// The batch's oldest inbound message from this contact: kept on a new
+    /// contact as its first message (`first_wamid`), so that exactly one
+    /// message counts as the first however far processing lags behind.
+    pub first_wamid: Option<String>,
     pub expires_at: i64,
 }
 

@@ -13,6 +13,9 @@ use crate::domain::records::ConsentState;
 pub struct ContactState {
     pub exists: bool,
     pub first_seen_at: Option<i64>,
+    /// The message that created the contact (absent on contacts stored
+    /// before it was recorded, or created by a consent change).
+    pub first_wamid: Option<String>,
     pub profile_name: Option<String>,
     pub tags: BTreeSet<String>,
     /// Processing restricted at the person's request: store, never automate.

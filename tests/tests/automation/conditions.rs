@@ -212,3 +212,49 @@ async fn each_condition_kind_matches_its_message_and_not_another() {
         .await;
     assert!(world.commands().await.is_empty());
 }
+
+/// Found by the chaos run: when a new customer's messages waited on the
+/// queue (a backlog, or several in one batch), each of them counted as the
+/// first message and each got the greeting.
+#[tokio::test]
+async fn only_one_of_a_new_customers_queued_messages_counts_as_first() {
+    let world = World::new().await;
+    let customer = "16505552020";
+    let webhook = world.webhook();
+    // Three messages in one webhook (so one batch), the oldest second, then
+    // one more in a later webhook, all received before the contact existed.
+    let mut together: Value =
+        serde_json::from_slice(&text_webhook(customer, "wamid.FIRST1", "hello", OPEN)).unwrap();
+    for (n, ts) in [(0, OPEN - 5), (2, OPEN + 1)] {
+        let other: Value = serde_json::from_slice(&text_webhook(
+            customer,
+            &format!("wamid.FIRST{n}"),
+            "hello",
+            ts,
+        ))
+        .unwrap();
+        let message = other["entry"][0]["changes"][0]["value"]["messages"][0].clone();
+        together["entry"][0]["changes"][0]["value"]["messages"]
+            .as_array_mut()
+            .unwrap()
+            .push(message);
+    }
+    world
+        .post_signed(&webhook, together.to_string().as_bytes())
+        .await;
+    let later = text_webhook(customer, "wamid.FIRST3", "hello", OPEN + 5);
+    world.post_signed(&webhook, &later).await;
+    // The real clock: the contact is created after the messages arrived.
+    let rules = "version: 1\nrules:\n  - {id: first, when: {first_message: true}, then: [{reply: {text: hi}}]}\n";
+    world.drain(&world.processor_with(Some(rules), None)).await;
+    let commands = world.commands().await;
+    assert_eq!(reply_texts(&commands), vec!["hi".to_owned()]);
+    // The greeting answers the oldest message of the batch that created the contact.
+    let item = world
+        .get(&format!("C#{customer}"), "PROFILE")
+        .await
+        .expect("contact stored");
+    assert!(item["first_wamid"]
+        .as_s()
+        .is_ok_and(|w| w == "wamid.FIRST0" || w == "wamid.FIRST3"));
+}

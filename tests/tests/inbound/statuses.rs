@@ -95,3 +95,40 @@ async fn unknown_and_legacy_status_values_are_stored_without_hiding_known_ones()
     assert_eq!(s(&item, "status"), Some("sent"));
     assert!(item.contains_key("st_in_orbit") && item.contains_key("st_deleted"));
 }
+
+/// Found by the chaos run: a status arriving after a later one is recorded
+/// by a second write. When that write succeeded but its answer was lost, the
+/// SDK's retry failed its condition and the status was taken for a
+/// duplicate, so its `message.status` event was never sent.
+#[tokio::test]
+async fn a_late_status_whose_write_answer_was_lost_still_gets_its_event() {
+    let world = World::new().await;
+    let moto = std::env::var("JUM_TEST_ENDPOINT_URL").expect("moto endpoint");
+    let proxy = integration_tests::chaos::proxy::start(&moto, 0.0, 1).await;
+    let webhook = world.webhook();
+    world
+        .post_signed(&webhook, &fixture("status_read.json"))
+        .await;
+    world.drain(&world.processor()).await;
+    world.events().await;
+
+    proxy.lose_answer_once(
+        "DynamoDB_20120810.UpdateItem",
+        r#""ConditionExpression":"attribute_not_exists(#st)""#,
+    );
+    world
+        .post_signed(&webhook, &fixture("status_delivered.json"))
+        .await;
+    let through = world.through(&proxy.url).await;
+    world.drain(&through.processor()).await;
+
+    let events = world.events().await;
+    let delivered: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "message.status" && e["data"]["status"] == "delivered")
+        .collect();
+    assert_eq!(delivered.len(), 1, "{events:?}");
+    let item = status_item(&world, &fixture("status_read.json")).await;
+    assert_eq!(s(&item, "status"), Some("read"));
+    assert!(!item.contains_key("fx_delivered"), "effects marked done");
+}

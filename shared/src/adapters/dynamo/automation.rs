@@ -28,6 +28,7 @@ impl AutomationStore for DynamoStore {
         Ok(ContactState {
             exists: true,
             first_seen_at: num(&item, "first_seen_at"),
+            first_wamid: item.get("first_wamid").and_then(|v| v.as_s().ok()).cloned(),
             profile_name: item
                 .get("profile_name")
                 .and_then(|v| v.as_s().ok())

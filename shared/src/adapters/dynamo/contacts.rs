@@ -98,6 +98,10 @@ impl ContactStore for DynamoStore {
             (":seen".to_owned(), n(t.seen_at)),
             (":unknown".to_owned(), s(ConsentState::Unknown.as_str())),
         ]);
+        if let Some(first) = &t.first_wamid {
+            sets.push("first_wamid = if_not_exists(first_wamid, :first)".into());
+            values.insert(":first".into(), s(first));
+        }
         // Registers the contact with the retention sweep (no extra write unit).
         let (clause, name, day) = super::sweep::touch_sweep_clause(now_secs());
         sets.push(clause.into());

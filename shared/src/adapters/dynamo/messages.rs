@@ -110,16 +110,8 @@ impl MessageStore for DynamoStore {
         match first {
             Ok(_) => return Ok(StatusOutcome::Advanced),
             Err(e) if is_conditional_failure(&e) => {
-                let old = e.as_service_error().and_then(|se| match se {
-                    aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item.clone(),
-                    _ => None,
-                });
-                if let Some(item) = old.filter(|item| item.contains_key(&format!("st_{name}"))) {
-                    return Ok(if item.contains_key(&status_effects_flag(name)) {
-                        StatusOutcome::Unfinished
-                    } else {
-                        StatusOutcome::Duplicate
-                    });
+                if old_item(&e).is_some_and(|item| item.contains_key(&format!("st_{name}"))) {
+                    return Ok(duplicate_or_unfinished(&e, name));
                 }
             }
             Err(e) => return Err(store_error("update status", e)),
@@ -143,13 +135,39 @@ impl MessageStore for DynamoStore {
             .condition_expression("attribute_not_exists(#st)")
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
+            .return_values_on_condition_check_failure(ReturnValuesOnConditionCheckFailure::AllOld)
             .send()
             .await;
         match second {
             Ok(_) => Ok(StatusOutcome::Recorded),
-            Err(e) if is_conditional_failure(&e) => Ok(StatusOutcome::Duplicate),
+            // Also what the SDK's own retry sees when this write succeeded but
+            // its answer was lost: the flag tells whether the effects are done.
+            Err(e) if is_conditional_failure(&e) => Ok(duplicate_or_unfinished(&e, name)),
             Err(e) => Err(store_error("record status", e)),
         }
+    }
+}
+
+type UpdateError = aws_sdk_dynamodb::error::SdkError<
+    aws_sdk_dynamodb::operation::update_item::UpdateItemError,
+    aws_sdk_dynamodb::config::http::HttpResponse,
+>;
+
+/// The item as it was when a conditional update failed (`AllOld`).
+fn old_item(e: &UpdateError) -> Option<&HashMap<String, AttributeValue>> {
+    match e.as_service_error()? {
+        aws_sdk_dynamodb::operation::update_item::UpdateItemError::ConditionalCheckFailedException(c) => c.item.as_ref(),
+        _ => None,
+    }
+}
+
+/// A status already recorded: a duplicate, or unfinished while its effects
+/// flag is still set.
+fn duplicate_or_unfinished(e: &UpdateError, name: &str) -> StatusOutcome {
+    if old_item(e).is_some_and(|item| item.contains_key(&status_effects_flag(name))) {
+        StatusOutcome::Unfinished
+    } else {
+        StatusOutcome::Duplicate
     }
 }
 

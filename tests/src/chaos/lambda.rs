@@ -1,0 +1,239 @@
+//! The parts AWS and Meta play, done by the harness against moto directly
+//! (never through the fault proxy: these are the platforms, not the code
+//! under test).
+//!
+//! - The SQS event-source mapping: several concurrent pollers, batches of up
+//!   to 10, successes deleted, reported failures (or a whole failed
+//!   invocation) left to come back after the queue's visibility timeout, and
+//!   moto's redrive policy moves a record to the DLQ after `maxReceiveCount`.
+//! - Meta's webhook delivery: a POST answered with anything but 200 is
+//!   delivered again later (Meta keeps trying for 7 days).
+
+use std::collections::VecDeque;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
+use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
+use shared::signature::sign;
+
+use crate::events::{api_gateway_request, ApiRequest};
+use crate::world::{sqs_record, LocalWebhook, World, APP_SECRET};
+
+/// Meta gives up after 7 days; the run gives up after this many attempts.
+const MAX_WEBHOOK_ATTEMPTS: usize = 200;
+
+/// Deliveries and commands wait while a queue holds more than this. moto's
+/// ReceiveMessage walks the whole queue (about 2 s per call at 1,000
+/// messages on the test machine), where SQS's does not; a backlog of
+/// thousands would measure moto, not the connector.
+const MAX_BACKLOG: usize = 200;
+
+async fn wait_for_room(platform: &World, url: &str) {
+    while platform.queue_depth(url).await > MAX_BACKLOG {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Internal systems putting `bodies` on the queue at `url`, ten at a time.
+pub async fn feed(platform: &World, url: &str, bodies: &[String]) {
+    for chunk in bodies.chunks(10) {
+        wait_for_room(platform, url).await;
+        let entries = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, body)| {
+                aws_sdk_sqs::types::SendMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .message_body(body)
+                    .build()
+                    .expect("entry")
+            })
+            .collect();
+        platform
+            .sqs
+            .send_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .expect("enqueue");
+    }
+}
+
+/// Reads and deletes everything arriving on the queue at `url` until
+/// `done()` holds and the queue is empty, as a consumer would.
+pub async fn consume<D: Fn() -> bool>(
+    platform: &World,
+    url: &str,
+    done: D,
+) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    loop {
+        let messages = platform.receive_batch(url).await;
+        if messages.is_empty() {
+            if done() && platform.queue_depth(url).await == 0 {
+                return out;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+            continue;
+        }
+        out.extend(
+            messages
+                .iter()
+                .map(|m| serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default()),
+        );
+        delete(platform, url, messages.iter()).await;
+    }
+}
+
+async fn delete<'a>(
+    platform: &World,
+    url: &str,
+    messages: impl Iterator<Item = &'a aws_sdk_sqs::types::Message>,
+) {
+    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+        .enumerate()
+        .map(|(i, m)| {
+            DeleteMessageBatchRequestEntry::builder()
+                .id(i.to_string())
+                .receipt_handle(m.receipt_handle().unwrap_or_default())
+                .build()
+                .expect("entry")
+        })
+        .collect();
+    if !entries.is_empty() {
+        platform
+            .sqs
+            .delete_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .expect("delete from moto");
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct MappingCounts {
+    pub invocations: AtomicUsize,
+    pub records: AtomicUsize,
+    pub failed_records: AtomicUsize,
+    pub failed_invocations: AtomicUsize,
+}
+
+/// Plays the event-source mapping of `url` with `workers` concurrent
+/// pollers until `done()` holds and the queue (visible and in flight) is
+/// empty.
+pub async fn poll_queue<H, Fut, D>(
+    platform: &World,
+    url: &str,
+    workers: usize,
+    handle: H,
+    done: D,
+    counts: &MappingCounts,
+) where
+    H: Fn(SqsEvent) -> Fut,
+    Fut: Future<Output = Result<SqsBatchResponse, lambda_runtime_error::Error>>,
+    D: Fn() -> bool,
+{
+    let worker = || async {
+        loop {
+            let messages = platform.receive_batch(url).await;
+            if messages.is_empty() {
+                if done() && platform.queue_depth(url).await == 0 {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                continue;
+            }
+            counts.invocations.fetch_add(1, Ordering::Relaxed);
+            counts.records.fetch_add(messages.len(), Ordering::Relaxed);
+            let mut event = SqsEvent::default();
+            event.records = messages.iter().map(sqs_record).collect();
+            let failed: Vec<String> = match handle(event).await {
+                Ok(response) => response
+                    .batch_item_failures
+                    .into_iter()
+                    .map(|f| f.item_identifier)
+                    .collect(),
+                Err(_) => {
+                    // Lambda retries the whole batch after the visibility timeout.
+                    counts.failed_invocations.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+            };
+            counts
+                .failed_records
+                .fetch_add(failed.len(), Ordering::Relaxed);
+            delete(
+                platform,
+                url,
+                messages
+                    .iter()
+                    .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id())),
+            )
+            .await;
+        }
+    };
+    futures_util::future::join_all((0..workers).map(|_| worker())).await;
+}
+
+#[derive(Debug, Default)]
+pub struct DeliveryCounts {
+    pub posts: AtomicUsize,
+    pub not_200: AtomicUsize,
+    pub gave_up: AtomicUsize,
+}
+
+/// Delivers every body to the webhook as Meta does, signed, with `workers`
+/// POSTs at a time; a body answered with anything but 200 goes to the back
+/// of the line and is tried again.
+pub async fn deliver_like_meta(
+    platform: &World,
+    webhook: &LocalWebhook,
+    bodies: Vec<Vec<u8>>,
+    workers: usize,
+    counts: &DeliveryCounts,
+) {
+    // Each body with the number of attempts it has had.
+    let line: Mutex<VecDeque<(Vec<u8>, usize)>> =
+        Mutex::new(bodies.into_iter().map(|b| (b, 0)).collect());
+    let worker = || async {
+        loop {
+            let next = line.lock().expect("line").pop_front();
+            let Some((body, attempts)) = next else {
+                return;
+            };
+            if counts.posts.load(Ordering::Relaxed).is_multiple_of(10) {
+                wait_for_room(platform, &platform.inbound_url).await;
+            }
+            counts.posts.fetch_add(1, Ordering::Relaxed);
+            let req = api_gateway_request(ApiRequest {
+                headers: vec![("X-Hub-Signature-256", sign(APP_SECRET, &body))],
+                body: &body,
+                ..ApiRequest::default()
+            });
+            let status = webhook
+                .handle(req)
+                .await
+                .map_or(500, |r| r.status().as_u16());
+            if status != 200 {
+                counts.not_200.fetch_add(1, Ordering::Relaxed);
+                if attempts + 1 >= MAX_WEBHOOK_ATTEMPTS {
+                    counts.gave_up.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    line.lock().expect("line").push_back((body, attempts + 1));
+                }
+            }
+        }
+    };
+    futures_util::future::join_all((0..workers).map(|_| worker())).await;
+}
+
+/// The `Error` both handlers return (`lambda_runtime::Error`).
+pub mod lambda_runtime_error {
+    pub type Error = Box<dyn std::error::Error + Send + Sync>;
+}

@@ -1,0 +1,367 @@
+//! The chaos run of issue #7: the whole local pipeline (webhook → inbound
+//! queue → processor with the shipped rules → outbound queue → sender →
+//! Graph API simulator → status webhooks → processor) with faults between
+//! the functions and AWS, faults in "Meta", repeated and shuffled webhooks,
+//! repeated commands; then an accounting of every message, reply, command,
+//! status and event against the truth. `make chaos` runs the full size
+//! (`src/bin/chaos.rs`); `tests/reliability/chaos.rs` a small one.
+
+mod checks;
+mod collector;
+mod lambda;
+mod load;
+pub mod proxy;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use aws_sdk_sqs::types::QueueAttributeName;
+use graph_simulator::SimulatorConfig;
+
+pub use checks::{Report, Row};
+pub use load::Sizes;
+pub use proxy::FAULT_KINDS;
+
+use crate::outbound::ACCESS_TOKEN;
+use crate::world::{World, APP_SECRET};
+
+pub struct Config {
+    pub sizes: Sizes,
+    /// Share of AWS requests (proxy) and Graph requests (simulator) that fault.
+    pub fault_rate: f64,
+    pub seed: u64,
+    /// Concurrent pollers per queue (webhook POSTs: twice as many).
+    pub workers: usize,
+    /// Visibility timeout of the inbound and outbound queues (seconds).
+    pub visibility_secs: u32,
+}
+
+impl Config {
+    /// `make chaos`: the sizes of issue #7.
+    pub fn full() -> Self {
+        Self {
+            sizes: Sizes {
+                messages: 10_000,
+                customers: 500,
+                commands: 2_000,
+            },
+            fault_rate: 0.05,
+            seed: 7,
+            workers: 4,
+            visibility_secs: 30,
+        }
+    }
+
+    /// The run inside `make test`: same faults, a twentieth of the load.
+    pub fn small() -> Self {
+        Self {
+            sizes: Sizes {
+                messages: 100,
+                customers: 10,
+                commands: 20,
+            },
+            visibility_secs: 10,
+            ..Self::full()
+        }
+    }
+}
+
+/// The sender's claim lease (120 s deployed), shortened for the same reason:
+/// an attempt that died mid-send is closed as `outcome_unknown` after it.
+const LEASE_SECS: i64 = 10;
+
+pub struct Outcome {
+    pub report: Report,
+    pub seconds: f64,
+    pub phases: Vec<(&'static str, f64)>,
+    pub aws_requests: usize,
+    pub faults: Vec<(&'static str, usize)>,
+    pub graph_requests: u64,
+    pub graph_faults: u64,
+    pub webhook_posts: usize,
+    pub webhook_not_200: usize,
+    pub webhook_gave_up: usize,
+    pub repeated_webhooks: usize,
+    pub failed_records: usize,
+}
+
+pub async fn run(config: &Config) -> Outcome {
+    let started = Instant::now();
+    let mut phases = Vec::new();
+    let mut lap = Instant::now();
+    let mut phase = |name: &'static str, lap: &mut Instant| {
+        phases.push((name, lap.elapsed().as_secs_f64()));
+        *lap = Instant::now();
+    };
+
+    // The platform (AWS, Meta's delivery) talks to moto directly; the
+    // functions go through the fault proxy.
+    let platform = World::new().await;
+    for url in [&platform.inbound_url, &platform.outbound_url] {
+        platform
+            .sqs
+            .set_queue_attributes()
+            .queue_url(url)
+            // A stand-in for the template's 180 s, so that records a function
+            // failed come back within the run rather than minutes later.
+            .attributes(
+                QueueAttributeName::VisibilityTimeout,
+                config.visibility_secs.to_string(),
+            )
+            .send()
+            .await
+            .expect("set visibility");
+    }
+    let moto = std::env::var("JUM_TEST_ENDPOINT_URL").expect("JUM_TEST_ENDPOINT_URL");
+    let proxy = proxy::start(&moto, config.fault_rate, config.seed).await;
+    let functions = platform.through(&proxy.url).await;
+
+    let collector = collector::start().await;
+    let mut sim_config = SimulatorConfig {
+        access_token: ACCESS_TOKEN.into(),
+        app_secret: APP_SECRET.into(),
+        ..SimulatorConfig::default()
+    };
+    let b = &mut sim_config.behaviour;
+    b.webhook_url = Some(collector.url.clone());
+    b.webhooks.status_delays_ms = graph_simulator::StatusDelays::all(0);
+    b.faults.server_error_rate = config.fault_rate;
+    // Held requests are answered after 300 ms, well within the client's 10 s.
+    b.faults.timeout_rate = config.fault_rate;
+    b.faults.timeout_ms = 300;
+    b.rate_limits.throughput.mps = 1000;
+    sim_config.seed = config.seed;
+    let sim = graph_simulator::spawn(sim_config).await.expect("simulator");
+
+    let webhook = functions.webhook();
+    let processor = functions.processor();
+    let mut sender = functions.sender(&sim, 1000);
+    sender.settings.lease_secs = LEASE_SECS;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs() as i64;
+    let load = load::generate(&config.sizes, config.seed, now);
+    phase("setup", &mut lap);
+
+    // 1. Customers' messages (20 % delivered twice, shuffled) and internal
+    //    systems' commands (10 % twice), with the processor and the sender
+    //    running alongside as they would deployed.
+    let delivery = std::sync::Arc::new(lambda::DeliveryCounts::default());
+    let inbound = std::sync::Arc::new(lambda::MappingCounts::default());
+    let outbound = std::sync::Arc::new(lambda::MappingCounts::default());
+    let _progress = progress(&proxy, &delivery, &inbound, &outbound);
+    let intake = Intake {
+        platform: &platform,
+        webhook: &webhook,
+        processor: &processor,
+        workers: config.workers,
+        delivery: &delivery,
+        inbound: &inbound,
+    };
+    let (bodies, mut repeated) = load::with_repeats(
+        load.inbound.iter().map(|m| m.body.clone()).collect(),
+        config.seed,
+    );
+    let traffic_done = AtomicBool::new(false);
+    let consumer_done = AtomicBool::new(false);
+    let phases_and_events = tokio::join!(
+        async {
+            tokio::join!(
+                async {
+                    tokio::join!(
+                        intake.deliver(bodies),
+                        lambda::feed(&platform, &platform.outbound_url, &load.enqueued),
+                    );
+                    traffic_done.store(true, Ordering::SeqCst);
+                },
+                lambda::poll_queue(
+                    &platform,
+                    &platform.outbound_url,
+                    config.workers,
+                    |e| sender.handle(e),
+                    || traffic_done.load(Ordering::SeqCst),
+                    &outbound,
+                ),
+            );
+            let status_webhooks = collector.settled(&sim).await;
+            phase("messages and commands", &mut lap);
+
+            // 2. Meta's status webhooks, 20 % twice, shuffled out of order.
+            let (bodies, repeated_statuses) = load::with_repeats(
+                status_webhooks
+                    .iter()
+                    .map(|v| v.to_string().into_bytes())
+                    .collect(),
+                config.seed + 1,
+            );
+            repeated += repeated_statuses;
+            intake.deliver(bodies).await;
+            phase("statuses", &mut lap);
+            consumer_done.store(true, Ordering::SeqCst);
+            status_webhooks
+        },
+        // An internal system reading the events queue throughout.
+        lambda::consume(&platform, &platform.events_url, || consumer_done
+            .load(Ordering::SeqCst)),
+    );
+    let (status_webhooks, events) = phases_and_events;
+
+    // 3. The accounting, read straight from moto.
+    let (items, outbound_dlq, inbound_dlq) = tokio::join!(
+        platform.items(),
+        lambda::consume(&platform, &platform.outbound_dlq_url, || true),
+        lambda::consume(&platform, &platform.dlq_url, || true),
+    );
+    let observed = checks::Observed {
+        items,
+        events,
+        status_webhooks,
+        outbound_dlq: outbound_dlq.iter().map(|v| v.to_string()).collect(),
+        inbound_dlq: inbound_dlq.len(),
+    };
+    let report = checks::check(&load, &observed);
+    phase("checks", &mut lap);
+
+    let stats = sim.stats();
+    let load_count = |c: &std::sync::atomic::AtomicUsize| c.load(Ordering::Relaxed);
+    Outcome {
+        report,
+        seconds: started.elapsed().as_secs_f64(),
+        phases,
+        aws_requests: load_count(&proxy.counts.requests),
+        faults: FAULT_KINDS
+            .iter()
+            .zip(&proxy.counts.by_kind)
+            .map(|(k, c)| (*k, load_count(c)))
+            .collect(),
+        graph_requests: stats.requests,
+        graph_faults: stats.held
+            + stats
+                .by_code
+                .iter()
+                .filter(|(code, _)| ["1", "2", "131000", "131016"].contains(&code.as_str()))
+                .map(|(_, n)| *n)
+                .sum::<u64>(),
+        webhook_posts: load_count(&delivery.posts),
+        webhook_not_200: load_count(&delivery.not_200),
+        webhook_gave_up: load_count(&delivery.gave_up),
+        repeated_webhooks: repeated,
+        failed_records: load_count(&inbound.failed_records) + load_count(&outbound.failed_records),
+    }
+}
+
+/// A line on stderr every 10 s, so a long run shows it is moving.
+fn progress(
+    proxy: &proxy::RunningProxy,
+    delivery: &std::sync::Arc<lambda::DeliveryCounts>,
+    inbound: &std::sync::Arc<lambda::MappingCounts>,
+    outbound: &std::sync::Arc<lambda::MappingCounts>,
+) -> AbortOnDrop {
+    let (counts, delivery, inbound, outbound) = (
+        std::sync::Arc::clone(&proxy.counts),
+        std::sync::Arc::clone(delivery),
+        std::sync::Arc::clone(inbound),
+        std::sync::Arc::clone(outbound),
+    );
+    let started = Instant::now();
+    AbortOnDrop(tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            let get = |c: &std::sync::atomic::AtomicUsize| c.load(Ordering::Relaxed);
+            eprintln!(
+                "chaos: {:>5.0} s: AWS requests {}, webhook POSTs {}, processor records {} (failed {}), sender records {} (failed {})",
+                started.elapsed().as_secs_f64(),
+                get(&counts.requests),
+                get(&delivery.posts),
+                get(&inbound.records),
+                get(&inbound.failed_records),
+                get(&outbound.records),
+                get(&outbound.failed_records),
+            );
+        }
+    }))
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The inbound half: Meta's webhook delivery, the webhook, the inbound
+/// queue's pollers and the processor.
+struct Intake<'a> {
+    platform: &'a World,
+    webhook: &'a crate::world::LocalWebhook,
+    processor: &'a crate::world::LocalProcessor,
+    workers: usize,
+    delivery: &'a lambda::DeliveryCounts,
+    inbound: &'a lambda::MappingCounts,
+}
+
+impl Intake<'_> {
+    /// Meta posts `bodies` while the processor's pollers run, until every
+    /// body got a 200 and the inbound queue is empty.
+    async fn deliver(&self, bodies: Vec<Vec<u8>>) {
+        let posted = AtomicBool::new(false);
+        tokio::join!(
+            async {
+                lambda::deliver_like_meta(
+                    self.platform,
+                    self.webhook,
+                    bodies,
+                    self.workers * 2,
+                    self.delivery,
+                )
+                .await;
+                posted.store(true, Ordering::SeqCst);
+            },
+            lambda::poll_queue(
+                self.platform,
+                &self.platform.inbound_url,
+                self.workers,
+                |e| self.processor.handle(e),
+                || posted.load(Ordering::SeqCst),
+                self.inbound,
+            )
+        );
+    }
+}
+
+impl Outcome {
+    /// What was injected and how long it took, above the accounting table.
+    pub fn summary(&self) -> String {
+        let phases: Vec<String> = self
+            .phases
+            .iter()
+            .map(|(name, secs)| format!("{name} {secs:.1} s"))
+            .collect();
+        let faults: Vec<String> = self
+            .faults
+            .iter()
+            .map(|(kind, n)| format!("{kind} {n}"))
+            .collect();
+        format!(
+            "wall time {:.1} s ({})\n\
+             AWS requests through the fault proxy: {}, faults injected: {} ({})\n\
+             Graph API requests: {}, simulator faults (server errors + held): {}\n\
+             webhook POSTs: {} ({} repeated on purpose), answered non-200 and redelivered: {}, given up: {}\n\
+             queue records reported failed by a function: {}",
+            self.seconds,
+            phases.join(", "),
+            self.aws_requests,
+            self.faults.iter().map(|(_, n)| n).sum::<usize>(),
+            faults.join(", "),
+            self.graph_requests,
+            self.graph_faults,
+            self.webhook_posts,
+            self.repeated_webhooks,
+            self.webhook_not_200,
+            self.webhook_gave_up,
+            self.failed_records,
+        )
+    }
+}

@@ -1,0 +1,31 @@
+//! The small chaos run inside `make test` (the full one is `make chaos`):
+//! the whole pipeline with 5 % faults between the functions and AWS and in
+//! the Graph API simulator, 20 % of webhooks twice, statuses shuffled, 10 %
+//! of commands twice, the shipped rules on. Nothing may be lost, duplicated
+//! or unaccounted for.
+
+use integration_tests::chaos::{self, Config};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_small_chaos_run_loses_duplicates_and_leaves_unaccounted_nothing() {
+    let outcome = chaos::run(&Config::small()).await;
+    let table = outcome.report.table();
+    let failures: Vec<String> = outcome
+        .report
+        .failures()
+        .iter()
+        .map(|r| format!("{}: {}", r.check, r.value))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "{failures:?}\n{}\n{table}",
+        outcome.summary()
+    );
+    // The faults really happened, or the run proves nothing.
+    assert!(
+        outcome.faults.iter().all(|(_, n)| *n > 0),
+        "{}",
+        outcome.summary()
+    );
+    assert!(outcome.graph_faults > 0, "{}", outcome.summary());
+}
