@@ -295,6 +295,13 @@ fn status_webhook(wamid: &str, to: &str, status: &str, ts: i64) -> Vec<u8> {
 }
 
 fn main() {
+    // `cargo test --all-targets` also runs bench binaries, without `--bench`.
+    // This one needs the counting proxy and moto that infra/bench/aws_cost.sh
+    // starts, so under `cargo test` it is only compiled.
+    if !std::env::args().any(|arg| arg == "--bench") {
+        eprintln!("aws_requests: not run outside `cargo bench`; see infra/bench/aws_cost.sh");
+        return;
+    }
     let a = args();
     let meta_path = env("JUM_COST_META");
     let _ = tracing::subscriber::set_global_default(shared::telemetry::json_subscriber(|| {

@@ -139,12 +139,26 @@ fn bad_bodies_are_named_by_reason() {
 
 #[test]
 fn characters_sqs_refuses_are_escaped_and_the_json_keeps_its_value() {
-    let json = "{\"a\":\"x\u{FFFF}y\"}".to_owned();
-    let safe = sqs_safe(json.clone());
-    assert!(!safe.contains('\u{FFFF}'));
-    let a: serde_json::Value = serde_json::from_str(&json).unwrap();
-    let b: serde_json::Value = serde_json::from_str(&safe).unwrap();
-    assert_eq!(a, b);
+    for json in [
+        "{\"a\":\"x\u{FFFF}y\"}",
+        "{\"a\":\"\u{FFFE}\"}",
+        "{\"a\":\"\u{FFC0}\u{FFFE}\u{FFEF}\u{FFFF}\"}",
+    ] {
+        let safe = sqs_safe(json.to_owned());
+        assert!(!safe.contains(['\u{FFFE}', '\u{FFFF}']), "{safe}");
+        let a: serde_json::Value = serde_json::from_str(json).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn neighbours_of_the_refused_characters_are_left_as_they_are() {
+    // Characters whose UTF-8 shares the `EF BF` prefix (U+FFC0, U+FFEF) or
+    // ends like the refused ones (U+FFBE, U+3FFE, U+EFBF): SQS takes them,
+    // so the text must come out unchanged.
+    let json = "{\"a\":\"\u{FFC0}\u{FFBE}\u{FFEF}\u{3FFE}\u{EFBF}\"}".to_owned();
+    assert_eq!(sqs_safe(json.clone()), json);
 }
 
 /// The value of every change queued, in queue order, as JSON.
