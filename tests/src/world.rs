@@ -246,16 +246,15 @@ impl World {
                 .map(|f| f.item_identifier.as_str())
                 .collect();
             // Successes are deleted in one request, as the event-source mapping does.
-            let mut delete = Vec::new();
-            for (i, m) in messages.iter().enumerate() {
-                let handle = m.receipt_handle.clone().unwrap_or_default();
+            let mut succeeded = Vec::new();
+            for m in &messages {
                 if failed.contains(&m.message_id.as_deref().unwrap_or_default()) {
                     totals.failed += 1;
                     if reset_failed {
                         self.sqs
                             .change_message_visibility()
                             .queue_url(url)
-                            .receipt_handle(handle)
+                            .receipt_handle(m.receipt_handle().unwrap_or_default())
                             .visibility_timeout(0)
                             .send()
                             .await
@@ -263,28 +262,44 @@ impl World {
                     }
                 } else {
                     totals.delivered += 1;
-                    delete.push(
-                        DeleteMessageBatchRequestEntry::builder()
-                            .id(i.to_string())
-                            .receipt_handle(handle)
-                            .build()
-                            .expect("id and handle are set"),
-                    );
+                    succeeded.push(m);
                 }
             }
-            if !delete.is_empty() {
-                let out = self
-                    .sqs
-                    .delete_message_batch()
-                    .queue_url(url)
-                    .set_entries(Some(delete))
-                    .send()
-                    .await
-                    .expect("delete");
-                assert!(out.failed.is_empty(), "deletes failed: {:?}", out.failed);
-            }
+            let refused = self.delete_batch(url, succeeded).await;
+            assert!(refused.is_empty(), "deletes failed: {refused:?}");
         }
         panic!("the queue did not drain");
+    }
+
+    /// Deletes received messages in one request (none: no request), and
+    /// gives back the entries SQS refused.
+    pub(crate) async fn delete_batch<'a>(
+        &self,
+        url: &str,
+        messages: impl IntoIterator<Item = &'a aws_sdk_sqs::types::Message>,
+    ) -> Vec<aws_sdk_sqs::types::BatchResultErrorEntry> {
+        let entries: Vec<DeleteMessageBatchRequestEntry> = messages
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                DeleteMessageBatchRequestEntry::builder()
+                    .id(i.to_string())
+                    .receipt_handle(m.receipt_handle().unwrap_or_default())
+                    .build()
+                    .expect("id and handle are set")
+            })
+            .collect();
+        if entries.is_empty() {
+            return Vec::new();
+        }
+        self.sqs
+            .delete_message_batch()
+            .queue_url(url)
+            .set_entries(Some(entries))
+            .send()
+            .await
+            .expect("delete from moto")
+            .failed
     }
 
     /// Up to 10 messages, as the event-source mapping receives them.

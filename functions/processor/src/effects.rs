@@ -477,8 +477,10 @@ fn is_first_message(
     wamid: &str,
     received: i64,
 ) -> bool {
+    if !state.exists {
+        return true;
+    }
     match &state.first_wamid {
-        _ if !state.exists => true,
         Some(first) => first == wamid,
         None => state.first_seen_at.is_some_and(|f| f >= received),
     }

@@ -16,7 +16,6 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
-use aws_sdk_sqs::types::DeleteMessageBatchRequestEntry;
 use shared::signature::sign;
 
 use crate::events::{api_gateway_request, ApiRequest};
@@ -85,34 +84,7 @@ pub async fn consume<D: Fn() -> bool>(
                 .iter()
                 .map(|m| serde_json::from_str(m.body().unwrap_or("null")).unwrap_or_default()),
         );
-        delete(platform, url, messages.iter()).await;
-    }
-}
-
-async fn delete<'a>(
-    platform: &World,
-    url: &str,
-    messages: impl Iterator<Item = &'a aws_sdk_sqs::types::Message>,
-) {
-    let entries: Vec<DeleteMessageBatchRequestEntry> = messages
-        .enumerate()
-        .map(|(i, m)| {
-            DeleteMessageBatchRequestEntry::builder()
-                .id(i.to_string())
-                .receipt_handle(m.receipt_handle().unwrap_or_default())
-                .build()
-                .expect("entry")
-        })
-        .collect();
-    if !entries.is_empty() {
-        platform
-            .sqs
-            .delete_message_batch()
-            .queue_url(url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .expect("delete from moto");
+        platform.delete_batch(url, &messages).await;
     }
 }
 
@@ -168,14 +140,14 @@ pub async fn poll_queue<H, Fut, D>(
             counts
                 .failed_records
                 .fetch_add(failed.len(), Ordering::Relaxed);
-            delete(
-                platform,
-                url,
-                messages
-                    .iter()
-                    .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id())),
-            )
-            .await;
+            platform
+                .delete_batch(
+                    url,
+                    messages
+                        .iter()
+                        .filter(|m| !failed.iter().any(|f| Some(f.as_str()) == m.message_id())),
+                )
+                .await;
         }
     };
     futures_util::future::join_all((0..workers).map(|_| worker())).await;
