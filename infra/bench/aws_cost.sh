@@ -48,7 +48,7 @@ free_port() {
 }
 
 MOTO_PORT="$(free_port)"
-start moto "$MOTO_PORT" "$VENV/bin/moto_server" -H 127.0.0.1 -p "$MOTO_PORT"
+start moto "$MOTO_PORT" "$VENV/bin/python" infra/local/moto_server.py -H 127.0.0.1 -p "$MOTO_PORT"
 PROXY_PORT="$(free_port)"
 start proxy "$PROXY_PORT" "$VENV/bin/python" infra/bench/aws_counting_proxy.py \
     --listen "127.0.0.1:$PROXY_PORT" --moto "http://127.0.0.1:$MOTO_PORT" --log "$OUT/requests.jsonl"

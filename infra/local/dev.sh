@@ -73,7 +73,7 @@ if "$PY" infra/local/wait_for.py "127.0.0.1:$LAMBDA_PORT" --timeout 0 2>/dev/nul
     exit 1
 fi
 
-start moto_server bash -c "exec '$VENV/bin/moto_server' -H 127.0.0.1 -p '$MOTO_PORT' >'.local/moto.log' 2>&1"
+start moto_server bash -c "exec '$VENV/bin/python' infra/local/moto_server.py -H 127.0.0.1 -p '$MOTO_PORT' >'.local/moto.log' 2>&1"
 "$PY" infra/local/wait_for.py "127.0.0.1:$MOTO_PORT" --timeout 30 --pid "${PIDS[0]}"
 
 "$PY" infra/local/stack.py bootstrap --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME"

@@ -26,7 +26,7 @@ start_private_moto() {
         PORT="$("$VENV/bin/python" infra/local/wait_for.py --free-port)"
         [[ "$PORT" == 5000 ]] && continue
         MOTO_LOG=".local/moto-${name%.sh}-$PORT.log"
-        "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$MOTO_LOG" 2>&1 &
+        "$VENV/bin/python" infra/local/moto_server.py -H 127.0.0.1 -p "$PORT" >"$MOTO_LOG" 2>&1 &
         MOTO_PID=$!
         if "$VENV/bin/python" infra/local/wait_for.py "127.0.0.1:$PORT" --timeout 30 --pid "$MOTO_PID"; then
             break

@@ -55,7 +55,7 @@ cp "$TARGET/debug/graph-simulator" "$work/"
 cargo run -q -p shared --example intake_timing -- write "$work/payloads"
 
 port=$("$PY" infra/local/wait_for.py --free-port)
-.venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+.venv/bin/python infra/local/moto_server.py -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 pids+=($!)
 "$PY" infra/local/wait_for.py "127.0.0.1:$port" --timeout 30 --pid "${pids[-1]}"
 endpoint="http://127.0.0.1:$port"

@@ -2,7 +2,8 @@
 //! (`JUM_TEST_ENDPOINT_URL`, `JUM_STACK_PY`, as `infra/local/test.sh` sets).
 //!
 //!     chaos [--messages 10000] [--customers 500] [--commands 2000]
-//!           [--fault-rate 0.05] [--seed 7] [--workers 4]
+//!           [--fault-rate 0.05] [--webhook-fault-rate 0.3] [--seed 7]
+//!           [--workers 4] [--visibility 30]
 //!
 //! Prints the accounting as a Markdown table and exits 1 if any target
 //! (lost, duplicated, unaccounted) is not 0.
@@ -22,6 +23,9 @@ fn parse_args() -> Result<Config, String> {
             "--customers" => config.sizes.customers = value.parse().map_err(|_| bad())?,
             "--commands" => config.sizes.commands = value.parse().map_err(|_| bad())?,
             "--fault-rate" => config.fault_rate = value.parse().map_err(|_| bad())?,
+            "--webhook-fault-rate" => {
+                config.webhook_fault_rate = value.parse().map_err(|_| bad())?
+            }
             "--seed" => config.seed = value.parse().map_err(|_| bad())?,
             "--workers" => config.workers = value.parse().map_err(|_| bad())?,
             "--visibility" => config.visibility_secs = value.parse().map_err(|_| bad())?,
@@ -41,11 +45,12 @@ async fn main() {
         }
     };
     println!(
-        "chaos run: {} messages from {} customers, {} commands, fault rate {}, seed {}, {} workers",
+        "chaos run: {} messages from {} customers, {} commands, fault rate {} (webhook's AWS calls {}), seed {}, {} workers",
         config.sizes.messages,
         config.sizes.customers,
         config.sizes.commands,
         config.fault_rate,
+        config.webhook_fault_rate,
         config.seed,
         config.workers
     );

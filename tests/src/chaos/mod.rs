@@ -29,6 +29,12 @@ pub struct Config {
     pub sizes: Sizes,
     /// Share of AWS requests (proxy) and Graph requests (simulator) that fault.
     pub fault_rate: f64,
+    /// Share of the webhook's own AWS requests that fault. Higher than
+    /// `fault_rate` on purpose: at 5 % the SDK's retries absorb every fault
+    /// on the webhook's path, so it never answers non-200 and Meta's
+    /// redelivery would go untested. At 30 % a few percent of POSTs exhaust
+    /// their retries and are answered 503.
+    pub webhook_fault_rate: f64,
     pub seed: u64,
     /// Concurrent pollers per queue (webhook POSTs: twice as many).
     pub workers: usize,
@@ -46,6 +52,7 @@ impl Config {
                 commands: 2_000,
             },
             fault_rate: 0.05,
+            webhook_fault_rate: 0.3,
             seed: 7,
             workers: 4,
             visibility_secs: 30,
@@ -75,7 +82,10 @@ pub struct Outcome {
     pub seconds: f64,
     pub phases: Vec<(&'static str, f64)>,
     pub aws_requests: usize,
+    /// By the processor and the sender.
     pub faults: Vec<(&'static str, usize)>,
+    pub webhook_aws_requests: usize,
+    pub webhook_faults: usize,
     pub graph_requests: u64,
     pub graph_faults: u64,
     pub webhook_posts: usize,
@@ -115,6 +125,7 @@ pub async fn run(config: &Config) -> Outcome {
     let moto = std::env::var("JUM_TEST_ENDPOINT_URL").expect("JUM_TEST_ENDPOINT_URL");
     let proxy = proxy::start(&moto, config.fault_rate, config.seed).await;
     let functions = platform.through(&proxy.url).await;
+    let webhook_proxy = proxy::start(&moto, config.webhook_fault_rate, config.seed + 2).await;
 
     let collector = collector::start().await;
     let mut sim_config = SimulatorConfig {
@@ -133,7 +144,7 @@ pub async fn run(config: &Config) -> Outcome {
     sim_config.seed = config.seed;
     let sim = graph_simulator::spawn(sim_config).await.expect("simulator");
 
-    let webhook = functions.webhook();
+    let webhook = platform.through(&webhook_proxy.url).await.webhook();
     let processor = functions.processor();
     let mut sender = functions.sender(&sim, 1000);
     sender.settings.lease_secs = LEASE_SECS;
@@ -235,6 +246,8 @@ pub async fn run(config: &Config) -> Outcome {
             .zip(&proxy.counts.by_kind)
             .map(|(k, c)| (*k, load_count(c)))
             .collect(),
+        webhook_aws_requests: load_count(&webhook_proxy.counts.requests),
+        webhook_faults: webhook_proxy.counts.by_kind.iter().map(load_count).sum(),
         graph_requests: stats.requests,
         graph_faults: stats.held
             + stats
@@ -346,7 +359,8 @@ impl Outcome {
             .collect();
         format!(
             "wall time {:.1} s ({})\n\
-             AWS requests through the fault proxy: {}, faults injected: {} ({})\n\
+             AWS requests through the fault proxy (processor, sender): {}, faults injected: {} ({})\n\
+             the webhook's AWS requests: {}, faults injected: {}\n\
              Graph API requests: {}, simulator faults (server errors + held): {}\n\
              webhook POSTs: {} ({} repeated on purpose), answered non-200 and redelivered: {}, given up: {}\n\
              queue records reported failed by a function: {}",
@@ -355,6 +369,8 @@ impl Outcome {
             self.aws_requests,
             self.faults.iter().map(|(_, n)| n).sum::<usize>(),
             faults.join(", "),
+            self.webhook_aws_requests,
+            self.webhook_faults,
             self.graph_requests,
             self.graph_faults,
             self.webhook_posts,

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""moto_server with three hot spots made cheap: same arguments, same answers.
+
+Profiled with py-spy during the chaos run (moto 5.2.5), moto spent most of
+its time outside the work asked of it:
+
+1. Routing: for every request moto finds the backend by listing its own
+   package directory (`backends.list_of_moto_modules`: a listdir and about
+   200 isdir calls, under a global lock): 20-29 % of its time, more than all
+   of DynamoDB. The list cannot change while the server runs: read once.
+2. SQS attributes: `Queue.attributes` computes every attribute, walking all
+   the queue's messages three times. GetQueueAttributes recomputes it twice
+   per requested name, and ReceiveMessage once per message it returns (the
+   retention check reads one attribute through it). Here GetQueueAttributes
+   computes it once, and the retention check reads its one attribute.
+3. The request log (a line per request, "POST / HTTP/1.1 200"): about 7 %.
+   Warnings and errors are still logged.
+
+The SQS patches copy moto 5.2.5's own code with the repeated work taken
+out; on any other moto version they are skipped (moto stays correct, only
+slower). Used by make dev, make test, make chaos and the benchmark scripts:
+    .venv/bin/python infra/local/moto_server.py -H 127.0.0.1 -p 5000
+"""
+
+import logging
+import sys
+from typing import Any
+
+import moto
+from moto import backends
+from moto.core.utils import unix_time
+from moto.server import main
+from moto.sqs.exceptions import InvalidAttributeName
+from moto.sqs.models import Message, SQSBackend
+
+_MODULES = tuple(backends.list_of_moto_modules())
+backends.list_of_moto_modules = lambda: _MODULES
+
+
+def get_queue_attributes(
+    self: SQSBackend, queue_name: str, attribute_names: list[str]
+) -> dict[str, Any]:
+    queue = self.get_queue(queue_name)
+    if not attribute_names:
+        return {}
+    valid_names = (
+        ["All"] + queue.BASE_ATTRIBUTES + queue.FIFO_ATTRIBUTES + queue.KMS_ATTRIBUTES
+    )
+    invalid_name = next((n for n in attribute_names if n not in valid_names), None)
+    if invalid_name or invalid_name == "":
+        raise InvalidAttributeName(invalid_name)
+    every = queue.attributes
+    if "All" in attribute_names:
+        return every
+    return {n: every[n] for n in attribute_names if every.get(n) is not None}
+
+
+def is_message_valid_based_on_retention_period(
+    self: SQSBackend, queue_name: str, message: Message
+) -> bool:
+    retention_period = self.get_queue(queue_name).message_retention_period
+    return retention_period + message.sent_timestamp / 1000 > unix_time()
+
+
+if moto.__version__ == "5.2.5":
+    SQSBackend.get_queue_attributes = get_queue_attributes
+    SQSBackend.is_message_valid_based_on_retention_period = (
+        is_message_valid_based_on_retention_period
+    )
+
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+if __name__ == "__main__":
+    sys.exit(main())
