@@ -1,7 +1,8 @@
-//! What a stored fact sets off, once: events for internal systems, and the
-//! automation (opt-out keywords, flood guard, the business's rules). A fact's
-//! effects flag is cleared only after all of it is published, so a retry
-//! redoes exactly the unfinished ones.
+//! What a stored fact sets off: events for internal systems, and the
+//! automation (opt-out keywords, flood guard, the business's rules). They run
+//! for the queue record that stored the fact, and again if SQS redelivers
+//! that record (`WriteOutcome::Retried`), never for Meta's redeliveries. A
+//! repeat keeps its `event_id` and idempotency key, so downstream drops it.
 
 use std::collections::HashMap;
 
@@ -13,7 +14,7 @@ use shared::domain::inbound::{
     ConsentChange, Direction, InboundMessage, ParsedChange, StatusUpdate, Update,
 };
 use shared::domain::queued::QueuedBatch;
-use shared::domain::records::{ConsentRecord, Effects};
+use shared::domain::records::ConsentRecord;
 use shared::ports::automation::{AutomationStore, ContactState};
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 use shared::telemetry::Metrics;
@@ -51,7 +52,6 @@ pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore>(
 struct Outbox {
     events: Vec<Event>,
     commands: Vec<String>,
-    done: Vec<Effects>,
 }
 
 pub async fn run<M, C, D, K, E, Q, A>(
@@ -81,11 +81,6 @@ where
                     out.events
                         .push(received_event(p, m, number, states.get(&m.contact)));
                 }
-                out.done.push(Effects {
-                    contact: m.contact.clone(),
-                    sk: shared::adapters::dynamo::message_sk(m.timestamp, m.wamid.as_str()),
-                    flag: shared::adapters::dynamo::EFFECTS_FLAG.into(),
-                });
                 if m.direction == Direction::Inbound && !flooded.contains(&m.contact) {
                     automate(
                         p,
@@ -102,17 +97,11 @@ where
             }
             Update::Status(s) => {
                 out.events.push(status_event(s, number));
-                out.done.push(Effects {
-                    contact: s.contact.clone(),
-                    sk: shared::adapters::dynamo::status_sk(s.wamid.as_str()),
-                    flag: shared::adapters::dynamo::status_effects_flag(s.status.as_str()),
-                });
             }
             Update::Consent(c) => {
                 if let Some(e) = consent_event(c, number, "user_preferences") {
                     out.events.push(e);
                 }
-                out.done.push(consent_effects(c));
             }
             Update::Diagnostic(_) => {}
         }
@@ -122,9 +111,6 @@ where
     for e in &out.events {
         metrics.count("EventsPublished", "Type", event_kind_label(&e.kind), 1);
     }
-    for effects in &out.done {
-        p.messages.effects_done(effects).await?;
-    }
     Ok(())
 }
 
@@ -133,14 +119,6 @@ fn event_kind_label(kind: &str) -> &str {
         kind
     } else {
         "rule"
-    }
-}
-
-fn consent_effects(c: &ConsentChange) -> Effects {
-    Effects {
-        contact: c.contact.clone(),
-        sk: shared::adapters::dynamo::consent_sk(c.timestamp, &c.value),
-        flag: shared::adapters::dynamo::EFFECTS_FLAG.into(),
     }
 }
 
@@ -303,7 +281,7 @@ where
     let default_state = ContactState::default();
     let state = state.unwrap_or(&default_state);
     if let Some(intent) = opt_out_intent(&automation.settings, &m.content) {
-        return opt_out(p, automation, m, number, intent, out).await;
+        return opt_out(p, automation, batch, m, number, intent, out).await;
     }
     if let Some(until) = state.handoff_until.filter(|t| *t <= now) {
         // The hand-off timed out: the bot answers again, and says so.
@@ -428,6 +406,7 @@ where
 async fn opt_out<M, C: ContactStore, D, K: Clock, E, Q, A>(
     p: &Processor<M, C, D, K, E, Q, A>,
     automation: &Automation,
+    batch: &QueuedBatch,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
     intent: OptIntent,
@@ -447,13 +426,13 @@ async fn opt_out<M, C: ContactStore, D, K: Clock, E, Q, A>(
         .apply_consent(ConsentRecord {
             change: &change,
             source: "keyword",
+            origin: &batch.origin(),
             expires_at: p.retention.expires_at(p.clock.now_secs()),
         })
         .await?;
     if let Some(e) = consent_event(&change, number, "keyword") {
         out.events.push(e);
     }
-    out.done.push(consent_effects(&change));
     let ContactKey::Phone(wa_id) = &m.contact else {
         return Ok(());
     };

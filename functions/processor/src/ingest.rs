@@ -88,6 +88,7 @@ where
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
     let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();
+    let origin = batch.origin();
     let mut jobs = Vec::new();
     // The same update twice in one batch (Meta does send that) is written
     // once: concurrent conditional writes of one key need not both lose.
@@ -97,6 +98,7 @@ where
             waba_id: &change.waba_id,
             phone_number_id: change.phone_number_id.as_ref(),
             request: &batch.request,
+            origin: &origin,
         };
         for (ui, update) in change.updates.iter().enumerate() {
             if let Some(key) = dedup_key(update) {
@@ -188,6 +190,7 @@ async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E
                 .apply_consent(ConsentRecord {
                     change: c,
                     source: "user_preferences",
+                    origin: from.origin,
                     expires_at,
                 })
                 .await?,

@@ -2,6 +2,7 @@
 //! for each fixture: every inbound type stored once, statuses merged.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use processor::Processor;
@@ -47,27 +48,47 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// The queue records the webhook makes of each body, as if each were one POST.
 fn event(bodies: &[&[u8]]) -> SqsEvent {
-    let mut records = Vec::new();
-    for (i, body) in bodies.iter().enumerate() {
-        let meta = RequestMeta {
-            request_id: format!("req-{i}"),
-            received_at_ms: 1_764_000_000_000,
-            source_ip: None,
-            user_agent: None,
-            body_bytes: 0,
-            signature: SignatureMatch::Current,
-        };
-        for message in split_for_queue(body, &meta, 250_000).unwrap().messages {
-            let mut m = SqsMessage::default();
-            m.message_id = Some(format!("m{}", records.len()));
-            m.body = Some(message);
-            records.push(m);
-        }
-    }
     let mut e = SqsEvent::default();
-    e.records = records;
+    for (i, body) in bodies.iter().enumerate() {
+        e.records.extend(queued(&format!("req-{i}"), body));
+    }
+    for (n, record) in e.records.iter_mut().enumerate() {
+        record.message_id = Some(format!("m{n}"));
+    }
     e
+}
+
+/// The queue records of one POST whose API Gateway request id is `request_id`.
+fn queued(request_id: &str, body: &[u8]) -> Vec<SqsMessage> {
+    let meta = RequestMeta {
+        request_id: request_id.into(),
+        received_at_ms: 1_764_000_000_000,
+        source_ip: None,
+        user_agent: None,
+        body_bytes: 0,
+        signature: SignatureMatch::Current,
+    };
+    split_for_queue(body, &meta, 250_000)
+        .unwrap()
+        .messages
+        .into_iter()
+        .map(|message| {
+            let mut m = SqsMessage::default();
+            m.message_id = Some(request_id.into());
+            m.body = Some(message);
+            m
+        })
+        .collect()
+}
+
+fn events_of_type(queue: &MemoryQueue, kind: &str) -> usize {
+    queue
+        .sent()
+        .iter()
+        .filter(|e| serde_json::from_str::<serde_json::Value>(e).unwrap()["type"] == kind)
+        .count()
 }
 
 fn ids(body: &[u8], array: &str) -> Vec<(String, String)> {
@@ -269,4 +290,39 @@ async fn a_store_failure_fails_the_record_and_its_retry_stores_it_once() {
     let second = p.handle(e()).await.unwrap();
     assert!(second.batch_item_failures.is_empty());
     assert_eq!(store.state.lock().unwrap().messages.len(), 1);
+}
+
+#[tokio::test]
+async fn when_events_cannot_be_published_the_record_fails_and_its_redelivery_publishes_them() {
+    let (p, _) = processor();
+    let e = || {
+        let mut e = SqsEvent::default();
+        e.records = queued("req-1", &fixture("text.json"));
+        e
+    };
+    p.events.refuse.store(true, Ordering::SeqCst);
+    let first = p.handle(e()).await.unwrap();
+    assert_eq!(first.batch_item_failures.len(), 1);
+    assert_eq!(events_of_type(&p.events, "message.received"), 0);
+
+    // SQS redelivers the same record: the message is stored already, from
+    // this record, so its effects are owed and done now.
+    p.events.refuse.store(false, Ordering::SeqCst);
+    let second = p.handle(e()).await.unwrap();
+    assert!(second.batch_item_failures.is_empty());
+    assert_eq!(events_of_type(&p.events, "message.received"), 1);
+}
+
+#[tokio::test]
+async fn when_meta_delivers_a_webhook_again_its_facts_set_nothing_off_twice() {
+    let (p, _) = processor();
+    for request_id in ["req-1", "req-2"] {
+        for body in [fixture("text.json"), fixture("status_delivered.json")] {
+            let mut e = SqsEvent::default();
+            e.records = queued(request_id, &body);
+            assert!(p.handle(e).await.unwrap().batch_item_failures.is_empty());
+        }
+    }
+    assert_eq!(events_of_type(&p.events, "message.received"), 1);
+    assert_eq!(events_of_type(&p.events, "message.status"), 1);
 }

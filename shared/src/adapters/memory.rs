@@ -1,14 +1,14 @@
 //! In-memory fakes of every port, with the same dedup and ordering rules as
 //! the AWS adapters, for fast unit tests of handlers.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::domain::ids::ContactKey;
 use crate::domain::records::{
-    ConsentRecord, ConsentState, ContactTouch, DiagnosticRecord, Effects, MessageRecord,
-    NumberChange, StatusOutcome, StatusRecord, WriteOutcome,
+    ConsentRecord, ConsentState, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange,
+    StatusOutcome, StatusRecord, WriteOutcome,
 };
 use crate::domain::status::StatusKind;
 use crate::ports::{
@@ -17,7 +17,8 @@ use crate::ports::{
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMessage {
-    pub effects_pending: bool,
+    /// The queue record it came in (`WriteOutcome::Retried`).
+    pub origin: String,
     pub contact: ContactKey,
     pub direction: &'static str,
     pub message_type: String,
@@ -26,7 +27,8 @@ pub struct StoredMessage {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredStatus {
-    pub effects_pending: BTreeSet<String>,
+    /// Per status: the queue record it came in.
+    pub origins: BTreeMap<String, String>,
     pub current: StatusKind,
     pub seen: BTreeMap<String, i64>,
     pub error_codes: Vec<i64>,
@@ -60,8 +62,8 @@ pub struct MemoryState {
     pub messages: BTreeMap<String, StoredMessage>,
     pub statuses: BTreeMap<String, StoredStatus>,
     pub contacts: BTreeMap<ContactKey, StoredContact>,
-    /// (contact, timestamp, value) -> effects still pending
-    pub consent_history: BTreeMap<(ContactKey, i64, String), bool>,
+    /// (contact, timestamp, value) -> the queue record it came in
+    pub consent_history: BTreeMap<(ContactKey, i64, String), String>,
     pub diagnostics: BTreeMap<(String, usize, usize), String>,
 }
 
@@ -103,8 +105,8 @@ impl MessageStore for MemoryStore {
         let m = r.message;
         Ok(self.with(|s| {
             if let Some(stored) = s.messages.get(m.wamid.as_str()) {
-                return if stored.effects_pending {
-                    WriteOutcome::Unfinished
+                return if stored.origin == r.from.origin {
+                    WriteOutcome::Retried
                 } else {
                     WriteOutcome::Duplicate
                 };
@@ -112,7 +114,7 @@ impl MessageStore for MemoryStore {
             s.messages.insert(
                 m.wamid.as_str().to_owned(),
                 StoredMessage {
-                    effects_pending: true,
+                    origin: r.from.origin.to_owned(),
                     contact: m.contact.clone(),
                     direction: m.direction.as_str(),
                     message_type: m.message_type.clone(),
@@ -123,29 +125,32 @@ impl MessageStore for MemoryStore {
         }))
     }
 
-    async fn effects_done(&self, effects: &Effects) -> Result<(), StoreError> {
-        self.check("clear effects")?;
-        self.clear_effects(effects);
-        Ok(())
-    }
-
     async fn apply_status(&self, r: StatusRecord<'_>) -> Result<StatusOutcome, StoreError> {
         self.check("apply status")?;
         let st = r.status;
         Ok(self.with(|s| {
             let entry = s.statuses.entry(st.wamid.as_str().to_owned());
             let stored = entry.or_insert_with(|| StoredStatus {
-                effects_pending: BTreeSet::new(),
+                origins: BTreeMap::new(),
                 current: st.status.clone(),
                 seen: BTreeMap::new(),
                 error_codes: Vec::new(),
             });
             if stored.seen.contains_key(st.status.as_str()) {
-                return StatusOutcome::Duplicate;
+                return if stored.origins.get(st.status.as_str()).map(String::as_str)
+                    == Some(r.from.origin)
+                {
+                    StatusOutcome::Retried
+                } else {
+                    StatusOutcome::Duplicate
+                };
             }
             stored
                 .seen
                 .insert(st.status.as_str().to_owned(), st.timestamp);
+            stored
+                .origins
+                .insert(st.status.as_str().to_owned(), r.from.origin.to_owned());
             if stored.seen.len() == 1 || st.status.supersedes(&stored.current) {
                 stored.current = st.status.clone();
                 stored.error_codes = st.errors.iter().filter_map(|e| e.code).collect();
@@ -154,31 +159,6 @@ impl MessageStore for MemoryStore {
                 StatusOutcome::Recorded
             }
         }))
-    }
-}
-
-impl MemoryStore {
-    /// Clears an effects flag by the same keys the DynamoDB adapter uses.
-    fn clear_effects(&self, e: &Effects) {
-        self.with(|s| {
-            if let Some(wamid) = e.sk.strip_prefix("S#") {
-                if let Some(st) = s.statuses.get_mut(wamid) {
-                    st.effects_pending.remove(e.flag.trim_start_matches("fx_"));
-                }
-            } else if let Some(rest) = e.sk.strip_prefix("CONSENT#") {
-                if let Some((ts, value)) = rest.split_once('#') {
-                    let key = (e.contact.clone(), ts.parse().unwrap_or(0), value.to_owned());
-                    if let Some(pending) = s.consent_history.get_mut(&key) {
-                        *pending = false;
-                    }
-                }
-            } else if let Some(m) =
-                e.sk.rsplit_once('#')
-                    .and_then(|(_, wamid)| s.messages.get_mut(wamid))
-            {
-                m.effects_pending = false;
-            }
-        });
     }
 }
 
@@ -229,10 +209,10 @@ impl ContactStore for MemoryStore {
         Ok(self.with(|s| {
             let key = (c.contact.clone(), c.timestamp, c.value.clone());
             let outcome = match s.consent_history.get(&key) {
-                Some(true) => WriteOutcome::Unfinished,
-                Some(false) => return WriteOutcome::Duplicate,
+                Some(origin) if origin == r.origin => WriteOutcome::Retried,
+                Some(_) => return WriteOutcome::Duplicate,
                 None => {
-                    s.consent_history.insert(key, true);
+                    s.consent_history.insert(key, r.origin.to_owned());
                     WriteOutcome::Created
                 }
             };

@@ -69,6 +69,13 @@ pub enum QueuedBatchError {
 }
 
 impl QueuedBatch {
+    /// Which queue record this is: the webhook request and the message's
+    /// number within it. SQS redelivering the record repeats it; Meta
+    /// redelivering the webhook is a new request, so a new origin.
+    pub fn origin(&self) -> String {
+        format!("{}#{}", self.request.request_id, self.part)
+    }
+
     pub fn parse(body: &str) -> Result<Self, QueuedBatchError> {
         let batch: Self = serde_json::from_str(body)?;
         if batch.v != FORMAT_VERSION {

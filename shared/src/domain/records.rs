@@ -26,6 +26,11 @@ pub struct Provenance<'a> {
     pub waba_id: &'a str,
     pub phone_number_id: Option<&'a PhoneNumberId>,
     pub request: &'a RequestMeta,
+    /// The queue record it came in ([`QueuedBatch::origin`]), stored with
+    /// each fact: see [`WriteOutcome::Retried`].
+    ///
+    /// [`QueuedBatch::origin`]: super::queued::QueuedBatch::origin
+    pub origin: &'a str,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -71,6 +76,8 @@ pub struct NumberChange {
 pub struct ConsentRecord<'a> {
     pub change: &'a ConsentChange,
     pub source: &'a str,
+    /// The queue record it came in, as in [`Provenance::origin`].
+    pub origin: &'a str,
     pub expires_at: i64,
 }
 
@@ -87,19 +94,27 @@ pub struct DiagnosticRecord<'a> {
     pub expires_at: i64,
 }
 
+/// What storing a fact found. The store is also the dedup: one conditional
+/// write per fact, which records the queue record the fact came in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WriteOutcome {
     Created,
-    /// Stored by an earlier attempt that did not finish its effects (events,
-    /// automation): this attempt must do them.
-    Unfinished,
+    /// Already stored from this same queue record: SQS redelivered it,
+    /// which it does after an attempt failed (and, rarely, on its own). The
+    /// earlier attempt may have stopped before the fact's effects (events,
+    /// automated replies) were out, so this attempt does them again. They
+    /// are safe to repeat: an event keeps its `event_id` and a reply its
+    /// idempotency key, and downstream drops the copy.
+    Retried,
+    /// Stored from another queue record: Meta delivered the webhook again.
+    /// Its effects belong to that record.
     Duplicate,
 }
 
 impl WriteOutcome {
     /// Whether this attempt owes the fact's effects.
     pub fn needs_effects(self) -> bool {
-        matches!(self, Self::Created | Self::Unfinished)
+        matches!(self, Self::Created | Self::Retried)
     }
 }
 
@@ -109,8 +124,8 @@ pub enum StatusOutcome {
     Advanced,
     /// Recorded with its timestamp, but a later status stays current.
     Recorded,
-    /// Stored earlier by an attempt that did not finish its effects.
-    Unfinished,
+    /// Already recorded from this same queue record: see [`WriteOutcome::Retried`].
+    Retried,
     Duplicate,
 }
 
@@ -118,17 +133,6 @@ impl StatusOutcome {
     pub fn needs_effects(self) -> bool {
         !matches!(self, Self::Duplicate)
     }
-}
-
-/// The item and flag that mark a stored fact's effects as still owed.
-/// Cleared once its events are published and its automation has run, so a
-/// redelivery after a failure in between redoes them, and one after success
-/// does not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Effects {
-    pub contact: super::ids::ContactKey,
-    pub sk: String,
-    pub flag: String,
 }
 
 /// Whether a contact accepts marketing and utility messages. Service replies

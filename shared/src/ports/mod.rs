@@ -5,8 +5,8 @@ use std::future::Future;
 use std::sync::Arc;
 
 use crate::domain::records::{
-    ConsentRecord, ContactTouch, DiagnosticRecord, Effects, MessageRecord, NumberChange,
-    StatusOutcome, StatusRecord, WriteOutcome,
+    ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, StatusOutcome,
+    StatusRecord, WriteOutcome,
 };
 use crate::secrets::WhatsAppSecrets;
 
@@ -66,7 +66,8 @@ pub trait SecretSource: Send + Sync {
 }
 
 pub trait MessageStore: Send + Sync {
-    /// Stores a message once: the write is also the dedup check.
+    /// Stores a message once: the write is also the dedup check (see
+    /// [`WriteOutcome`]).
     fn put_message(
         &self,
         record: MessageRecord<'_>,
@@ -75,11 +76,6 @@ pub trait MessageStore: Send + Sync {
         &self,
         record: StatusRecord<'_>,
     ) -> impl Future<Output = Result<StatusOutcome, StoreError>> + Send;
-    /// Marks a fact's effects as done (see [`Effects`]).
-    fn effects_done(
-        &self,
-        effects: &Effects,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }
 
 pub trait ContactStore: Send + Sync {

@@ -67,6 +67,7 @@ fn stored_after(statuses: &[String]) -> StatusKind {
                 waba_id: "1",
                 phone_number_id: None,
                 request: &request,
+                origin: &format!("req-{i}#0"),
             },
             expires_at: 0,
         };

@@ -130,5 +130,15 @@ async fn a_late_status_whose_write_answer_was_lost_still_gets_its_event() {
     assert_eq!(delivered.len(), 1, "{events:?}");
     let item = status_item(&world, &fixture("status_read.json")).await;
     assert_eq!(s(&item, "status"), Some("read"));
-    assert!(!item.contains_key("fx_delivered"), "effects marked done");
+
+    // Meta delivers the same status again: a duplicate, no second event.
+    world
+        .post_signed(&webhook, &fixture("status_delivered.json"))
+        .await;
+    world.drain(&world.processor()).await;
+    let again = world.events().await;
+    assert!(
+        !again.iter().any(|e| e["type"] == "message.status"),
+        "{again:?}"
+    );
 }

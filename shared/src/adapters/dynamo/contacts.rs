@@ -3,8 +3,11 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::items::{consent_sk, contact_pk, is_conditional_failure, n, s, store_error, PROFILE_SK};
-use super::messages::EFFECTS_FLAG;
+use super::items::{
+    consent_sk, contact_pk, is_conditional_failure, n, s, store_error, stored_by_same_record,
+    EFFECTS_FLAG, PROFILE_SK,
+};
+use super::messages::ORIGIN;
 use super::{now_secs, DynamoStore};
 use crate::domain::ids::ContactKey;
 use crate::domain::records::{
@@ -255,7 +258,7 @@ impl ContactStore for DynamoStore {
             ("source".to_owned(), s(record.source)),
             ("ts".to_owned(), n(c.timestamp)),
             ("expires_at".to_owned(), n(record.expires_at)),
-            (EFFECTS_FLAG.to_owned(), AttributeValue::Bool(true)),
+            (ORIGIN.to_owned(), s(record.origin)),
         ]);
         let put = self
             .client
@@ -269,17 +272,16 @@ impl ContactStore for DynamoStore {
         let outcome = match put {
             Ok(_) => WriteOutcome::Created,
             Err(e) if is_conditional_failure(&e) => {
-                let unfinished = match e.into_service_error() {
-                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => {
-                        c.item.is_some_and(|i| i.contains_key(EFFECTS_FLAG))
-                    }
-                    _ => false,
+                let old = match e.into_service_error() {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => c.item,
+                    _ => None,
                 };
-                // The profile update below is idempotent; only a finished fact is skipped.
-                if !unfinished {
+                // The profile update below is idempotent: a retry of the
+                // same record does it again, a duplicate skips it.
+                if !stored_by_same_record(old.as_ref(), ORIGIN, record.origin, EFFECTS_FLAG) {
                     return Ok(WriteOutcome::Duplicate);
                 }
-                WriteOutcome::Unfinished
+                WriteOutcome::Retried
             }
             Err(e) => return Err(store_error("put consent history", e)),
         };

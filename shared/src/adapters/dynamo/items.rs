@@ -33,6 +33,28 @@ pub fn status_sk(wamid: &str) -> String {
 
 pub type Item = HashMap<String, AttributeValue>;
 
+/// The effects flag: on a ledger entry until the sender's events for it are
+/// out. Facts the processor stored before origins were recorded (see
+/// [`stored_by_same_record`]) carry it too, `fx_<status>` on status items.
+pub const EFFECTS_FLAG: &str = "fx";
+
+/// Whether a fact found already stored (`old`, the item as it was when the
+/// conditional write failed) came from the queue record `origin`, held in
+/// the attribute `origin_attr`: then SQS redelivered that record and this
+/// attempt redoes the fact's effects. Items written before origins were
+/// recorded tell the same by still holding their effects flag `legacy_flag`.
+pub fn stored_by_same_record(
+    old: Option<&Item>,
+    origin_attr: &str,
+    origin: &str,
+    legacy_flag: &str,
+) -> bool {
+    old.is_some_and(|item| {
+        matches!(item.get(origin_attr), Some(AttributeValue::S(o)) if o == origin)
+            || item.contains_key(legacy_flag)
+    })
+}
+
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
 }

@@ -82,7 +82,7 @@ impl OutboundLedger for DynamoStore {
             Some("sending") => Claim::Abandoned,
             Some(state) => Claim::Finished {
                 reason: text(&old, "reason").map(str::to_owned),
-                effects_pending: old.contains_key(super::messages::EFFECTS_FLAG),
+                effects_pending: old.contains_key(super::items::EFFECTS_FLAG),
                 state: state.to_owned(),
                 sent: match (text(&old, "wamid"), num(&old, "sent_at")) {
                     (Some(w), Some(at)) => Some(SentRef {

@@ -3,19 +3,27 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::items::{
-    contact_pk, is_conditional_failure, message_sk, n, s, status_sk, store_error, webhook_log, Item,
+    contact_pk, is_conditional_failure, message_sk, n, s, status_sk, store_error,
+    stored_by_same_record, webhook_log, Item, EFFECTS_FLAG,
 };
 use super::{now_secs, DynamoStore};
 use crate::domain::inbound::{InboundMessage, MediaRef, MessageContent, StatusUpdate};
 use crate::domain::records::{
-    Effects, MessageRecord, Provenance, StatusOutcome, StatusRecord, WriteOutcome,
+    MessageRecord, Provenance, StatusOutcome, StatusRecord, WriteOutcome,
 };
 use crate::ports::{MessageStore, StoreError};
 
-/// Present on a stored fact until its effects are done (see [`Effects`]).
-pub const EFFECTS_FLAG: &str = "fx";
+/// The attribute holding the queue record a message or consent item came
+/// in (see [`WriteOutcome::Retried`]).
+pub(super) const ORIGIN: &str = "origin";
 
-pub fn status_effects_flag(status: &str) -> String {
+/// Status items hold one origin per status, as they hold one time per status.
+fn status_origin(status: &str) -> String {
+    format!("or_{status}")
+}
+
+/// The effects flag of status items written before origins were recorded.
+fn legacy_status_flag(status: &str) -> String {
     format!("fx_{status}")
 }
 
@@ -32,42 +40,24 @@ impl MessageStore for DynamoStore {
             .await;
         match result {
             Ok(_) => Ok(WriteOutcome::Created),
+            // Also what the SDK's own retry sees when the put succeeded but
+            // its answer was lost: the origin is this record's.
             Err(e) if is_conditional_failure(&e) => {
-                let unfinished = match e.into_service_error() {
-                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => {
-                        c.item.is_some_and(|i| i.contains_key(EFFECTS_FLAG))
-                    }
-                    _ => false,
+                let old = match e.into_service_error() {
+                    aws_sdk_dynamodb::operation::put_item::PutItemError::ConditionalCheckFailedException(c) => c.item,
+                    _ => None,
                 };
-                Ok(if unfinished {
-                    WriteOutcome::Unfinished
-                } else {
-                    WriteOutcome::Duplicate
-                })
+                Ok(
+                    if stored_by_same_record(old.as_ref(), ORIGIN, record.from.origin, EFFECTS_FLAG)
+                    {
+                        WriteOutcome::Retried
+                    } else {
+                        WriteOutcome::Duplicate
+                    },
+                )
             }
             Err(e) => Err(store_error("put message", e)),
         }
-    }
-
-    async fn effects_done(&self, effects: &Effects) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(contact_pk(&effects.contact)))
-            .key("sk", s(&effects.sk))
-            .update_expression("REMOVE #flag")
-            .condition_expression("attribute_exists(pk)")
-            .expression_attribute_names("#flag", &effects.flag)
-            .send()
-            .await
-            .map(drop)
-            .or_else(|e| {
-                if is_conditional_failure(&e) {
-                    Ok(())
-                } else {
-                    Err(store_error("clear effects", e))
-                }
-            })
     }
 
     async fn apply_status(&self, record: StatusRecord<'_>) -> Result<StatusOutcome, StoreError> {
@@ -78,13 +68,13 @@ impl MessageStore for DynamoStore {
             (":raw".to_owned(), s(st.raw.get())),
             (":now".to_owned(), n(now_secs())),
             (":exp".to_owned(), n(record.expires_at)),
+            (":origin".to_owned(), s(record.from.origin)),
         ]);
         let names = HashMap::from([
             ("#st".to_owned(), format!("st_{name}")),
             ("#raw".to_owned(), format!("raw_{name}")),
-            ("#fx".to_owned(), status_effects_flag(name)),
+            ("#or".to_owned(), status_origin(name)),
         ]);
-        values.insert(":true".to_owned(), AttributeValue::Bool(true));
         // First try to make this the current status: one write in the usual case.
         let mut advance = values.clone();
         advance.extend(status_values(st, record.from));
@@ -111,7 +101,7 @@ impl MessageStore for DynamoStore {
             Ok(_) => return Ok(StatusOutcome::Advanced),
             Err(e) if is_conditional_failure(&e) => {
                 if old_item(&e).is_some_and(|item| item.contains_key(&format!("st_{name}"))) {
-                    return Ok(duplicate_or_unfinished(&e, name));
+                    return Ok(duplicate_or_retried(&e, name, record.from.origin));
                 }
             }
             Err(e) => return Err(store_error("update status", e)),
@@ -121,9 +111,9 @@ impl MessageStore for DynamoStore {
             values.insert(":pricing".into(), pricing(p));
         }
         let expression = if st.pricing.is_some() {
-            "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp, pricing = if_not_exists(pricing, :pricing)"
+            "SET #st = :ts, #raw = :raw, #or = :origin, updated_at = :now, expires_at = :exp, pricing = if_not_exists(pricing, :pricing)"
         } else {
-            "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp"
+            "SET #st = :ts, #raw = :raw, #or = :origin, updated_at = :now, expires_at = :exp"
         };
         let second = self
             .client
@@ -141,8 +131,10 @@ impl MessageStore for DynamoStore {
         match second {
             Ok(_) => Ok(StatusOutcome::Recorded),
             // Also what the SDK's own retry sees when this write succeeded but
-            // its answer was lost: the flag tells whether the effects are done.
-            Err(e) if is_conditional_failure(&e) => Ok(duplicate_or_unfinished(&e, name)),
+            // its answer was lost: the origin is this record's.
+            Err(e) if is_conditional_failure(&e) => {
+                Ok(duplicate_or_retried(&e, name, record.from.origin))
+            }
             Err(e) => Err(store_error("record status", e)),
         }
     }
@@ -161,11 +153,15 @@ fn old_item(e: &UpdateError) -> Option<&HashMap<String, AttributeValue>> {
     }
 }
 
-/// A status already recorded: a duplicate, or unfinished while its effects
-/// flag is still set.
-fn duplicate_or_unfinished(e: &UpdateError, name: &str) -> StatusOutcome {
-    if old_item(e).is_some_and(|item| item.contains_key(&status_effects_flag(name))) {
-        StatusOutcome::Unfinished
+/// A status already recorded: from this same queue record, or a duplicate.
+fn duplicate_or_retried(e: &UpdateError, name: &str, origin: &str) -> StatusOutcome {
+    if stored_by_same_record(
+        old_item(e),
+        &status_origin(name),
+        origin,
+        &legacy_status_flag(name),
+    ) {
+        StatusOutcome::Retried
     } else {
         StatusOutcome::Duplicate
     }
@@ -173,7 +169,7 @@ fn duplicate_or_unfinished(e: &UpdateError, name: &str) -> StatusOutcome {
 
 fn advance_expression(st: &StatusUpdate) -> String {
     let mut e = String::from(
-        "SET #st = :ts, #raw = :raw, #fx = :true, updated_at = :now, expires_at = :exp, #status = :status, status_rank = :rank, \
+        "SET #st = :ts, #raw = :raw, #or = :origin, updated_at = :now, expires_at = :exp, #status = :status, status_rank = :rank, \
          #type = :type, wamid = :wamid, waba_id = :waba",
     );
     if st.pricing.is_some() {
@@ -273,7 +269,7 @@ fn message_item(record: &MessageRecord<'_>) -> Item {
         ("wh".to_owned(), webhook_log(record.from.request)),
         ("stored_at".to_owned(), n(now_secs())),
         ("expires_at".to_owned(), n(record.expires_at)),
-        (EFFECTS_FLAG.to_owned(), AttributeValue::Bool(true)),
+        (ORIGIN.to_owned(), s(record.from.origin)),
     ]);
     if let Some(p) = record.from.phone_number_id {
         item.insert("phone_number_id".into(), s(p.as_str()));

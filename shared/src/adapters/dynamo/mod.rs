@@ -14,7 +14,6 @@ use aws_sdk_dynamodb::Client;
 
 pub use items::{consent_sk, contact_pk, message_sk, status_sk, DIAGNOSTIC_PREFIX, PROFILE_SK};
 pub use ledger::ledger_sk;
-pub use messages::{status_effects_flag, EFFECTS_FLAG};
 pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 
 #[derive(Clone)]
