@@ -47,11 +47,37 @@ pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore>(
     Ok(states)
 }
 
-/// Everything one batch's owed effects produce, published together.
+/// What one queue record's owed effects produce. The handler publishes the
+/// outboxes of a whole invocation together ([`publish`]): SQS bills per
+/// request of up to 10 messages, so one record's single event alone would
+/// pay for a full request.
 #[derive(Default)]
-struct Outbox {
+pub struct Outbox {
     events: Vec<Event>,
     commands: Vec<String>,
+}
+
+/// Puts the automated replies, then the events, of every outbox on their
+/// queues. All or nothing as far as the caller knows: on an error each of
+/// these records is retried, and its effects repeat with the same event ids
+/// and idempotency keys, which downstream drops.
+pub async fn publish<E: EventSink, Q: CommandQueue>(
+    events: &E,
+    commands: &Q,
+    outboxes: impl IntoIterator<Item = Outbox>,
+    metrics: &mut Metrics,
+) -> Result<(), IngestError> {
+    let mut all = Outbox::default();
+    for out in outboxes {
+        all.events.extend(out.events);
+        all.commands.extend(out.commands);
+    }
+    commands.submit(all.commands).await?;
+    events.publish(&all.events).await?;
+    for e in &all.events {
+        metrics.count("EventsPublished", "Type", event_kind_label(&e.kind), 1);
+    }
+    Ok(())
 }
 
 pub async fn run<M, C, D, K, E, Q, A>(
@@ -61,7 +87,7 @@ pub async fn run<M, C, D, K, E, Q, A>(
     states: &HashMap<ContactKey, ContactState>,
     now: i64,
     metrics: &mut Metrics,
-) -> Result<(), IngestError>
+) -> Result<Outbox, IngestError>
 where
     M: MessageStore,
     C: ContactStore,
@@ -106,12 +132,7 @@ where
             Update::Diagnostic(_) => {}
         }
     }
-    p.commands.submit(std::mem::take(&mut out.commands)).await?;
-    p.events.publish(&out.events).await?;
-    for e in &out.events {
-        metrics.count("EventsPublished", "Type", event_kind_label(&e.kind), 1);
-    }
-    Ok(())
+    Ok(out)
 }
 
 fn event_kind_label(kind: &str) -> &str {

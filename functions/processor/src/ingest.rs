@@ -71,11 +71,13 @@ pub(crate) enum Done {
     Diagnostic,
 }
 
+/// Stores one queue record and works out its effects, which the caller
+/// publishes with the rest of the invocation's.
 pub async fn ingest<M, C, D, K, E, Q, A>(
     p: &Processor<M, C, D, K, E, Q, A>,
     batch: &QueuedBatch,
     metrics: &mut Metrics,
-) -> Result<(), IngestError>
+) -> Result<effects::Outbox, IngestError>
 where
     M: MessageStore,
     C: ContactStore,
@@ -148,12 +150,12 @@ where
             *state = p.automation_store.contact_state(contact, now).await?;
         }
     }
-    effects::run(p, batch, &owed, &states, now, metrics).await?;
+    let out = effects::run(p, batch, &owed, &states, now, metrics).await?;
     metrics.max_ms(
         "ProcessingLatencyMs",
         (p.clock.now_ms() - batch.request.received_at_ms).max(0) as f64,
     );
-    Ok(())
+    Ok(out)
 }
 
 async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A>(

@@ -50,7 +50,8 @@ where
 {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         let mut metrics = Metrics::new("processor");
-        let mut response = SqsBatchResponse::default();
+        let mut failed: Vec<String> = Vec::new();
+        let mut stored: Vec<(String, effects::Outbox)> = Vec::new();
         for record in event.records {
             let message_id = record.message_id.clone().unwrap_or_default();
             let span = tracing::info_span!("record", message_id = %message_id, request_id = tracing::field::Empty);
@@ -62,32 +63,51 @@ where
             }
             .instrument(span.clone())
             .await;
-            if let Err(e) = outcome {
-                let _enter = span.enter();
-                match e.retry() {
-                    Retry::Retryable => {
-                        tracing::warn!(error = %e, "record failed; SQS will redeliver it")
-                    }
-                    Retry::Permanent => {
-                        tracing::error!(error = %e, "record cannot be processed; it will reach the DLQ")
-                    }
+            match outcome {
+                Ok(out) => stored.push((message_id, out)),
+                Err(e) => {
+                    let _enter = span.enter();
+                    record_failure(&e, &mut metrics);
+                    failed.push(message_id);
                 }
-                metrics.count(
-                    "RecordsFailed",
-                    "Retry",
-                    if e.retry() == Retry::Retryable {
-                        "retryable"
-                    } else {
-                        "permanent"
-                    },
-                    1,
-                );
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = message_id;
-                response.batch_item_failures.push(failure);
             }
         }
+        // The invocation's events and replies in as few SQS requests as fit.
+        let (ids, outboxes): (Vec<String>, Vec<effects::Outbox>) = stored.into_iter().unzip();
+        if let Err(e) = effects::publish(&self.events, &self.commands, outboxes, &mut metrics).await
+        {
+            for id in &ids {
+                let _enter = tracing::info_span!("record", message_id = %id).entered();
+                record_failure(&e, &mut metrics);
+            }
+            failed.extend(ids);
+        }
+        let mut response = SqsBatchResponse::default();
+        response.batch_item_failures = failed
+            .into_iter()
+            .map(|id| {
+                let mut failure = BatchItemFailure::default();
+                failure.item_identifier = id;
+                failure
+            })
+            .collect();
         metrics.flush(self.clock.now_ms());
         Ok(response)
     }
+}
+
+/// Logs and counts a record that SQS will redeliver (or, if permanent,
+/// move to the DLQ after `maxReceiveCount`).
+fn record_failure(e: &IngestError, metrics: &mut Metrics) {
+    let label = match e.retry() {
+        Retry::Retryable => {
+            tracing::warn!(error = %e, "record failed; SQS will redeliver it");
+            "retryable"
+        }
+        Retry::Permanent => {
+            tracing::error!(error = %e, "record cannot be processed; it will reach the DLQ");
+            "permanent"
+        }
+    };
+    metrics.count("RecordsFailed", "Retry", label, 1);
 }

@@ -293,24 +293,28 @@ async fn a_store_failure_fails_the_record_and_its_retry_stores_it_once() {
 }
 
 #[tokio::test]
-async fn when_events_cannot_be_published_the_record_fails_and_its_redelivery_publishes_them() {
+async fn when_events_cannot_be_published_every_record_fails_and_their_redelivery_publishes_them() {
     let (p, _) = processor();
+    // Two POSTs' records in one invocation: their events go out together.
     let e = || {
         let mut e = SqsEvent::default();
         e.records = queued("req-1", &fixture("text.json"));
+        e.records
+            .extend(queued("req-2", &fixture("status_delivered.json")));
         e
     };
     p.events.refuse.store(true, Ordering::SeqCst);
     let first = p.handle(e()).await.unwrap();
-    assert_eq!(first.batch_item_failures.len(), 1);
-    assert_eq!(events_of_type(&p.events, "message.received"), 0);
+    assert_eq!(first.batch_item_failures.len(), 2);
+    assert!(p.events.sent().is_empty());
 
-    // SQS redelivers the same record: the message is stored already, from
-    // this record, so its effects are owed and done now.
+    // SQS redelivers the same records: their facts are stored already, from
+    // these records, so their effects are owed and done now.
     p.events.refuse.store(false, Ordering::SeqCst);
     let second = p.handle(e()).await.unwrap();
     assert!(second.batch_item_failures.is_empty());
     assert_eq!(events_of_type(&p.events, "message.received"), 1);
+    assert_eq!(events_of_type(&p.events, "message.status"), 1);
 }
 
 #[tokio::test]
