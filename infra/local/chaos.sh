@@ -16,9 +16,11 @@ export PATH="$VENV/bin:$PATH"
 source "$REPO/infra/local/private_moto.sh"
 start_private_moto chaos.sh
 
-# A debug build: moto, not the functions, sets the pace, and a release build
-# of the workspace costs minutes on two cores.
-cargo build -q -p integration-tests --bin chaos
+# The bench profile (optimised, no LTO; it shares its dependencies with
+# `make bench`): in a debug build the functions, the simulator and the
+# harness took more CPU than moto, and the full run is meant to measure
+# neither.
+cargo build -q --profile bench -p integration-tests --bin chaos
 # The functions print their CloudWatch EMF metric lines to stdout, as in
 # Lambda; they are left out here so that the table can be read.
-"${CARGO_TARGET_DIR:-$REPO/target}/debug/chaos" "$@" | { grep -v '"_aws":' || true; }
+"${CARGO_TARGET_DIR:-$REPO/target}/release/chaos" "$@" | { grep -v '"_aws":' || true; }

@@ -175,7 +175,8 @@ impl AppState {
         if ok {
             inner.stats.webhooks.delivered += 1;
         }
-        if let Some(delivery) = inner.webhooks.iter_mut().find(|d| d.seq == seq) {
+        // The newest deliveries are at the back, and attempts are for recent ones.
+        if let Some(delivery) = inner.webhooks.iter_mut().rev().find(|d| d.seq == seq) {
             delivery.attempts.push(attempt);
             delivery.delivered |= ok;
         }
@@ -187,6 +188,18 @@ impl AppState {
 
     pub fn webhooks(&self) -> Vec<WebhookDelivery> {
         self.lock().webhooks.iter().cloned().collect()
+    }
+
+    /// One recorded delivery. Copying all of them (up to `MAX_RECORDS`
+    /// bodies) to find one made every delivery cost as much as the whole
+    /// record: the chaos run spent most of its CPU there.
+    pub fn webhook(&self, seq: u64) -> Option<WebhookDelivery> {
+        self.lock()
+            .webhooks
+            .iter()
+            .rev()
+            .find(|d| d.seq == seq)
+            .cloned()
     }
 
     pub fn clear_webhooks(&self) {

@@ -119,10 +119,7 @@ pub async fn deliver(
         tracing::warn!(kind, wamid, status, "webhook given up after all attempts");
         state.webhook_gave_up();
     }
-    state
-        .webhooks()
-        .into_iter()
-        .find(|delivery| delivery.seq == seq)
+    state.webhook(seq)
 }
 
 /// What a successful send needs to produce its status webhooks.
