@@ -23,6 +23,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::inbound::OVERSIZED_KEY;
 use super::queued::RequestMeta;
 use queue_message::{render, Header, Unit, UnitValue};
 use value_parts::ValueParts;
@@ -32,6 +33,9 @@ pub const WHATSAPP_OBJECT: &str = "whatsapp_business_account";
 /// Room left for the batch's own fields (request meta, keys, commas).
 const BATCH_OVERHEAD: usize = 1024;
 const CHANGE_OVERHEAD: usize = 64;
+/// How much of an oversized value with nothing to slice its stand-in keeps,
+/// as much as the `rejected` diagnostic keeps of a refused body.
+const OVERSIZED_HEAD: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EnvelopeError {
@@ -134,17 +138,38 @@ pub fn split_for_queue(
         };
         match parts {
             None => units.push(unit(UnitValue::Whole(change.value))),
-            Some(parts) => units.extend(
-                slices::cut(parts, room(waba_id, change))
-                    .into_iter()
-                    .map(|slice| unit(UnitValue::Slice(slice))),
-            ),
+            Some(parts) => {
+                let slices = slices::cut(parts, room(waba_id, change));
+                if slices.is_empty() {
+                    units.push(unit(UnitValue::StandIn(stand_in(change.value, parts))));
+                }
+                units.extend(slices.into_iter().map(|s| unit(UnitValue::Slice(s))));
+            }
         }
     }
     Ok(Intake {
         changes: units.len(),
         messages: pack(&units, meta, budget),
     })
+}
+
+/// What is queued for a value too large for one message that has no update
+/// array and no contacts to slice it by: its size, its keys and its start,
+/// so that the processor keeps a diagnostic instead of the change vanishing.
+fn stand_in(value: &RawValue, parts: &ValueParts) -> String {
+    let text = value.get();
+    let mut end = OVERSIZED_HEAD.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let keys: Vec<&str> = parts.rest.keys().map(AsRef::as_ref).collect();
+    let mut inner = serde_json::Map::new();
+    inner.insert("bytes".into(), text.len().into());
+    inner.insert("keys".into(), keys.into());
+    inner.insert("head".into(), text[..end].into());
+    let mut outer = serde_json::Map::new();
+    outer.insert(OVERSIZED_KEY.into(), inner.into());
+    serde_json::Value::Object(outer).to_string()
 }
 
 /// Packs units, in order, into queue messages of at most `budget` estimated bytes.

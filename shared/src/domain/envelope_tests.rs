@@ -401,3 +401,24 @@ fn ids_and_keys_are_escaped_as_serde_json_escapes_them() {
         assert_eq!(out, serde_json::to_string(s).unwrap());
     }
 }
+
+#[test]
+fn a_value_too_large_with_no_update_array_or_contacts_is_queued_as_a_small_stand_in() {
+    let big = "é".repeat(150 * 1024); // 300 KiB, two bytes a character
+    let body = format!(
+        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"1","changes":[{{"field":"messages","value":{{"messaging_product":"whatsapp","statuses":[],"note":"{big}"}}}}]}}]}}"#
+    );
+    let intake = split_for_queue(body.as_bytes(), &meta(), 250 * 1024).unwrap();
+    assert_eq!(intake.messages.len(), 1);
+    assert!(intake.messages[0].len() < 20 * 1024);
+    let batch = &batches(&intake)[0];
+    let parsed = crate::domain::inbound::parse_change(&batch.changes[0]);
+    let [crate::domain::inbound::Update::Diagnostic(d)] = parsed.updates.as_slice() else {
+        panic!("one diagnostic: {:?}", parsed.updates.len());
+    };
+    assert_eq!(d.kind.as_str(), "oversized");
+    let v: serde_json::Value = serde_json::from_str(&d.raw).unwrap();
+    let head = v["jum_oversized"]["head"].as_str().unwrap();
+    assert!(head.starts_with(r#"{"messaging_product":"whatsapp","statuses":[],"note":"éé"#));
+    assert!(head.len() <= 16 * 1024, "cut at a character boundary");
+}

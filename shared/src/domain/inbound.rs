@@ -222,6 +222,9 @@ pub enum DiagnosticKind {
     Unreadable,
     /// A signed POST the webhook refused (not JSON, wrong object).
     Rejected,
+    /// A change value over a queue message's size with nothing to cut it
+    /// by: its size, keys and first 16 KiB ([`OVERSIZED_KEY`]).
+    Oversized,
 }
 
 impl DiagnosticKind {
@@ -231,6 +234,7 @@ impl DiagnosticKind {
             Self::Field => "field",
             Self::Unreadable => "unreadable",
             Self::Rejected => "rejected",
+            Self::Oversized => "oversized",
         }
     }
 }
@@ -274,6 +278,12 @@ pub struct ParsedChange {
 /// so the refusal is kept for troubleshooting like any other diagnostic.
 pub const REJECTED_FIELD: &str = "_rejected";
 
+/// The one key of the stand-in the webhook queues for a change value too
+/// large for a queue message that has nothing to cut it by (no update
+/// array, no contacts): `{"jum_oversized":{"bytes":…,"keys":[…],"head":"…"}}`.
+/// Stored as an `oversized` diagnostic rather than dropped.
+pub const OVERSIZED_KEY: &str = "jum_oversized";
+
 #[derive(Deserialize)]
 struct Value {
     #[serde(default)]
@@ -311,6 +321,12 @@ pub fn parse_change(change: &QueuedChange) -> ParsedChange {
         parsed
             .updates
             .push(diagnostic(DiagnosticKind::Rejected, raw));
+        return parsed;
+    }
+    if raw.starts_with(&format!(r#"{{"{OVERSIZED_KEY}":"#)) {
+        parsed
+            .updates
+            .push(diagnostic(DiagnosticKind::Oversized, raw));
         return parsed;
     }
     let known_field = matches!(

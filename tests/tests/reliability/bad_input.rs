@@ -121,6 +121,35 @@ async fn json_nested_10000_deep_inside_a_change_value_is_kept_as_a_diagnostic() 
 }
 
 #[tokio::test]
+async fn a_change_over_250_kib_with_nothing_to_cut_it_by_is_kept_as_an_oversized_diagnostic() {
+    // No update array and no contacts: it cannot be sliced, and whole it
+    // does not fit a queue message. It used to vanish without a trace.
+    let world = World::new().await;
+    let blob = "y".repeat(300 * 1024);
+    let body = format!(
+        r#"{WHATSAPP}[{{"id":"1","changes":[{{"field":"account_update","value":{{"event":"X","blob":"{blob}"}}}}]}}]}}"#
+    );
+    let response = world.post_signed(&world.webhook(), body.as_bytes()).await;
+    assert_eq!(response.status(), 200);
+    let drained = world.drain(&world.processor()).await;
+    assert_eq!(drained.failed, 0, "nothing to retry: {drained:?}");
+    let items = world.items().await;
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(s(&items[0], "type"), Some("diagnostic"));
+    assert_eq!(s(&items[0], "kind"), Some("oversized"));
+    let content: serde_json::Value =
+        serde_json::from_str(s(&items[0], "content").expect("content")).expect("JSON");
+    let stand_in = &content["jum_oversized"];
+    assert_eq!(
+        stand_in["bytes"],
+        blob.len() + r#"{"event":"X","blob":""}"#.len()
+    );
+    assert_eq!(stand_in["keys"], serde_json::json!(["blob", "event"]));
+    assert_eq!(stand_in["head"].as_str().map(str::len), Some(16 * 1024));
+    assert_eq!(world.queue_depth(&world.dlq_url).await, 0);
+}
+
+#[tokio::test]
 async fn a_huge_array_of_empty_entries_is_accepted_and_stores_nothing() {
     let world = World::new().await;
     let entries = vec![r#"{"id":"1","changes":[]}"#; 100_000].join(",");

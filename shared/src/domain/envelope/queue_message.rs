@@ -21,6 +21,8 @@ pub(super) enum UnitValue<'p, 'a> {
     /// The value as Meta sent it, byte for byte.
     Whole(&'a RawValue),
     Slice(Slice<'p, 'a>),
+    /// JSON written in its place (see `OVERSIZED_KEY`).
+    StandIn(String),
 }
 
 impl Unit<'_, '_> {
@@ -28,6 +30,7 @@ impl Unit<'_, '_> {
         match &self.value {
             UnitValue::Whole(raw) => raw.get().len(),
             UnitValue::Slice(slice) => slice.len(),
+            UnitValue::StandIn(json) => json.len(),
         }
     }
 }
@@ -68,6 +71,7 @@ pub(super) fn render(
         match &unit.value {
             UnitValue::Whole(raw) => out.push_str(raw.get()),
             UnitValue::Slice(slice) => slice.write(&mut out),
+            UnitValue::StandIn(json) => out.push_str(json),
         }
         out.push('}');
     }
