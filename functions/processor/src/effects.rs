@@ -57,20 +57,20 @@ pub struct Outbox {
     commands: Vec<String>,
 }
 
-/// Puts the automated replies, then the events, of every outbox on their
+/// Puts the automated replies, then the events, of the outboxes on their
 /// queues. All or nothing as far as the caller knows: on an error each of
 /// these records is retried, and its effects repeat with the same event ids
 /// and idempotency keys, which downstream drops.
-pub async fn publish<E: EventSink, Q: CommandQueue>(
+pub async fn publish<'o, E: EventSink, Q: CommandQueue>(
     events: &E,
     commands: &Q,
-    outboxes: impl IntoIterator<Item = Outbox>,
+    outboxes: impl IntoIterator<Item = &'o Outbox>,
     metrics: &mut Metrics,
 ) -> Result<(), IngestError> {
     let mut all = Outbox::default();
     for out in outboxes {
-        all.events.extend(out.events);
-        all.commands.extend(out.commands);
+        all.events.extend(out.events.iter().cloned());
+        all.commands.extend(out.commands.iter().cloned());
     }
     commands.submit(all.commands).await?;
     events.publish(&all.events).await?;

@@ -73,14 +73,26 @@ where
             }
         }
         // The invocation's events and replies in as few SQS requests as fit.
-        let (ids, outboxes): (Vec<String>, Vec<effects::Outbox>) = stored.into_iter().unzip();
-        if let Err(e) = effects::publish(&self.events, &self.commands, outboxes, &mut metrics).await
-        {
-            for id in &ids {
-                let _enter = tracing::info_span!("record", message_id = %id).entered();
-                record_failure(&e, &mut metrics);
+        let together = effects::publish(
+            &self.events,
+            &self.commands,
+            stored.iter().map(|(_, out)| out),
+            &mut metrics,
+        )
+        .await;
+        if together.is_err() {
+            // Record by record, so that effects that can never be published
+            // (say, one event SQS refuses) fail only their own record, not
+            // their neighbours: those would go to the DLQ with it.
+            for (id, out) in &stored {
+                let alone =
+                    effects::publish(&self.events, &self.commands, [out], &mut metrics).await;
+                if let Err(e) = alone {
+                    let _enter = tracing::info_span!("record", message_id = %id).entered();
+                    record_failure(&e, &mut metrics);
+                    failed.push(id.clone());
+                }
             }
-            failed.extend(ids);
         }
         let mut response = SqsBatchResponse::default();
         response.batch_item_failures = failed

@@ -330,3 +330,23 @@ async fn when_meta_delivers_a_webhook_again_its_facts_set_nothing_off_twice() {
     assert_eq!(events_of_type(&p.events, "message.received"), 1);
     assert_eq!(events_of_type(&p.events, "message.status"), 1);
 }
+
+#[tokio::test]
+async fn an_event_the_queue_always_refuses_fails_only_its_own_record() {
+    let (p, _) = processor();
+    let status = fixture("status_delivered.json");
+    let (wamid, _) = ids(&status, "statuses").remove(0);
+    *p.events.refuse_containing.lock().unwrap() = Some(wamid);
+    let mut e = SqsEvent::default();
+    e.records = queued("req-1", &fixture("text.json"));
+    e.records.extend(queued("req-2", &status));
+    let response = p.handle(e).await.unwrap();
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["req-2"], "the text message's record went through");
+    assert_eq!(events_of_type(&p.events, "message.received"), 1);
+    assert_eq!(events_of_type(&p.events, "message.status"), 0);
+}

@@ -241,11 +241,14 @@ impl DiagnosticStore for MemoryStore {
     }
 }
 
-/// A queue that keeps bodies in memory, or refuses them when told to.
+/// A queue that keeps bodies in memory, or refuses them when told to: all
+/// of them (`refuse`), or any request holding a body that contains a given
+/// text (`refuse_containing`), as SQS refuses a batch with one bad entry.
 #[derive(Clone, Default)]
 pub struct MemoryQueue {
     pub bodies: Arc<Mutex<Vec<String>>>,
     pub refuse: Arc<std::sync::atomic::AtomicBool>,
+    pub refuse_containing: Arc<Mutex<Option<String>>>,
 }
 
 impl MemoryQueue {
@@ -256,7 +259,13 @@ impl MemoryQueue {
 
 impl InboundQueue for MemoryQueue {
     async fn enqueue(&self, bodies: Vec<String>) -> Result<(), QueueError> {
-        if self.refuse.load(Ordering::SeqCst) {
+        let poisoned = self
+            .refuse_containing
+            .lock()
+            .expect("memory queue lock")
+            .as_ref()
+            .is_some_and(|text| bodies.iter().any(|b| b.contains(text.as_str())));
+        if poisoned || self.refuse.load(Ordering::SeqCst) {
             return Err(QueueError {
                 message: "queue refused (injected)".into(),
                 retry: Retry::Retryable,
