@@ -135,6 +135,20 @@ impl World {
 
     /// Plays the event-source mapping for the outbound queue until it is
     /// empty. Failed records keep the visibility the sender gave them.
+    /// The next batch on the outbound queue as Lambda would hand it over,
+    /// left on the queue (its visibility runs out as usual).
+    pub async fn outbound_batch(&self) -> aws_lambda_events::event::sqs::SqsEvent {
+        let mut event = aws_lambda_events::event::sqs::SqsEvent::default();
+        let url = self.outbound_url.clone();
+        event.records = self
+            .receive_batch(&url)
+            .await
+            .iter()
+            .map(crate::world::sqs_record)
+            .collect();
+        event
+    }
+
     pub async fn drain_outbound(&self, sender: &LocalSender) -> Drain {
         self.drain_queue(&self.outbound_url.clone(), false, |event| {
             sender.handle(event)

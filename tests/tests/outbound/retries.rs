@@ -1,4 +1,5 @@
 use integration_tests::{s, World};
+use shared::adapters::sqs::SqsQueue;
 
 use crate::common::{ledger, sends, state, template_command, TO};
 
@@ -70,4 +71,34 @@ async fn a_5xx_storm_is_retried_then_parked_in_the_dlq_with_nothing_lost() {
         "retry",
         "recorded as not sent, so a redrive may send it"
     );
+}
+
+/// Found by the full chaos run: the ledger never marked an outcome's events
+/// as owed, so when publishing `message.sent` failed, the retry took the key
+/// for finished and the event was never sent.
+#[tokio::test]
+async fn when_the_sent_event_cannot_be_published_the_retry_publishes_it_without_sending_again() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    world
+        .enqueue_command(&template_command("evt-1", TO, "utility"))
+        .await;
+    let batch = world.outbound_batch().await;
+    assert_eq!(batch.records.len(), 1);
+    let mut broken = world.sender(&sim, 80);
+    broken.events = SqsQueue::new(world.sqs.clone(), format!("{}-missing", world.events_url));
+    let first = broken.handle(batch.clone()).await.expect("handled");
+    assert_eq!(first.batch_item_failures.len(), 1, "the record is retried");
+    assert_eq!(state(&ledger(&world, TO, "evt-1").await), "sent");
+
+    let second = world.sender(&sim, 80).handle(batch).await.expect("handled");
+    assert!(second.batch_item_failures.is_empty());
+    assert_eq!(sends(&sim).len(), 1, "sent once");
+    let sent = world
+        .events()
+        .await
+        .into_iter()
+        .filter(|e| e["type"] == "message.sent")
+        .count();
+    assert_eq!(sent, 1);
 }

@@ -97,10 +97,19 @@ impl OutboundLedger for DynamoStore {
     }
 
     async fn finish(&self, key: &LedgerKey, outcome: &Outcome, now: i64) -> Result<(), StoreError> {
-        let mut sets = vec!["#state = :state", "updated_at = :now", "finished_at = :now"];
+        // `fx`: this outcome's events are owed until `effects_done` removes
+        // it. Without it a retry after a failed publish took the key for
+        // finished and its `message.sent` was never sent (the chaos run).
+        let mut sets = vec![
+            "#state = :state",
+            "updated_at = :now",
+            "finished_at = :now",
+            "fx = :true",
+        ];
         let mut values = HashMap::from([
             (":state".to_owned(), s(outcome.state())),
             (":now".to_owned(), n(now)),
+            (":true".to_owned(), AttributeValue::Bool(true)),
         ]);
         match outcome {
             Outcome::Sent { wamid, sent_at } => {
