@@ -138,15 +138,8 @@ impl World {
     /// The next batch on the outbound queue as Lambda would hand it over,
     /// left on the queue (its visibility runs out as usual).
     pub async fn outbound_batch(&self) -> aws_lambda_events::event::sqs::SqsEvent {
-        let mut event = aws_lambda_events::event::sqs::SqsEvent::default();
         let url = self.outbound_url.clone();
-        event.records = self
-            .receive_batch(&url)
-            .await
-            .iter()
-            .map(crate::world::sqs_record)
-            .collect();
-        event
+        crate::world::sqs_event(&self.receive_batch(&url).await)
     }
 
     pub async fn drain_outbound(&self, sender: &LocalSender) -> Drain {

@@ -237,9 +237,9 @@ impl World {
                 continue;
             }
             idle_rounds = 0;
-            let mut event = SqsEvent::default();
-            event.records = messages.iter().map(sqs_record).collect();
-            let response = handle(event).await.expect("the handler answers");
+            let response = handle(sqs_event(&messages))
+                .await
+                .expect("the handler answers");
             let failed: Vec<&str> = response
                 .batch_item_failures
                 .iter()
@@ -378,8 +378,14 @@ impl World {
     }
 }
 
-/// A received SQS message as the event-source mapping hands it to Lambda.
-pub(crate) fn sqs_record(m: &aws_sdk_sqs::types::Message) -> SqsMessage {
+/// Received SQS messages as the event-source mapping hands them to Lambda.
+pub(crate) fn sqs_event(messages: &[aws_sdk_sqs::types::Message]) -> SqsEvent {
+    let mut event = SqsEvent::default();
+    event.records = messages.iter().map(sqs_record).collect();
+    event
+}
+
+fn sqs_record(m: &aws_sdk_sqs::types::Message) -> SqsMessage {
     let mut record = SqsMessage::default();
     record.message_id = m.message_id.clone();
     record.receipt_handle = m.receipt_handle.clone();

@@ -19,7 +19,7 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use shared::signature::sign;
 
 use crate::events::{api_gateway_request, ApiRequest};
-use crate::world::{sqs_record, LocalWebhook, World, APP_SECRET};
+use crate::world::{sqs_event, LocalWebhook, World, APP_SECRET};
 
 /// Meta gives up after 7 days; the run gives up after this many attempts.
 const MAX_WEBHOOK_ATTEMPTS: usize = 200;
@@ -162,9 +162,7 @@ pub async fn poll_queue<H, Fut, D>(
             }
             counts.invocations.fetch_add(1, Ordering::Relaxed);
             counts.records.fetch_add(messages.len(), Ordering::Relaxed);
-            let mut event = SqsEvent::default();
-            event.records = messages.iter().map(sqs_record).collect();
-            let failed: Vec<String> = match handle(event).await {
+            let failed: Vec<String> = match handle(sqs_event(&messages)).await {
                 Ok(response) => response
                     .batch_item_failures
                     .into_iter()
