@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{
-    classify, graph_body, parse_command, FailureClass, OutboundCommand,
+    classify, graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
 };
 use shared::domain::sending::{precheck, Verdict};
 use shared::ports::sending::{
@@ -41,8 +41,20 @@ where
     Q: Redelivery,
     K: Clock,
 {
+    /// Delivers one queue body. [`Sender::handle`] parses each body once
+    /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
     pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
-        match self.try_deliver(body, receive_count).await {
+        self.deliver_parsed(body, &parse_command(body), receive_count)
+            .await
+    }
+
+    pub(crate) async fn deliver_parsed(
+        &self,
+        body: &str,
+        parsed: &Result<OutboundCommand, CommandError>,
+        receive_count: u32,
+    ) -> Step {
+        match self.try_deliver(body, parsed, receive_count).await {
             Ok(step) => step,
             Err(e) => {
                 tracing::warn!(error = %e, "storage unavailable");
@@ -58,8 +70,13 @@ where
         }
     }
 
-    async fn try_deliver(&self, body: &str, receive_count: u32) -> Result<Step, StoreError> {
-        let cmd = match parse_command(body) {
+    async fn try_deliver(
+        &self,
+        body: &str,
+        parsed: &Result<OutboundCommand, CommandError>,
+        receive_count: u32,
+    ) -> Result<Step, StoreError> {
+        let cmd = match parsed {
             Ok(cmd) => cmd,
             Err(e) => {
                 tracing::warn!(reason = e.reason(), detail = %e, "command rejected");
@@ -86,7 +103,7 @@ where
         };
         let Some(to) = cmd.to.clone() else {
             // Actions (mark as read) need no recipient and are harmless to repeat.
-            return self.send_action(&cmd, &number, receive_count).await;
+            return self.send_action(cmd, &number, receive_count).await;
         };
         let contact = ContactKey::Phone(to);
         span.record("to", contact.masked().as_str());
@@ -111,7 +128,7 @@ where
             } => {
                 if let (true, Some(sent)) = (state == "sent", &sent) {
                     // A crash between ledger and history leaves the history short; mend it.
-                    self.record(&cmd, &contact, &number, &sent.wamid, sent.sent_at)
+                    self.record(cmd, &contact, &number, &sent.wamid, sent.sent_at)
                         .await?;
                 }
                 if effects_pending {
@@ -130,7 +147,7 @@ where
                             error: None,
                         },
                     };
-                    self.announce(&cmd, &key, &number, &outcome).await?;
+                    self.announce(cmd, &key, &number, &outcome).await?;
                 }
                 tracing::info!(state, "idempotency key already used; not sending again");
                 return Ok(Step::Done("duplicate"));
@@ -147,7 +164,7 @@ where
                 // The last attempt died during its call: Meta may have the
                 // message. Sending again could send it twice.
                 self.finish(
-                    &cmd,
+                    cmd,
                     &key,
                     &number,
                     Outcome::Failed {
@@ -160,7 +177,7 @@ where
             }
         }
         let recipient = self.recipients.recipient(&contact, now).await?;
-        let ended = match precheck(&cmd, recipient, now) {
+        let ended = match precheck(cmd, recipient, now) {
             Verdict::Send => None,
             Verdict::Expired => Some((Outcome::Expired, "expired")),
             Verdict::Suppressed(reason) => Some((
@@ -177,7 +194,7 @@ where
             )),
         };
         if let Some((outcome, label)) = ended {
-            self.finish(&cmd, &key, &number, outcome).await?;
+            self.finish(cmd, &key, &number, outcome).await?;
             return Ok(Step::Done(label));
         }
         if let Some(until) = self.throttle.paused_until(&number, now).await? {
@@ -198,13 +215,13 @@ where
                 why: "pacing",
             });
         }
-        let graph = graph_body(&cmd, Some(contact_wa_id(&contact)));
+        let graph = graph_body(cmd, Some(contact_wa_id(&contact)));
         match self.graph.send(&number, &graph).await {
             Ok(accepted) => {
                 let sent_at = self.clock.now_secs();
                 let Some(wamid) = accepted.wamid else {
                     self.finish(
-                        &cmd,
+                        cmd,
                         &key,
                         &number,
                         Outcome::Failed {
@@ -216,7 +233,7 @@ where
                     return Ok(Step::Done("failed"));
                 };
                 self.finish(
-                    &cmd,
+                    cmd,
                     &key,
                     &number,
                     Outcome::Sent {
@@ -225,8 +242,7 @@ where
                     },
                 )
                 .await?;
-                self.record(&cmd, &contact, &number, &wamid, sent_at)
-                    .await?;
+                self.record(cmd, &contact, &number, &wamid, sent_at).await?;
                 if recipient.is_none() {
                     let expires_at = self.settings.retention.expires_at(sent_at);
                     self.ledger
@@ -235,10 +251,7 @@ where
                 }
                 Ok(Step::Done("sent"))
             }
-            Err(error) => {
-                self.refused(&cmd, &key, &number, error, receive_count)
-                    .await
-            }
+            Err(error) => self.refused(cmd, &key, &number, error, receive_count).await,
         }
     }
 

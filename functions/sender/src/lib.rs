@@ -10,6 +10,7 @@ use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::Error;
 use shared::domain::ids::PhoneNumberId;
+use shared::domain::outbound::{parse_command, CommandError, OutboundCommand};
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
@@ -58,7 +59,8 @@ where
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         // Copies of one command in a batch go after the first has finished, so
         // they meet its final state instead of racing its claim.
-        let (firsts, repeats) = split_repeats(&event.records);
+        let received: Vec<Received> = event.records.iter().map(Received::parse).collect();
+        let (firsts, repeats) = split_repeats(&received);
         let mut steps = self.run_all(firsts).await;
         steps.extend(self.run_all(repeats).await);
         let mut metrics = Metrics::new("sender");
@@ -84,8 +86,9 @@ where
         Ok(response)
     }
 
-    async fn run_all(&self, records: Vec<&SqsMessage>) -> Vec<(String, Option<String>, Step)> {
-        stream::iter(records.into_iter().map(|record| {
+    async fn run_all(&self, records: Vec<&Received<'_>>) -> Vec<(String, Option<String>, Step)> {
+        stream::iter(records.into_iter().map(|received| {
+            let record = received.record;
             let message_id = record.message_id.clone().unwrap_or_default();
             let span = tracing::info_span!(
                 "record",
@@ -100,7 +103,7 @@ where
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(1);
                 let step = self
-                    .deliver(record.body.as_deref().unwrap_or_default(), receive_count)
+                    .deliver_parsed(received.body(), &received.command, receive_count)
                     .await;
                 match &step {
                     Step::Done(label) => tracing::info!(outcome = label, "command handled"),
@@ -123,24 +126,32 @@ where
     }
 }
 
+/// A queue record and its command, parsed once for both the batch split
+/// and the delivery.
+struct Received<'a> {
+    record: &'a SqsMessage,
+    command: Result<OutboundCommand, CommandError>,
+}
+
+impl<'a> Received<'a> {
+    fn parse(record: &'a SqsMessage) -> Self {
+        let command = parse_command(record.body.as_deref().unwrap_or_default());
+        Self { record, command }
+    }
+
+    fn body(&self) -> &'a str {
+        self.record.body.as_deref().unwrap_or_default()
+    }
+}
+
 /// Splits a batch into the first record of each `(to, idempotency_key)` and
-/// the repeats. Unreadable commands count as firsts (they are rejected alone).
-fn split_repeats(records: &[SqsMessage]) -> (Vec<&SqsMessage>, Vec<&SqsMessage>) {
+/// the repeats. Invalid commands count as firsts (they are rejected alone).
+fn split_repeats<'r, 'a>(
+    records: &'r [Received<'a>],
+) -> (Vec<&'r Received<'a>>, Vec<&'r Received<'a>>) {
     let mut seen = std::collections::HashSet::new();
-    records.iter().partition(|r| {
-        let body = r.body.as_deref().unwrap_or_default();
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else {
-            return true;
-        };
-        let to: String = v["to"]
-            .as_str()
-            .unwrap_or_default()
-            .chars()
-            .filter(char::is_ascii_digit)
-            .collect();
-        seen.insert((
-            to,
-            v["idempotency_key"].as_str().unwrap_or_default().to_owned(),
-        ))
+    records.iter().partition(|r| match &r.command {
+        Ok(cmd) => seen.insert((cmd.to.clone(), cmd.idempotency_key.clone())),
+        Err(_) => true,
     })
 }
