@@ -282,8 +282,9 @@ fn count(outcomes: &[Done], metrics: &mut Metrics) {
 /// One touch per contact per batch: the newest inbound time and the profile
 /// Meta sent with it. Coalescing saves a write per extra message.
 fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<ContactTouch> {
-    let mut touches: BTreeMap<ContactKey, ContactTouch> = BTreeMap::new();
-    let mut oldest: BTreeMap<ContactKey, i64> = BTreeMap::new();
+    // Each touch with the timestamp of its `first_wamid`, the contact's
+    // earliest message in these changes.
+    let mut touches: BTreeMap<ContactKey, (ContactTouch, i64)> = BTreeMap::new();
     for change in parsed {
         for update in &change.updates {
             let Update::Message(m) = update else { continue };
@@ -293,9 +294,8 @@ fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<Co
                 continue;
             }
             let profile = change.profiles.iter().find(|p| p.contact == m.contact);
-            let touch = touches
-                .entry(m.contact.clone())
-                .or_insert_with(|| ContactTouch {
+            let (touch, first_at) = touches.entry(m.contact.clone()).or_insert_with(|| {
+                let touch = ContactTouch {
                     contact: m.contact.clone(),
                     profile_name: None,
                     username: None,
@@ -304,10 +304,11 @@ fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<Co
                     seen_at: now,
                     first_wamid: None,
                     expires_at,
-                });
-            let first = oldest.entry(m.contact.clone()).or_insert(m.timestamp);
-            if touch.first_wamid.is_none() || m.timestamp < *first {
-                *first = m.timestamp;
+                };
+                (touch, m.timestamp)
+            });
+            if touch.first_wamid.is_none() || m.timestamp < *first_at {
+                *first_at = m.timestamp;
                 touch.first_wamid = Some(m.wamid.as_str().to_owned());
             }
             if touch.last_inbound_at.is_none_or(|t| m.timestamp >= t) {
@@ -323,7 +324,7 @@ fn contact_touches(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<Co
             }
         }
     }
-    touches.into_values().collect()
+    touches.into_values().map(|(touch, _)| touch).collect()
 }
 
 fn number_changes(parsed: &[ParsedChange], now: i64, expires_at: i64) -> Vec<NumberChange> {
