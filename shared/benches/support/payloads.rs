@@ -1,7 +1,8 @@
 //! The three intake payloads, built the same way for every benchmark so that
 //! figures compare like with like: Meta's 1 KB text webhook (the fixture), a
 //! batched POST of 100 text messages, and a POST near Meta's 3 MB limit
-//! (the same shape as `tests/tests/inbound/large.rs`).
+//! (also the payload of `tests/tests/inbound/large.rs`, which includes this
+//! file).
 
 use std::path::PathBuf;
 

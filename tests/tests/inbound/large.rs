@@ -1,52 +1,16 @@
 use integration_tests::{api_gateway_request, n, ApiRequest, World, APP_SECRET};
 use shared::signature::sign;
 
-/// A POST as Meta may send it at its limits: about 3 MB and 1000 updates,
-/// from 50 customers, 800 messages and 200 statuses across 5 changes.
-fn near_3mb_payload() -> Vec<u8> {
-    let mut changes = Vec::new();
-    for c in 0..5 {
-        let mut contacts = Vec::new();
-        let mut messages = Vec::new();
-        for i in 0..160 {
-            let from = format!("1650556{:04}", (c * 160 + i) % 50);
-            contacts.push(format!(
-                r#"{{"profile":{{"name":"Customer {from}"}},"wa_id":"{from}"}}"#
-            ));
-            messages.push(format!(
-                r#"{{"from":"{from}","id":"wamid.LARGE{c}x{i}","timestamp":"{}","type":"text","text":{{"body":"{}"}}}}"#,
-                1_764_000_000 + i,
-                "Umbrella question ".repeat(200)
-            ));
-        }
-        contacts.sort();
-        contacts.dedup();
-        let statuses: Vec<String> = (0..40)
-            .map(|i| {
-                format!(
-                    r#"{{"id":"wamid.OUT{c}x{i}","status":"delivered","timestamp":"1764000100","recipient_id":"1650556{:04}","pricing":{{"billable":true,"pricing_model":"PMP","type":"regular","category":"utility"}}}}"#,
-                    i % 50
-                )
-            })
-            .collect();
-        changes.push(format!(
-            r#"{{"field":"messages","value":{{"messaging_product":"whatsapp","metadata":{{"display_phone_number":"15550783881","phone_number_id":"106540352242922"}},"contacts":[{}],"messages":[{}],"statuses":[{}]}}}}"#,
-            contacts.join(","),
-            messages.join(","),
-            statuses.join(",")
-        ));
-    }
-    format!(
-        r#"{{"object":"whatsapp_business_account","entry":[{{"id":"102290129340398","changes":[{}]}}]}}"#,
-        changes.join(",")
-    )
-    .into_bytes()
-}
+// The intake benchmark measures this same POST; one builder keeps the two alike.
+// The benchmark's other payloads are unused here.
+#[allow(dead_code)]
+#[path = "../../../shared/benches/support/payloads.rs"]
+mod payloads;
 
 #[tokio::test]
 async fn a_payload_near_3mb_with_1000_updates_is_accepted_and_every_update_stored() {
     let world = World::new().await;
-    let body = near_3mb_payload();
+    let body = payloads::near_3mb();
     assert!(
         body.len() > 2_900_000 && body.len() < 3 * 1024 * 1024,
         "{} bytes",
