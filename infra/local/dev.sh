@@ -115,7 +115,7 @@ cat <<BANNER
    moto          $ENDPOINT   (log .local/moto.log)
    env           .local/dev.env
  send a sample:
-   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}tests/fixtures/webhooks/text.json
+   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--now tests/fixtures/webhooks/text.json
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--verify
  send a WhatsApp message (simulator -> status webhooks -> stored status):
    .venv/bin/python infra/local/send_command.py --template order_shipped --to 16505551234

@@ -2,6 +2,7 @@
 """Send Meta-style WhatsApp webhooks to the local stack (`make dev`).
 
   send_webhook.py [--url URL] [--secret S] [--twice] FILE...   signed POSTs
+  send_webhook.py --now FILE...                                the same, dated now
   send_webhook.py --bad-signature FILE...                      wrongly signed POSTs
   send_webhook.py --verify [--verify-token T] [--challenge C]  GET subscription handshake
 
@@ -10,6 +11,12 @@ Each POST carries the file's raw bytes, `Content-Type: application/json` and
 sends them.  Prints the status and body of every response.  Exits 1 on a
 connection error, or when --expect is given and a status differs.
 Standard library only.
+
+--now sets every `timestamp` in the payload to the current time before
+signing. A fixture's messages are dated in the past, so the customer-service
+window they open closed long ago, and the connector rightly refuses to send
+free-form auto-replies to them (`rejected / outside_customer_service_window`).
+Dated now, a message gets its reply, as a customer's would.
 """
 
 from __future__ import annotations
@@ -17,11 +24,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import sys
 import urllib.error
 import urllib.parse
+import time
 import urllib.request
 
 DEFAULT_URL = "http://127.0.0.1:9000/lambda-url/webhook/"
@@ -29,6 +38,29 @@ DEFAULT_URL = "http://127.0.0.1:9000/lambda-url/webhook/"
 
 def signature(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def dated_now(raw: bytes, now: int) -> bytes:
+    """The payload with every `timestamp` set to `now` (a string, as Meta
+    sends it). A body that is not JSON is sent unchanged."""
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return raw
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if key == "timestamp" and isinstance(inner, (str, int)):
+                    value[key] = str(now)
+                else:
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(doc)
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 def request(req: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
@@ -56,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
         help="Meta app secret used to sign (default: $JUM_APP_SECRET or dev-app-secret)",
     )
     parser.add_argument("--twice", action="store_true", help="send every file twice (duplicate delivery)")
+    parser.add_argument("--now", action="store_true", help="set every timestamp to now (opens the 24-hour window)")
     parser.add_argument("--bad-signature", action="store_true", help="send a signature that does not match")
     parser.add_argument("--verify", action="store_true", help="do the GET verification handshake instead")
     parser.add_argument(
@@ -88,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
 
         for path in args.files:
             raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+            if args.now:
+                raw = dated_now(raw, int(time.time()))
             sig = signature(args.secret, raw)
             if args.bad_signature:
                 sig = signature(args.secret + "-wrong", raw)
