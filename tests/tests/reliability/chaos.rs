@@ -11,6 +11,8 @@ use integration_tests::chaos::{self, Config};
 async fn a_small_chaos_run_loses_duplicates_and_leaves_unaccounted_nothing() {
     let outcome = chaos::run(&Config::small()).await;
     let table = outcome.report.table();
+    // Shown with `--nocapture`: the figures of a passing run.
+    eprintln!("{}\n{table}", outcome.summary());
     let failures: Vec<String> = outcome
         .report
         .failures()
