@@ -23,6 +23,7 @@ help:
 	@echo "make venv-checkov  create/refresh .venv-checkov from $(CHECKOV_REQUIREMENTS)"
 	@echo "make dev         moto + cargo lambda watch + SQS poller on 127.0.0.1 (Ctrl-C stops all)"
 	@echo "make test        cargo tests against a private moto, then cfn-lint, checkov and sam validate"
+	@echo "                 TEST_ARGS='--test inbound signature' runs only cargo test with those arguments"
 	@echo "make chaos       the chaos run (issue #7): 10,000 messages through faults; CHAOS_ARGS='--seed 8' to vary"
 	@echo "make lint        cargo fmt --check, clippy -D warnings, cfn-lint, checkov, sam validate --lint"
 	@echo "make sam-build   sam build (arm64, cargo-lambda) into .aws-sam/"
@@ -47,7 +48,7 @@ dev: venv
 	infra/local/dev.sh
 
 test: venv venv-checkov
-	infra/local/test.sh
+	infra/local/test.sh $(TEST_ARGS)
 
 # Not part of `make test` (a small run is: tests/tests/reliability/chaos.rs).
 chaos: venv

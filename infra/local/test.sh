@@ -6,6 +6,10 @@
 # it exports for the integration tests).
 # Every step runs even if an earlier one failed; the exit status is non-zero
 # if any failed.  moto is stopped on exit.
+#
+# With arguments (`make test TEST_ARGS='--test inbound signature'`), only
+# `cargo test <arguments>` runs, against the same private moto: one test
+# or one file while working on it.
 set -euo pipefail
 REPO="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$REPO"
@@ -19,6 +23,11 @@ mkdir -p .local
 # shellcheck source=infra/local/private_moto.sh
 source "$REPO/infra/local/private_moto.sh"
 start_private_moto test.sh
+
+if (($#)); then
+    cargo test "$@"
+    exit
+fi
 
 failed=()
 run() {
