@@ -5,6 +5,7 @@ pub mod dynamo;
 pub mod graph;
 pub mod memory;
 pub mod memory_automation;
+pub mod memory_contacts;
 pub mod memory_sending;
 pub mod secrets_manager;
 pub mod sqs;

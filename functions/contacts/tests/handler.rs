@@ -1,0 +1,185 @@
+//! The contacts handler against the in-memory fakes of its ports. The same
+//! routes run against moto in `tests/tests/contacts`; these cover what is
+//! awkward to arrange there: a storage outage, an expired profile that TTL
+//! has not deleted yet, a fixed clock.
+
+use contacts::{Contacts, Settings};
+use lambda_http::{Body, Request, Response};
+use secrecy::SecretString;
+use serde_json::{json, Value};
+use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_contacts::{doc, FixedKeyHasher, MemoryPartitions, MemoryReceipts};
+use shared::domain::ids::{ContactKey, WaId};
+use shared::ports::Clock;
+
+const NOW: i64 = 1_796_000_000;
+const WA_ID: &str = "16505551234";
+
+struct At(i64);
+
+impl Clock for At {
+    fn now_ms(&self) -> i64 {
+        self.0 * 1000
+    }
+}
+
+type Handler = Contacts<
+    MemoryPartitions,
+    MemoryPartitions,
+    MemoryReceipts,
+    MemoryReceipts,
+    FixedKeyHasher,
+    At,
+    MemoryQueue,
+>;
+
+fn handler(settings: Settings) -> Handler {
+    let partitions = MemoryPartitions::default();
+    let receipts = MemoryReceipts::default();
+    Contacts {
+        records: partitions.clone(),
+        eraser: partitions,
+        receipts: receipts.clone(),
+        audit: receipts,
+        hasher: FixedKeyHasher(SecretString::from("test-hash-key")),
+        clock: At(NOW),
+        settings,
+        events: MemoryQueue::default(),
+    }
+}
+
+fn contact() -> ContactKey {
+    ContactKey::Phone(WaId::parse(WA_ID).unwrap())
+}
+
+/// A live profile and three messages, as the processor stores them.
+fn seed(h: &Handler, profile_expires_at: i64) {
+    h.records.seed(
+        &contact(),
+        "PROFILE",
+        doc(json!({"type": "contact", "wa_id": WA_ID, "profile_name": "Sheena", "expires_at": profile_expires_at})),
+    );
+    for i in 1..=3 {
+        h.records.seed(
+            &contact(),
+            &format!("M#{}#wamid.{i}", NOW - 100 + i),
+            doc(json!({"type": "message", "wamid": format!("wamid.{i}"), "expires_at": NOW + 86_400})),
+        );
+    }
+}
+
+async fn call(h: &Handler, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+    let body = body.map_or(Body::Empty, |b| Body::from(b.to_string()));
+    let req: Request = lambda_http::http::Request::builder()
+        .method(method)
+        .uri(path)
+        .body(body)
+        .unwrap();
+    let response: Response<Body> = h.handle(req).await.unwrap();
+    let status = response.status().as_u16();
+    let value = serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null);
+    (status, value)
+}
+
+#[tokio::test]
+async fn when_storage_fails_the_request_is_answered_503_and_still_audited() {
+    let h = handler(Settings::default());
+    seed(&h, NOW + 86_400);
+    *h.records.unavailable.lock().unwrap() = true;
+    let (status, body) = call(&h, "GET", &format!("/contacts/{WA_ID}"), None).await;
+    assert_eq!(status, 503);
+    assert_eq!(body["error"], "temporarily_unavailable");
+    let audit = h.audit.audit.lock().unwrap().clone();
+    assert_eq!(audit.len(), 1, "the attempt is in the audit log");
+    assert_eq!(audit[0].action, "read_profile");
+    assert!(!audit[0].subject_hash.contains(WA_ID));
+}
+
+#[tokio::test]
+async fn an_expired_profile_is_neither_shown_nor_changed_but_is_still_exported() {
+    let h = handler(Settings::default());
+    seed(&h, NOW - 1);
+    let path = format!("/contacts/{WA_ID}");
+    assert_eq!(call(&h, "GET", &path, None).await.0, 404);
+    let (status, _) = call(&h, "PATCH", &path, Some(json!({"display_name": "S."}))).await;
+    assert_eq!(status, 404);
+    let profile = h
+        .records
+        .partition(&contact())
+        .into_iter()
+        .find(|d| d["sk"] == "PROFILE")
+        .unwrap();
+    assert!(profile.get("display_name").is_none(), "nothing was written");
+    // Until TTL deletes it, it is still the person's data: an export shows it.
+    let (status, export) = call(&h, "GET", &format!("{path}/export"), None).await;
+    assert_eq!(status, 200);
+    let items = export["items"].as_array().unwrap();
+    assert_eq!(items.len(), 4);
+    assert!(items.iter().any(|i| i["sk"] == "PROFILE"));
+}
+
+#[tokio::test]
+async fn a_handoff_through_the_api_is_set_and_internal_systems_hear_of_it() {
+    let h = handler(Settings::default());
+    seed(&h, NOW + 86_400);
+    let path = format!("/contacts/{WA_ID}/handoff");
+    let (status, body) = call(
+        &h,
+        "PUT",
+        &path,
+        Some(json!({"active": true, "minutes": 30})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["profile"]["handoff_until"], NOW + 30 * 60);
+    let (status, body) = call(&h, "PUT", &path, Some(json!({"active": false}))).await;
+    assert_eq!(status, 200);
+    assert!(body["profile"].get("handoff_until").is_none());
+    let kinds: Vec<String> = h
+        .events
+        .sent()
+        .iter()
+        .map(|e| {
+            serde_json::from_str::<Value>(e).unwrap()["type"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "conversation.handoff_requested",
+            "conversation.handoff_released"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn an_erasure_too_large_for_one_request_is_pending_then_finished_with_one_receipt() {
+    let h = handler(Settings {
+        erase_sync_max_items: 3,
+        ..Settings::default()
+    });
+    seed(&h, NOW + 86_400);
+    let path = format!("/contacts/{WA_ID}");
+    let (status, first) = call(&h, "DELETE", &path, None).await;
+    assert_eq!(status, 202);
+    assert_eq!(first["items_deleted"], 3);
+    assert_eq!(
+        h.receipts.pending.lock().unwrap().len(),
+        1,
+        "the sweep will finish it"
+    );
+    let (status, second) = call(&h, "DELETE", &path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(second["receipt_id"], first["receipt_id"]);
+    assert_eq!(second["items_deleted"], 4);
+    assert!(h.records.partition(&contact()).is_empty());
+    assert!(h.receipts.pending.lock().unwrap().is_empty());
+    // Asked again once nothing is left: the same receipt, marked as a repeat.
+    let (status, third) = call(&h, "DELETE", &path, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(third["receipt_id"], first["receipt_id"]);
+    assert_eq!(third["repeat"], true);
+}

@@ -1,0 +1,156 @@
+//! The retention sweep against the in-memory fakes, with a fixed clock:
+//! bounded runs that resume, day-keyed partitions cut at the second, and
+//! erasures finished across runs. `tests/tests/contacts/retention.rs` runs
+//! the same sweep against moto.
+
+use retention::{Settings, Sweeper};
+use serde_json::json;
+use shared::adapters::memory_contacts::{doc, MemoryPartitions, MemoryReceipts};
+use shared::domain::ids::{ContactKey, WaId};
+use shared::domain::privacy::{day_of, Receipt};
+use shared::ports::contacts::ReceiptStore;
+use shared::ports::Clock;
+
+const NOW: i64 = 1_796_040_000;
+const DAY: i64 = 86_400;
+
+#[derive(Clone, Copy)]
+struct At(i64);
+
+impl Clock for At {
+    fn now_ms(&self) -> i64 {
+        self.0 * 1000
+    }
+}
+
+type TestSweeper = Sweeper<MemoryPartitions, MemoryReceipts, MemoryPartitions, At>;
+
+fn sweeper(settings: Settings) -> TestSweeper {
+    let partitions = MemoryPartitions::default();
+    Sweeper {
+        sweep: partitions.clone(),
+        receipts: MemoryReceipts::default(),
+        eraser: partitions,
+        clock: At(NOW),
+        settings,
+    }
+}
+
+fn contact(i: u32) -> ContactKey {
+    ContactKey::Phone(WaId::parse(&format!("1650555{i:04}")).unwrap())
+}
+
+/// A live profile due for the sweep on `due_day`, and one expired message.
+fn seed_contact(s: &TestSweeper, i: u32, due_day: &str) {
+    s.sweep.seed(
+        &contact(i),
+        "PROFILE",
+        doc(json!({"type": "contact", "expires_at": NOW + 10 * DAY, "sweep_day": due_day})),
+    );
+    s.sweep.seed(
+        &contact(i),
+        &format!("M#{}#wamid.{i}", NOW - 40 * DAY),
+        doc(json!({"type": "message", "expires_at": NOW - 100})),
+    );
+}
+
+#[tokio::test]
+async fn a_run_over_its_budget_says_how_far_behind_it_is_and_the_next_runs_catch_up() {
+    let s = sweeper(Settings {
+        max_partitions: 2,
+        ..Settings::default()
+    });
+    let two_days_ago = day_of(NOW - 2 * DAY);
+    let yesterday = day_of(NOW - DAY);
+    for i in 0..3 {
+        seed_contact(&s, i, &two_days_ago);
+    }
+    for i in 3..5 {
+        seed_contact(&s, i, &yesterday);
+    }
+    // Where an earlier run left off.
+    s.sweep.sweep_state.lock().unwrap().next_day = Some(two_days_ago);
+
+    let mut reports = Vec::new();
+    for _ in 0..3 {
+        reports.push(s.run().await.unwrap());
+    }
+    let swept: Vec<usize> = reports.iter().map(|r| r.partitions_swept).collect();
+    assert_eq!(swept, [2, 2, 1], "two partitions a run, resuming each time");
+    assert!(reports[0].overdue_secs > reports[1].overdue_secs);
+    assert!(reports[1].overdue_secs > 0);
+    assert_eq!(reports[2].overdue_secs, 0, "caught up");
+    assert_eq!(reports.iter().map(|r| r.items_deleted).sum::<u64>(), 5);
+    for i in 0..5 {
+        let left = s.sweep.partition(&contact(i));
+        assert_eq!(left.len(), 1, "only the live profile is left");
+        assert_eq!(
+            left[0]["sweep_day"],
+            day_of(NOW + 10 * DAY),
+            "due again when it expires"
+        );
+    }
+}
+
+#[tokio::test]
+async fn diagnostics_and_audit_records_past_retention_are_deleted_to_the_second() {
+    let s = sweeper(Settings::default());
+    let cutoff = NOW - 30 * DAY;
+    for (pk, at) in [
+        (format!("D#{}", day_of(cutoff)), cutoff - 1),
+        (format!("D#{}", day_of(cutoff)), cutoff + 1),
+        (format!("AUDIT#{}", day_of(cutoff - DAY)), cutoff - DAY),
+        (format!("AUDIT#{}", day_of(NOW)), NOW - 5),
+    ] {
+        let sk = format!("{:013}#req", at * 1000);
+        s.sweep.seed_pk(&pk, &sk, doc(json!({"at": at})));
+    }
+    let report = s.run().await.unwrap();
+    assert_eq!(report.items_deleted, 2);
+    let kept = |pk: String| s.sweep.partition_pk(&pk).len();
+    assert_eq!(
+        kept(format!("D#{}", day_of(cutoff))),
+        1,
+        "the later one stays"
+    );
+    assert_eq!(kept(format!("AUDIT#{}", day_of(cutoff - DAY))), 0);
+    assert_eq!(kept(format!("AUDIT#{}", day_of(NOW))), 1);
+}
+
+#[tokio::test]
+async fn an_erasure_left_pending_is_finished_over_runs_and_its_receipt_completed() {
+    let s = sweeper(Settings {
+        erase_batch_items: 2,
+        ..Settings::default()
+    });
+    seed_contact(&s, 7, &day_of(NOW));
+    s.sweep.seed(
+        &contact(7),
+        "LINK#crm#order#1",
+        doc(json!({"expires_at": NOW + DAY})),
+    );
+    let receipt = Receipt {
+        receipt_id: "er_1".into(),
+        subject_hash: "hash-of-7".into(),
+        requested_at: NOW - 60,
+        completed_at: None,
+        items_deleted: 0,
+        expires_at: NOW + 30 * DAY,
+    };
+    s.receipts.save(&receipt, Some(&contact(7))).await.unwrap();
+
+    let first = s.run().await.unwrap();
+    assert_eq!((first.erasures_pending, first.erasures_completed), (1, 0));
+    let second = s.run().await.unwrap();
+    assert_eq!((second.erasures_pending, second.erasures_completed), (0, 1));
+    assert!(s.sweep.partition(&contact(7)).is_empty());
+    let done = s
+        .receipts
+        .by_subject("hash-of-7", NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(done.completed_at, Some(NOW));
+    assert_eq!(done.items_deleted, 3);
+    assert!(s.receipts.pending.lock().unwrap().is_empty());
+}
