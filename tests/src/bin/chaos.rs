@@ -3,7 +3,7 @@
 //!
 //!     chaos [--messages 10000] [--customers 500] [--commands 2000]
 //!           [--fault-rate 0.05] [--webhook-fault-rate 0.3] [--seed 7]
-//!           [--workers 4] [--visibility 30]
+//!           [--workers 8] [--visibility 30]
 //!
 //! Prints the accounting as a Markdown table and exits 1 if any target
 //! (lost, duplicated, unaccounted) is not 0.
