@@ -10,9 +10,7 @@ use shared::domain::privacy::{
     ConsentRequest, InputError, LinkRequest, ProfileCorrection, RestrictionRequest,
 };
 use shared::domain::ContactKey;
-use shared::ports::contacts::{
-    AuditLog, ContactRecords, Eraser, ProfileChange, ReceiptStore, SubjectHasher,
-};
+use shared::ports::contacts::{ContactRecords, ProfileChange};
 use shared::ports::{Clock, EventSink};
 
 use crate::{public, respond, ApiError, Contacts};
@@ -23,16 +21,8 @@ impl From<InputError> for ApiError {
     }
 }
 
-impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
-where
-    R: ContactRecords,
-    E: Eraser,
-    Rc: ReceiptStore,
-    A: AuditLog,
-    H: SubjectHasher,
-    C: Clock,
-    Ev: EventSink,
-{
+/// Changes need the records, the clock, and the events queue for hand-offs.
+impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc, A, H, C, Ev> {
     async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
         let now = self.now();
         if !self.records.change_profile(contact, &change, now).await? {

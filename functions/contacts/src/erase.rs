@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use shared::domain::privacy::Receipt;
 use shared::domain::ContactKey;
-use shared::ports::contacts::{AuditLog, ContactRecords, Eraser, ReceiptStore, SubjectHasher};
+use shared::ports::contacts::{ContactRecords, Eraser, ReceiptStore};
 use shared::ports::Clock;
 
 use crate::{respond, ApiError, Caller, Contacts};
@@ -19,15 +19,10 @@ fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
     format!("er_{}", &hex::encode(digest)[..32])
 }
 
-impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
-where
-    R: ContactRecords,
-    E: Eraser,
-    Rc: ReceiptStore,
-    A: AuditLog,
-    H: SubjectHasher,
-    C: Clock,
-    Ev: shared::ports::EventSink,
+/// Erasure needs the records (is anything left?), the eraser, the receipts
+/// and the clock.
+impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev>
+    Contacts<R, E, Rc, A, H, C, Ev>
 {
     pub(crate) async fn erase(
         &self,

@@ -208,7 +208,9 @@ where
             Route::Erase => self.erase(contact, subject, who).await,
         }
     }
+}
 
+impl<R, E, Rc, A, H, C: Clock, Ev> Contacts<R, E, Rc, A, H, C, Ev> {
     fn now(&self) -> i64 {
         self.clock.now_secs()
     }

@@ -6,9 +6,7 @@ use serde_json::{json, Value};
 use shared::adapters::dynamo::PROFILE_SK;
 use shared::domain::privacy::{decode_cursor, encode_cursor, rfc3339};
 use shared::domain::ContactKey;
-use shared::ports::contacts::{
-    AuditLog, ContactRecords, Eraser, PartitionQuery, ReceiptStore, SubjectHasher,
-};
+use shared::ports::contacts::{ContactRecords, PartitionQuery};
 use shared::ports::Clock;
 
 use crate::{public, respond, ApiError, Contacts};
@@ -21,16 +19,8 @@ fn query_param(req: &Request, name: &str) -> Option<String> {
         .and_then(|q| q.first(name).map(str::to_owned))
 }
 
-impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
-where
-    R: ContactRecords,
-    E: Eraser,
-    Rc: ReceiptStore,
-    A: AuditLog,
-    H: SubjectHasher,
-    C: Clock,
-    Ev: shared::ports::EventSink,
-{
+/// Reads need the records and the clock only.
+impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev> Contacts<R, E, Rc, A, H, C, Ev> {
     pub(crate) async fn exists(&self, contact: &ContactKey) -> Result<bool, ApiError> {
         let q = PartitionQuery {
             limit: 1,
