@@ -61,10 +61,11 @@ impl Config {
     }
 
     /// The run inside `make test`: the same faults, a hundredth of the
-    /// load, 4 pollers per queue for CI's 2 cores. Its webhook faults at 50 %: at 30 %, its ~560 POSTs expect only
-    /// about 4 answered non-200, and about 1 run in 70 would see none and
-    /// fail its check that Meta's redelivery happened. At 50 % about 20 are
-    /// expected, and none only about once in a billion runs.
+    /// load, 4 pollers per queue for CI's 2 cores. Its webhook faults at
+    /// 50 %: at 30 %, its ~560 POSTs expect only about 4 answered non-200,
+    /// and about 1 run in 70 would see none and fail its check that Meta's
+    /// redelivery happened. At 50 % about 20 are expected, and none only
+    /// about once in a billion runs.
     pub fn small() -> Self {
         Self {
             sizes: Sizes {

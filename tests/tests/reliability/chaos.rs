@@ -1,9 +1,9 @@
 //! The small chaos run inside `make test` (the full one is `make chaos`):
 //! the whole pipeline with 5 % faults between the functions and AWS and in
-//! the Graph API simulator (30 % on the webhook's own AWS calls, so that
-//! some POSTs fail and Meta redelivers them), 20 % of webhooks twice, statuses shuffled, 10 %
-//! of commands twice, the shipped rules on. Nothing may be lost, duplicated
-//! or unaccounted for.
+//! the Graph API simulator (50 % on the webhook's own AWS calls, so that
+//! some POSTs fail and Meta redelivers them), 20 % of webhooks twice,
+//! statuses shuffled, 10 % of commands twice, the shipped rules on. Nothing
+//! may be lost, duplicated or unaccounted for.
 
 use integration_tests::chaos::{self, Config};
 
