@@ -3,7 +3,10 @@
 - every contacts-API route is IAM-authorised (only /webhook is public);
 - no Allow statement uses a wildcard action;
 - every queue is encrypted and listed (queue and ARN) in QueueTlsOnlyPolicy;
-- every function has a log group named after it, kept LogRetentionDays (30).
+- every function has a log group named after it, kept LogRetentionDays (30);
+- every queue is watched: a dead-letter queue alarms on any message in it,
+  any other queue on the age of its oldest message (SQS deletes a message
+  unseen once it outlives the retention period).
 
 Run by `make test` (infra/local/test.sh) with the .venv's Python.
 """
@@ -75,6 +78,29 @@ def main(path):
         if name not in listed or name not in arns:
             problems.append(f"{name}: not in QueueTlsOnlyPolicy")
 
+    watched = set()
+    for res in resources.values():
+        props = res.get("Properties") or {}
+        if res["Type"] != "AWS::CloudWatch::Alarm" or props.get("Namespace") != "AWS/SQS":
+            continue
+        for dim in props.get("Dimensions", []):
+            if dim.get("Name") == "QueueName" and isinstance(dim.get("Value"), dict):
+                queue = dim["Value"].get("GetAtt", "").split(".")[0]
+                watched.add((queue, props.get("MetricName")))
+    dead_letter = {
+        res["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["GetAtt"].split(".")[0]
+        for res in resources.values()
+        if res["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" in res["Properties"]
+    }
+    for name, res in resources.items():
+        if res["Type"] != "AWS::SQS::Queue":
+            continue
+        metric = (
+            "ApproximateNumberOfMessagesVisible" if name in dead_letter else "ApproximateAgeOfOldestMessage"
+        )
+        if (name, metric) not in watched:
+            problems.append(f"{name}: no alarm on {metric}")
+
     log_groups = {
         str(res["Properties"]["LogGroupName"]): res["Properties"].get("RetentionInDays")
         for res in resources.values()
@@ -94,7 +120,10 @@ def main(path):
         print(f"{path}: {p}", file=sys.stderr)
     if problems:
         return 1
-    print(f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted and TLS-only, log groups kept {default_days} days")
+    print(
+        f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted, TLS-only and alarmed, "
+        f"log groups kept {default_days} days"
+    )
     return 0
 
 
