@@ -123,6 +123,7 @@ cat <<BANNER
    Graph API    $GRAPH_URL
  contacts API:  http://127.0.0.1:$LAMBDA_PORT/lambda-url/contacts/16505551234/export
  events queue:  jum-local-events on $ENDPOINT
+   .venv/bin/python infra/local/read_events.py
  The first request waits for cargo lambda to compile the function.
  Ctrl-C stops everything.
 ==========================================================================
