@@ -85,7 +85,8 @@ distclean: clean
 bench: venv $(VENV)/.bench-requirements.stamp
 	cargo bench -p integration-tests --bench sender_throughput 2>/dev/null | grep '^|'
 	cargo bench -p shared --bench intake
-	cargo bench -p processor --bench batch
+	@# The processor prints its EMF metric lines on every iteration; keep criterion's report only.
+	bash -o pipefail -c "cargo bench -p processor --bench batch | grep -v '^{\"'"
 	$(VENV)/bin/python infra/bench/pywa_compare.py
 	infra/bench/package_size.sh
 	infra/bench/coldstart/run.sh
