@@ -15,7 +15,6 @@ import json
 import os
 import sys
 
-import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stack  # noqa: E402  (same folder)
@@ -29,10 +28,7 @@ def main():
     p.add_argument("--type", action="append", dest="types", metavar="TYPE", help="only events of this type")
     args = p.parse_args()
 
-    local = stack.LocalStack(stack.DEFAULT_TEMPLATE, args.endpoint_url, args.stack_name, "us-east-1", {})
-    url = local.local_resources()["EventsQueue"]
-    sqs = boto3.client("sqs", endpoint_url=args.endpoint_url, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    sqs, url = stack.local_queue(args.endpoint_url, args.stack_name, "EventsQueue")
     seen = set()
     shown = 0
     hidden = []  # receipt handles to make visible again after a peek

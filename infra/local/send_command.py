@@ -16,7 +16,6 @@ import os
 import sys
 import time
 
-import boto3
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import stack  # noqa: E402  (same folder)
@@ -56,10 +55,7 @@ def main():
     if not args.files and not (args.template or args.text):
         p.error("give command files, --template NAME or --text TEXT")
 
-    local = stack.LocalStack(stack.DEFAULT_TEMPLATE, args.endpoint_url, args.stack_name, "us-east-1", {})
-    url = local.local_resources()["OutboundQueue"]
-    sqs = boto3.client("sqs", endpoint_url=args.endpoint_url, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    sqs, url = stack.local_queue(args.endpoint_url, args.stack_name, "OutboundQueue")
     bodies = [open(f, encoding="utf-8").read() for f in args.files] or [build(args)]
     for body in bodies:
         for _ in range(2 if args.twice else 1):
