@@ -6,7 +6,11 @@
 - every function has a log group named after it, kept LogRetentionDays (30);
 - every queue is watched: a dead-letter queue alarms on any message in it,
   any other queue on the age of its oldest message (SQS deletes a message
-  unseen once it outlives the retention period).
+  unseen once it outlives the retention period);
+- every function has an alarm on its Lambda Errors metric;
+- the public POST /webhook route is throttled by parameters, so a flood of
+  unsigned POSTs is refused before it costs an invocation;
+- the bad-signature alarm counts every signature refusal (missing too).
 
 Run by `make test` (infra/local/test.sh) with the .venv's Python.
 """
@@ -101,6 +105,25 @@ def main(path):
         if (name, metric) not in watched:
             problems.append(f"{name}: no alarm on {metric}")
 
+    errors_alarmed = {
+        props["Dimensions"][0]["Value"].get("Ref")
+        for props in (res.get("Properties") or {} for res in resources.values())
+        if props.get("Namespace") == "AWS/Lambda" and props.get("MetricName") == "Errors"
+    }
+    for name, res in resources.items():
+        if res["Type"] == "AWS::Serverless::Function" and name not in errors_alarmed:
+            problems.append(f"{name}: no alarm on its Lambda Errors")
+
+    route = (resources["HttpApi"]["Properties"].get("RouteSettings") or {}).get("POST /webhook") or {}
+    for key, param in (("ThrottlingRateLimit", "WebhookThrottleRate"), ("ThrottlingBurstLimit", "WebhookThrottleBurst")):
+        if route.get(key) != {"Ref": param}:
+            problems.append(f"HttpApi: POST /webhook {key} is not !Ref {param}")
+
+    query = resources["WebhookBadSignatureAlarm"]["Properties"]["Metrics"][0]["Expression"]
+    for reason in ("bad_signature", "missing_signature"):
+        if f"'{reason}'" not in query:
+            problems.append(f"WebhookBadSignatureAlarm: does not count Reason={reason}")
+
     log_groups = {
         str(res["Properties"]["LogGroupName"]): res["Properties"].get("RetentionInDays")
         for res in resources.values()
@@ -122,7 +145,7 @@ def main(path):
         return 1
     print(
         f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted, TLS-only and alarmed, "
-        f"log groups kept {default_days} days"
+        f"functions' errors alarmed, webhook throttled, signature refusals alarmed, log groups kept {default_days} days"
     )
     return 0
 

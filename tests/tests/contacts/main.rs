@@ -5,3 +5,4 @@ mod changes;
 mod common;
 mod retention;
 mod rights;
+mod roles;
