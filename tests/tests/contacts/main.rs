@@ -3,5 +3,6 @@
 
 mod changes;
 mod common;
+mod erasure;
 mod retention;
 mod rights;
