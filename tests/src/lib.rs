@@ -45,3 +45,26 @@ pub fn ids_in(body: &[u8], array: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+impl World {
+    /// Sets one attribute of a stored item behind the connector's back, so a
+    /// test can tell whether a later write went over it.
+    pub async fn tamper(
+        &self,
+        item: &Item,
+        name: &str,
+        value: aws_sdk_dynamodb::types::AttributeValue,
+    ) {
+        self.ddb
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", item["pk"].clone())
+            .key("sk", item["sk"].clone())
+            .update_expression("SET #a = :v")
+            .expression_attribute_names("#a", name)
+            .expression_attribute_values(":v", value)
+            .send()
+            .await
+            .expect("tamper with an item");
+    }
+}

@@ -25,6 +25,7 @@ impl Config {
                 audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,
                 erase_sync_max_items: parsed_or("ERASE_SYNC_MAX_ITEMS", d.erase_sync_max_items)?,
                 export_page_items: parsed_or("EXPORT_PAGE_ITEMS", d.export_page_items)?,
+                backup_days: parsed_or("POINT_IN_TIME_RECOVERY_DAYS", d.backup_days)?,
             },
         })
     }

@@ -6,6 +6,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use shared::domain::erasure::{diagnostic_days, BeyondReach};
 use shared::domain::privacy::Receipt;
 use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, Eraser, ReceiptStore};
@@ -31,29 +32,42 @@ impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev>
         who: &Caller,
     ) -> Result<Response<Body>, ApiError> {
         let now = self.now();
+        let days = diagnostic_days(now, self.settings.retention_days);
         let previous = self.receipts.by_subject(&subject, now).await?;
+        let new_receipt = |subject: String| Receipt {
+            receipt_id: receipt_id(&subject, self.clock.now_ms(), &who.request_id),
+            subject_hash: subject,
+            requested_at: now,
+            completed_at: None,
+            items_deleted: 0,
+            expires_at: self.expires(self.settings.receipt_days),
+        };
         if !self.exists_at_all(contact).await? {
-            // Nothing left: a repeat of a finished request gets its receipt.
-            return match previous {
-                Some(r) => Ok(answer(&r, true)),
-                None => Err(ApiError::NotFound),
-            };
+            // No partition, but diagnostics may still mention them: a search
+            // is all there is to do, so it needs no pending marker.
+            let erased = self.eraser.erase(contact, 0, &days).await?;
+            if erased.deleted == 0 {
+                // Nothing left: a repeat of a finished request gets its receipt.
+                return match previous {
+                    Some(r) => Ok(self.answer(&r, true)),
+                    None => Err(ApiError::NotFound),
+                };
+            }
+            let mut receipt = new_receipt(subject);
+            receipt.items_deleted = erased.deleted;
+            receipt.completed_at = Some(self.now());
+            self.receipts.save(&receipt, None).await?;
+            tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, "erasure of diagnostics");
+            return Ok(self.answer(&receipt, false));
         }
         let mut receipt = match previous {
             Some(r) if r.completed_at.is_none() => r,
-            _ => Receipt {
-                receipt_id: receipt_id(&subject, self.clock.now_ms(), &who.request_id),
-                subject_hash: subject,
-                requested_at: now,
-                completed_at: None,
-                items_deleted: 0,
-                expires_at: self.expires(self.settings.receipt_days),
-            },
+            _ => new_receipt(subject),
         };
         self.receipts.save(&receipt, Some(contact)).await?;
         let erased = self
             .eraser
-            .erase(contact, self.settings.erase_sync_max_items)
+            .erase(contact, self.settings.erase_sync_max_items, &days)
             .await?;
         receipt.items_deleted += erased.deleted;
         if erased.finished {
@@ -63,7 +77,25 @@ impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev>
             self.receipts.save(&receipt, Some(contact)).await?;
         }
         tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, finished = erased.finished, "erasure");
-        Ok(answer(&receipt, false))
+        Ok(self.answer(&receipt, false))
+    }
+
+    /// The receipt, with what erasure could not reach and what it kept.
+    fn answer(&self, r: &Receipt, repeat: bool) -> Response<Body> {
+        let mut body = r.to_json();
+        let beyond = BeyondReach {
+            backup_days: self.settings.backup_days,
+        };
+        let (not_reached, kept) = beyond.to_json(r.requested_at, r.completed_at);
+        body["not_reached"] = not_reached;
+        body["kept"] = kept;
+        body["repeat"] = Value::Bool(repeat);
+        let status = if r.completed_at.is_some() {
+            StatusCode::OK
+        } else {
+            StatusCode::ACCEPTED
+        };
+        respond(status, body)
     }
 
     /// Expired items still count: erasure removes them too.
@@ -80,15 +112,4 @@ impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev>
             .items
             .is_empty())
     }
-}
-
-fn answer(r: &Receipt, repeat: bool) -> Response<Body> {
-    let mut body = r.to_json();
-    body["repeat"] = Value::Bool(repeat);
-    let status = if r.completed_at.is_some() {
-        StatusCode::OK
-    } else {
-        StatusCode::ACCEPTED
-    };
-    respond(status, body)
 }

@@ -31,6 +31,8 @@ pub struct Settings {
     /// finished by the retention sweep and the receipt stays `pending`.
     pub erase_sync_max_items: usize,
     pub export_page_items: usize,
+    /// The table's point-in-time recovery period, stated in receipts.
+    pub backup_days: u32,
 }
 
 impl Default for Settings {
@@ -41,6 +43,7 @@ impl Default for Settings {
             audit_days: 30,
             erase_sync_max_items: 2000,
             export_page_items: 500,
+            backup_days: 7,
         }
     }
 }

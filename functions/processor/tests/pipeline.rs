@@ -120,11 +120,19 @@ async fn every_inbound_type_is_stored_once_with_its_type_even_when_delivered_twi
         .map(|f| fixture(f))
         .collect();
     let refs: Vec<&[u8]> = bodies.iter().map(Vec::as_slice).collect();
-    for _ in 0..2 {
-        let r = p.handle(event(&refs)).await.unwrap();
-        assert!(r.batch_item_failures.is_empty());
+    let r = p.handle(event(&refs)).await.unwrap();
+    assert!(r.batch_item_failures.is_empty());
+    // Mark what the first delivery stored: a second write over it would show.
+    for m in store.state.lock().unwrap().messages.values_mut() {
+        m.raw = "first delivery".into();
     }
+    let r = p.handle(event(&refs)).await.unwrap();
+    assert!(r.batch_item_failures.is_empty());
     let state = store.state.lock().unwrap();
+    assert!(
+        state.messages.values().all(|m| m.raw == "first delivery"),
+        "the second delivery wrote over the first"
+    );
     let mut expected = 0;
     for body in &bodies {
         for (id, kind) in ids(body, "messages") {

@@ -12,6 +12,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             settings: crate::Settings {
+                retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,
                 audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,
                 webhook_log_days: parsed_or("WEBHOOK_LOG_RETENTION_DAYS", d.webhook_log_days)?,
                 max_partitions: parsed_or("SWEEP_MAX_PARTITIONS", d.max_partitions)?,

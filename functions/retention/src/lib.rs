@@ -6,6 +6,7 @@
 
 pub mod config;
 
+use shared::domain::erasure::diagnostic_days;
 use shared::domain::privacy::{day_of, day_start};
 use shared::ports::contacts::{Eraser, ReceiptStore, SweepStore};
 use shared::ports::{Clock, StoreError};
@@ -13,6 +14,8 @@ use shared::telemetry::Metrics;
 
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
+    /// Days diagnostics keep their TTL: how far back erasure searches them.
+    pub retention_days: u32,
     pub audit_days: u32,
     pub webhook_log_days: u32,
     /// Partitions swept per run; the rest waits for the next run.
@@ -25,6 +28,7 @@ pub struct Settings {
 impl Default for Settings {
     fn default() -> Self {
         Self {
+            retention_days: 30,
             audit_days: 30,
             webhook_log_days: 30,
             max_partitions: 2000,
@@ -146,6 +150,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
     }
 
     async fn finish_erasures(&self, now: i64, report: &mut Report) -> Result<(), StoreError> {
+        let days = diagnostic_days(now, self.settings.retention_days);
         for (mut receipt, contact) in self
             .receipts
             .pending(self.settings.max_pending_erasures)
@@ -153,7 +158,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
         {
             let erased = self
                 .eraser
-                .erase(&contact, self.settings.erase_batch_items)
+                .erase(&contact, self.settings.erase_batch_items, &days)
                 .await?;
             receipt.items_deleted += erased.deleted;
             report.items_deleted += erased.deleted;

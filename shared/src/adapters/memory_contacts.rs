@@ -10,7 +10,9 @@ use std::sync::{Arc, Mutex};
 use secrecy::SecretString;
 use serde_json::{json, Map, Value};
 
-use crate::adapters::dynamo::{contact_pk, status_sk, PROFILE_SK, SWEEP_DAY, SWEEP_MARKER_SK};
+use crate::adapters::dynamo::{
+    contact_pk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK, SWEEP_DAY, SWEEP_MARKER_SK,
+};
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::{day_of, subject_hash, AuditRecord, Receipt};
 use crate::ports::contacts::{
@@ -242,13 +244,38 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
 }
 
 impl Eraser for MemoryPartitions {
-    async fn erase(&self, contact: &ContactKey, max_items: usize) -> Result<Erased, StoreError> {
+    async fn erase(
+        &self,
+        contact: &ContactKey,
+        max_items: usize,
+        diagnostic_days: &[String],
+    ) -> Result<Erased, StoreError> {
         self.check("erase contact")?;
         let mut items = self.items.lock().expect("items lock");
         let pk = contact_pk(contact);
+        let traces = traces_of(
+            contact,
+            items
+                .get(&pk)
+                .into_iter()
+                .flat_map(BTreeMap::keys)
+                .map(String::as_str),
+        );
+        let mut deleted = 0;
+        for day in diagnostic_days {
+            if let Some(diagnostics) = items.get_mut(&format!("{DIAGNOSTIC_PREFIX}{day}")) {
+                let before = diagnostics.len();
+                diagnostics.retain(|_, d| {
+                    !d.get("content")
+                        .and_then(Value::as_str)
+                        .is_some_and(|c| traces.found_in(c))
+                });
+                deleted += (before - diagnostics.len()) as u64;
+            }
+        }
         let Some(partition) = items.get_mut(&pk) else {
             return Ok(Erased {
-                deleted: 0,
+                deleted,
                 finished: true,
             });
         };
@@ -261,7 +288,7 @@ impl Eraser for MemoryPartitions {
             items.remove(&pk);
         }
         Ok(Erased {
-            deleted: doomed.len() as u64,
+            deleted: deleted + doomed.len() as u64,
             finished,
         })
     }

@@ -87,17 +87,23 @@ pub trait ContactRecords: Send + Sync {
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Erased {
+    /// Items of the partition and diagnostics that mentioned the person.
     pub deleted: u64,
     /// Nothing is left in the partition.
     pub finished: bool,
 }
 
 pub trait Eraser: Send + Sync {
-    /// Deletes up to `max_items` items of the partition, whatever their expiry.
+    /// First deletes every diagnostic of `diagnostic_days` (`D#<day>`) that
+    /// mentions the person ([`crate::domain::erasure::Traces`], with the
+    /// wamids still in the partition), then up to `max_items` items of the
+    /// partition, whatever their expiry. Diagnostics come first so that a
+    /// partial erasure still knows every wamid to look for.
     fn erase(
         &self,
         contact: &ContactKey,
         max_items: usize,
+        diagnostic_days: &[String],
     ) -> impl Future<Output = Result<Erased, StoreError>> + Send;
 }
 

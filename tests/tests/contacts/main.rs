@@ -3,6 +3,7 @@
 
 mod changes;
 mod common;
+mod erasure;
 mod retention;
 mod rights;
 mod roles;

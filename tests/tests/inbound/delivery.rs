@@ -1,4 +1,40 @@
+use aws_sdk_dynamodb::types::AttributeValue;
 use integration_tests::{fixture, ids_in, s, World};
+
+/// Marks every stored item of `kind` the way no write of the connector
+/// would, so a later write over it shows.
+async fn stamp_all(world: &World, kind: &str) -> usize {
+    let items = world.items_of_type(kind).await;
+    for item in &items {
+        world
+            .tamper(item, "probe", AttributeValue::S("first delivery".into()))
+            .await;
+    }
+    items.len()
+}
+
+async fn stamped(world: &World, kind: &str) -> usize {
+    world
+        .items_of_type(kind)
+        .await
+        .iter()
+        .filter(|i| s(i, "probe") == Some("first delivery"))
+        .count()
+}
+
+/// The events on the queue, and how many of them repeat an event id.
+async fn events_and_repeats(world: &World) -> (Vec<serde_json::Value>, usize) {
+    let events = world.events().await;
+    let mut ids: Vec<&str> = events
+        .iter()
+        .filter_map(|e| e["event_id"].as_str())
+        .collect();
+    let all = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    let repeats = all - ids.len();
+    (events, repeats)
+}
 
 #[tokio::test]
 async fn a_batched_payload_with_many_entries_stores_every_message_and_status() {
@@ -31,9 +67,21 @@ async fn when_meta_delivers_the_same_webhook_twice_each_message_is_stored_once()
     let body = fixture("text.json");
     assert_eq!(world.post_signed(&webhook, &body).await.status(), 200);
     world.drain(&processor).await;
+    assert_eq!(stamp_all(&world, "message").await, 1);
+    world.events().await;
     assert_eq!(world.post_signed(&webhook, &body).await.status(), 200);
     world.drain(&processor).await;
     assert_eq!(world.items_of_type("message").await.len(), 1);
+    assert_eq!(
+        stamped(&world, "message").await,
+        1,
+        "the second delivery wrote over the first"
+    );
+    let (events, _) = events_and_repeats(&world).await;
+    assert!(
+        events.iter().all(|e| e["type"] != "message.received"),
+        "{events:?}"
+    );
 }
 
 #[tokio::test]
@@ -53,6 +101,14 @@ async fn when_sqs_redelivers_a_batch_nothing_is_stored_twice() {
         world.items_of_type("status").await.len(),
         ids_in(&body, "statuses").len()
     );
+    // Whichever copy lost its conditional write set nothing off.
+    let (events, repeats) = events_and_repeats(&world).await;
+    let received = events
+        .iter()
+        .filter(|e| e["type"] == "message.received")
+        .count();
+    assert_eq!(received, ids_in(&body, "messages").len());
+    assert_eq!(repeats, 0, "{events:?}");
 }
 
 #[tokio::test]
@@ -63,6 +119,14 @@ async fn the_same_message_twice_in_one_post_is_stored_once() {
     world.post_signed(&world.webhook(), &body).await;
     world.drain(&world.processor()).await;
     assert_eq!(world.items_of_type("message").await.len(), 1);
+    // One queue record holds both: the second must not pass for a retry of
+    // the first and set its effects off again.
+    let (events, repeats) = events_and_repeats(&world).await;
+    let received = events
+        .iter()
+        .filter(|e| e["type"] == "message.received")
+        .count();
+    assert_eq!((received, repeats), (1, 0), "{events:?}");
 }
 
 #[tokio::test]

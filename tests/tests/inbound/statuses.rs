@@ -1,3 +1,4 @@
+use aws_sdk_dynamodb::types::AttributeValue;
 use integration_tests::{fixture, ids_in, n, s, World};
 
 async fn status_item(world: &World, body: &[u8]) -> integration_tests::Item {
@@ -64,13 +65,24 @@ async fn a_repeated_status_is_recorded_once() {
     world.post_signed(&webhook, &body).await;
     world.drain(&processor).await;
     let first = status_item(&world, &body).await;
+    // A time no write of the connector would set: any write over it shows.
+    world
+        .tamper(&first, "updated_at", AttributeValue::N("1".into()))
+        .await;
+    world.events().await;
     world.post_signed(&webhook, &body).await;
     world.drain(&processor).await;
     let second = status_item(&world, &body).await;
     assert_eq!(
-        n(&first, "updated_at"),
         n(&second, "updated_at"),
-        "the duplicate wrote nothing"
+        Some(1),
+        "the duplicate wrote over it"
+    );
+    assert_eq!(s(&second, "or_delivered"), s(&first, "or_delivered"));
+    let events = world.events().await;
+    assert!(
+        events.iter().all(|e| e["type"] != "message.status"),
+        "{events:?}"
     );
 }
 

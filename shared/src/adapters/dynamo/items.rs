@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
+use crate::domain::erasure::Traces;
 use crate::domain::ids::ContactKey;
 use crate::domain::queued::{RequestMeta, SignatureMatch};
 use crate::ports::{Retry, StoreError};
@@ -21,6 +22,24 @@ pub fn contact_pk(contact: &ContactKey) -> String {
 /// conditional put on it is the dedup.
 pub fn message_sk(timestamp: i64, wamid: &str) -> String {
     format!("M#{:010}#{wamid}", timestamp.max(0))
+}
+
+/// The wamid in a message's or a status's sort key, for erasure's search.
+pub fn wamid_of_sk(sk: &str) -> Option<&str> {
+    match sk.strip_prefix("S#") {
+        Some(w) => Some(w),
+        None => sk.strip_prefix("M#")?.split_once('#').map(|(_, w)| w),
+    }
+}
+
+/// What erasure looks for in diagnostics: the person's identifiers and the
+/// wamids in the sort keys of their partition.
+pub fn traces_of<'a>(contact: &ContactKey, sort_keys: impl IntoIterator<Item = &'a str>) -> Traces {
+    let mut traces = Traces::of(contact);
+    for w in sort_keys.into_iter().filter_map(wamid_of_sk) {
+        traces.add_wamid(w);
+    }
+    traces
 }
 
 pub fn consent_sk(timestamp: i64, value: &str) -> String {

@@ -5,6 +5,7 @@
 mod automation;
 mod contacts;
 mod diagnostics;
+mod erasure;
 mod items;
 mod ledger;
 mod messages;
@@ -12,7 +13,9 @@ mod throttle;
 
 use aws_sdk_dynamodb::Client;
 
-pub use items::{consent_sk, contact_pk, message_sk, status_sk, DIAGNOSTIC_PREFIX, PROFILE_SK};
+pub use items::{
+    consent_sk, contact_pk, message_sk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK,
+};
 pub use ledger::ledger_sk;
 pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 

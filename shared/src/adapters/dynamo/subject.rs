@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, DeleteRequest, KeysAndAttributes, WriteRequest};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
 
 use super::items::{
     contact_pk, is_conditional_failure, n, s, status_sk, store_error, Item, PROFILE_SK,
@@ -11,9 +11,7 @@ use super::items::{
 use super::json::{doc_to_item, from_json, item_to_doc};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
-use crate::ports::contacts::{
-    ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, ProfileChange,
-};
+use crate::ports::contacts::{ContactRecords, Doc, Page, PartitionQuery, ProfileChange};
 use crate::ports::StoreError;
 
 const LIVE: &str = "attribute_not_exists(expires_at) OR expires_at > :now";
@@ -295,112 +293,5 @@ impl ContactRecords for DynamoStore {
             .await
             .map(drop)
             .map_err(|e| store_error("put contact item", e))
-    }
-}
-
-impl Eraser for DynamoStore {
-    async fn erase(&self, contact: &ContactKey, max_items: usize) -> Result<Erased, StoreError> {
-        let pk = contact_pk(contact);
-        let mut erased = Erased::default();
-        while (erased.deleted as usize) < max_items {
-            // Keys only: erasure never needs the content it deletes.
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(&pk))
-                .projection_expression("pk, sk")
-                .limit(i32::try_from((max_items - erased.deleted as usize).min(100)).unwrap_or(100))
-                .consistent_read(true)
-                .send()
-                .await
-                .map_err(|e| store_error("query for erasure", e))?;
-            let keys = out.items.unwrap_or_default();
-            if keys.is_empty() {
-                erased.finished = true;
-                return Ok(erased);
-            }
-            erased.deleted += self.delete_keys(keys).await? as u64;
-            if out.last_evaluated_key.is_none() {
-                // The page was the rest of the partition, unless a writer raced us.
-                erased.finished = self.query_is_empty(&pk).await?;
-                if erased.finished {
-                    return Ok(erased);
-                }
-            }
-        }
-        Ok(erased)
-    }
-}
-
-impl DynamoStore {
-    async fn query_is_empty(&self, pk: &str) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .query()
-            .table_name(&self.table)
-            .key_condition_expression("pk = :pk")
-            .expression_attribute_values(":pk", s(pk))
-            .limit(1)
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| store_error("query for erasure", e))?;
-        Ok(out.items.unwrap_or_default().is_empty())
-    }
-
-    /// BatchWriteItem deletes in pages of 25, retrying unprocessed ones.
-    pub(super) async fn delete_keys(&self, keys: Vec<Item>) -> Result<usize, StoreError> {
-        let mut deleted = 0;
-        for chunk in keys.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
-                .iter()
-                .map(|k| {
-                    let key: Item = k
-                        .iter()
-                        .filter(|(name, _)| *name == "pk" || *name == "sk")
-                        .map(|(a, b)| (a.clone(), b.clone()))
-                        .collect();
-                    WriteRequest::builder()
-                        .delete_request(
-                            DeleteRequest::builder()
-                                .set_key(Some(key))
-                                .build()
-                                .expect("key is set"),
-                        )
-                        .build()
-                })
-                .collect();
-            for attempt in 0..8 {
-                if requests.is_empty() {
-                    break;
-                }
-                if attempt > 0 {
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-                }
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, std::mem::take(&mut requests))
-                    .send()
-                    .await
-                    .map_err(|e| store_error("batch delete", e))?;
-                requests = out
-                    .unprocessed_items
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default();
-            }
-            if !requests.is_empty() {
-                return Err(StoreError {
-                    operation: "batch delete",
-                    message: format!("{} deletes still unprocessed", requests.len()),
-                    retry: crate::ports::Retry::Retryable,
-                });
-            }
-            deleted += chunk.len();
-        }
-        Ok(deleted)
     }
 }

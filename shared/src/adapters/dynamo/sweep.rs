@@ -191,42 +191,29 @@ impl SweepStore for DynamoStore {
         let mut next_expiry: Option<i64> = None;
         let mut latest_expiry: Option<i64> = None;
         let (mut profile, mut marker) = (false, false);
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression("pk = :pk")
-                .expression_attribute_values(":pk", s(pk))
-                .projection_expression("pk, sk, expires_at")
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take())
-                .send()
-                .await
-                .map_err(|e| store_error("query partition for sweep", e))?;
-            for item in out.items.unwrap_or_default() {
+        self.each_item(
+            pk,
+            "pk, sk, expires_at",
+            "query partition for sweep",
+            |item| {
                 let sk = text(&item, "sk").unwrap_or_default();
                 let exp = num(&item, "expires_at");
                 if exp.is_some_and(|e| e <= now) {
                     expired.push(item);
-                    continue;
+                    return;
                 }
                 if sk == SWEEP_MARKER_SK {
                     marker = true;
-                    continue;
+                    return;
                 }
                 profile |= sk == PROFILE_SK;
                 if let Some(e) = exp {
                     next_expiry = Some(next_expiry.map_or(e, |m| m.min(e)));
                     latest_expiry = Some(latest_expiry.map_or(e, |m| m.max(e)));
                 }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+            },
+        )
+        .await?;
         let deleted = self.delete_keys(expired).await? as u64;
         match next_expiry {
             Some(next) if profile => {

@@ -1,0 +1,229 @@
+//! What erasure looks for outside a person's partition, and what it tells
+//! the requester it could not reach.
+//!
+//! Diagnostics (refused bodies, unreadable elements, other fields) are
+//! stored by day of receipt, not by person: the parser could not tell whose
+//! they are. Erasure therefore searches the day partitions that can still
+//! hold one (retention plus the TTL's grace) for the person's identifiers.
+//! The cost falls on the rare erasure, not on every inbound message, and it
+//! needs no guess at write time about which digits in a refused body are a
+//! phone number.
+
+use serde_json::{json, Value};
+
+use super::ids::ContactKey;
+use super::privacy::{day_of, rfc3339};
+
+/// DynamoDB's TTL deletes an expired item "typically within a few days";
+/// erasure searches this many days past retention so it also finds those.
+pub const TTL_GRACE_DAYS: u32 = 7;
+
+/// SQS keeps a message this long (`MessageRetentionPeriod` of the inbound,
+/// outbound and events queues in template.yaml).
+pub const QUEUE_DAYS: u32 = 4;
+
+/// Dead-letter queues keep a message this long, counted from when it first
+/// entered its queue (SQS keeps the original enqueue time on a redrive).
+pub const DEAD_LETTER_DAYS: u32 = 14;
+
+/// The diagnostic days (`yyyy-mm-dd`) that may still hold an item stored
+/// `retention_days` before `now`, newest first.
+pub fn diagnostic_days(now: i64, retention_days: u32) -> Vec<String> {
+    (0..=i64::from(retention_days) + i64::from(TTL_GRACE_DAYS))
+        .map(|back| day_of(now - back * 86_400))
+        .collect()
+}
+
+/// The identifiers by which a stored text can be known to concern someone:
+/// their number or BSUID, the wamids of their messages, and any wamid that
+/// holds their number (a wamid is base64 of a record with the digits in it).
+#[derive(Debug, Clone)]
+pub struct Traces {
+    /// Matched only where no digit touches them, so a short number is not
+    /// found inside a longer one (a phone_number_id, a timestamp).
+    digits: Option<String>,
+    texts: Vec<String>,
+}
+
+const WAMID_PREFIX: &str = "wamid.";
+
+impl Traces {
+    pub fn of(contact: &ContactKey) -> Self {
+        match contact {
+            ContactKey::Phone(w) => Self {
+                digits: Some(w.as_str().to_owned()),
+                texts: Vec::new(),
+            },
+            ContactKey::Scoped(u) => Self {
+                digits: None,
+                texts: vec![u.as_str().to_owned()],
+            },
+        }
+    }
+
+    pub fn add_wamid(&mut self, wamid: &str) {
+        if !wamid.is_empty() && !self.texts.iter().any(|t| t == wamid) {
+            self.texts.push(wamid.to_owned());
+        }
+    }
+
+    pub fn found_in(&self, text: &str) -> bool {
+        if self.texts.iter().any(|t| text.contains(t.as_str())) {
+            return true;
+        }
+        let Some(digits) = self.digits.as_deref().map(str::as_bytes) else {
+            return false;
+        };
+        digits_in(text.as_bytes(), digits)
+            || text.match_indices(WAMID_PREFIX).any(|(at, _)| {
+                let encoded = &text[at + WAMID_PREFIX.len()..];
+                let end = encoded
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || "+/-_".contains(c)))
+                    .unwrap_or(encoded.len());
+                digits_in(&base64_decode(&encoded[..end]), digits)
+            })
+    }
+}
+
+fn digits_in(haystack: &[u8], digits: &[u8]) -> bool {
+    !digits.is_empty()
+        && haystack.windows(digits.len()).enumerate().any(|(at, w)| {
+            let before = at.checked_sub(1).map(|i| haystack[i]);
+            let after = haystack.get(at + digits.len()).copied();
+            w == digits
+                && !before.is_some_and(|b| b.is_ascii_digit())
+                && !after.is_some_and(|b| b.is_ascii_digit())
+        })
+}
+
+/// Standard or URL-safe base64, padded or not; a trailing partial byte is
+/// dropped.
+fn base64_decode(text: &str) -> Vec<u8> {
+    let sextet = |c: u8| match c {
+        b'A'..=b'Z' => Some(c - b'A'),
+        b'a'..=b'z' => Some(c - b'a' + 26),
+        b'0'..=b'9' => Some(c - b'0' + 52),
+        b'+' | b'-' => Some(62),
+        b'/' | b'_' => Some(63),
+        _ => None,
+    };
+    let (mut out, mut acc, mut bits) = (Vec::with_capacity(text.len() * 3 / 4), 0u32, 0);
+    for v in text.bytes().map_while(sextet) {
+        acc = ((acc << 6) | u32::from(v)) & 0xFFFF;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+        }
+    }
+    out
+}
+
+/// What an erasure cannot delete and how long each copy can live, stated in
+/// the receipt; and what it keeps on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeyondReach {
+    /// `PointInTimeRecoveryPeriodDays` of the table.
+    pub backup_days: u32,
+}
+
+impl BeyondReach {
+    /// `requested_at`: copies in queues were enqueued before it. Backups hold
+    /// the items until `backup_days` after they were deleted (`completed_at`;
+    /// unknown while the erasure is pending).
+    pub fn to_json(&self, requested_at: i64, completed_at: Option<i64>) -> (Value, Value) {
+        let days = |d: u32| i64::from(d) * 86_400;
+        let not_reached = json!([
+            {
+                "copy": "queued_messages",
+                "where": "inbound, outbound and events queues, in flight",
+                "max_days": QUEUE_DAYS,
+                "until": rfc3339(requested_at + days(QUEUE_DAYS)),
+            },
+            {
+                "copy": "dead_letter_queues",
+                "where": "inbound and outbound dead-letter queues",
+                "max_days": DEAD_LETTER_DAYS,
+                "until": rfc3339(requested_at + days(DEAD_LETTER_DAYS)),
+            },
+            {
+                "copy": "point_in_time_backups",
+                "where": "the table's point-in-time recovery",
+                "max_days": self.backup_days,
+                "until": completed_at.map(|c| rfc3339(c + days(self.backup_days))),
+            },
+        ]);
+        let kept = json!([{
+            "copy": "suppression_list",
+            "what": "keyed hash of the number, kept so the opt-out is honoured",
+        }]);
+        (not_reached, kept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const WAMID: &str = "wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI0MUFERjg0QzdDMTY2NUM5MDkA";
+
+    fn phone(n: &str) -> ContactKey {
+        ContactKey::parse_storage_id(n).unwrap()
+    }
+
+    #[test]
+    fn a_number_is_found_in_a_body_and_in_a_wamid_of_theirs_only() {
+        let t = Traces::of(&phone("16505551234"));
+        assert!(t.found_in(r#"{"from":"16505551234","text":{"body":"hi"}}"#));
+        assert!(
+            t.found_in(&format!(r#"{{"id":"{WAMID}"}}"#)),
+            "wamid encodes it"
+        );
+        assert!(!Traces::of(&phone("16505551235")).found_in(WAMID));
+        assert!(
+            !t.found_in("phone_number_id 9916505551234"),
+            "inside longer digits"
+        );
+        assert!(!t.found_in(r#"{"from":"16505551299"}"#));
+    }
+
+    #[test]
+    fn a_wamid_is_read_whatever_its_padding_and_alphabet() {
+        let t = Traces::of(&phone("447700900123"));
+        // 1C 18 0C, the twelve digits, then a tail: URL-safe, unpadded.
+        assert!(t.found_in("wamid.HBgMNDQ3NzAwOTAwMTIzFQIAEhgg-_8A"));
+        assert!(
+            !t.found_in("wamid.HBgMNDQ3NzAwOTAwMTI0FQIAEhgg-_8A"),
+            "…124"
+        );
+        assert_eq!(base64_decode("aGk="), b"hi");
+    }
+
+    #[test]
+    fn a_bsuid_and_wamids_added_are_found() {
+        let mut t = Traces::of(&ContactKey::parse_storage_id("u.US.13491208655302741918").unwrap());
+        assert!(t.found_in(r#"{"from_user_id":"US.13491208655302741918"}"#));
+        t.add_wamid("wamid.XYZ");
+        assert!(t.found_in("… wamid.XYZ …"));
+        assert!(!t.found_in("wamid.ABC"));
+    }
+
+    #[test]
+    fn the_search_covers_retention_and_the_ttl_grace_newest_first() {
+        let days = diagnostic_days(1_764_633_600, 30); // 2025-12-02
+        assert_eq!(days.len(), 38);
+        assert_eq!(days[0], "2025-12-02");
+        assert_eq!(days[37], "2025-10-26");
+    }
+
+    #[test]
+    fn the_receipt_dates_backups_from_completion() {
+        let (not_reached, kept) = BeyondReach { backup_days: 7 }.to_json(0, None);
+        assert_eq!(not_reached[0]["until"], "1970-01-05T00:00:00Z");
+        assert_eq!(not_reached[1]["until"], "1970-01-15T00:00:00Z");
+        assert!(not_reached[2]["until"].is_null());
+        let (done, _) = BeyondReach { backup_days: 7 }.to_json(0, Some(86_400));
+        assert_eq!(done[2]["until"], "1970-01-09T00:00:00Z");
+        assert_eq!(kept[0]["copy"], "suppression_list");
+    }
+}
