@@ -96,27 +96,27 @@ fn digits_in(haystack: &[u8], digits: &[u8]) -> bool {
         })
 }
 
-/// Standard or URL-safe base64, padded or not; a trailing partial byte is
-/// dropped.
+/// Standard or URL-safe base64, padded or not. Meta's wamids are standard
+/// base64 today; a text that is cut mid-quantum loses its last characters
+/// rather than all of it.
 fn base64_decode(text: &str) -> Vec<u8> {
-    let sextet = |c: u8| match c {
-        b'A'..=b'Z' => Some(c - b'A'),
-        b'a'..=b'z' => Some(c - b'a' + 26),
-        b'0'..=b'9' => Some(c - b'0' + 52),
-        b'+' | b'-' => Some(62),
-        b'/' | b'_' => Some(63),
-        _ => None,
+    use base64::alphabet::{STANDARD, URL_SAFE};
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine;
+    let config = GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true);
+    let alphabet = if text.contains(['-', '_']) {
+        &URL_SAFE
+    } else {
+        &STANDARD
     };
-    let (mut out, mut acc, mut bits) = (Vec::with_capacity(text.len() * 3 / 4), 0u32, 0);
-    for v in text.bytes().map_while(sextet) {
-        acc = ((acc << 6) | u32::from(v)) & 0xFFFF;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-        }
-    }
-    out
+    let engine = GeneralPurpose::new(alphabet, config);
+    let text = text.trim_end_matches('=');
+    (0..4)
+        .filter_map(|cut| text.get(..text.len().checked_sub(cut)?))
+        .find_map(|t| engine.decode(t).ok())
+        .unwrap_or_default()
 }
 
 /// What an erasure cannot delete and how long each copy can live, stated in
