@@ -25,6 +25,9 @@ impl Config {
                 audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,
                 erase_sync_max_items: parsed_or("ERASE_SYNC_MAX_ITEMS", d.erase_sync_max_items)?,
                 export_page_items: parsed_or("EXPORT_PAGE_ITEMS", d.export_page_items)?,
+                suppression_retention: shared::domain::consent::SuppressionRetention::from_days(
+                    parsed_or("SUPPRESSION_RETENTION_DAYS", 0)?,
+                ),
             },
         })
     }

@@ -8,6 +8,7 @@ use lambda_http::{Body, Request, Response};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_contacts::{doc, FixedKeyHasher, MemoryPartitions, MemoryReceipts};
 use shared::domain::ids::{ContactKey, WaId};
 use shared::ports::Clock;
@@ -31,6 +32,7 @@ type Handler = Contacts<
     FixedKeyHasher,
     At,
     MemoryQueue,
+    MemoryConsent,
 >;
 
 fn handler(settings: Settings) -> Handler {
@@ -45,6 +47,7 @@ fn handler(settings: Settings) -> Handler {
         clock: At(NOW),
         settings,
         events: MemoryQueue::default(),
+        consent: MemoryConsent::default(),
     }
 }
 

@@ -23,6 +23,7 @@ type Proc = Processor<
     MemoryQueue,
     MemoryQueue,
     MemoryAutomation,
+    shared::adapters::memory_consent::MemoryConsent,
 >;
 
 fn processor() -> (Proc, MemoryStore) {
@@ -37,6 +38,8 @@ fn processor() -> (Proc, MemoryStore) {
         commands: MemoryQueue::default(),
         automation_store: MemoryAutomation::default(),
         automation: None,
+        consent: shared::adapters::memory_consent::MemoryConsent::default(),
+        suppression_retention: Default::default(),
     };
     (p, store)
 }

@@ -10,6 +10,7 @@ pub mod status;
 
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
 pub mod automation;
+pub mod consent;
 pub mod events;
 pub mod privacy;
 pub mod sending;
