@@ -186,3 +186,47 @@ async fn an_erasure_too_large_for_one_request_is_pending_then_finished_with_one_
     assert_eq!(third["receipt_id"], first["receipt_id"]);
     assert_eq!(third["repeat"], true);
 }
+
+#[tokio::test]
+async fn a_consent_change_touches_its_category_only_and_is_announced_once_even_without_a_profile() {
+    use shared::ports::consent::ConsentLedger;
+    let h = handler(Settings::default());
+    let path = format!("/contacts/{WA_ID}/consent");
+    let (status, body) = call(
+        &h,
+        "PUT",
+        &path,
+        Some(json!({"state": "opted_out", "category": "marketing"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profile"], Value::Null, "no profile, still recorded");
+    let facts = h.consent.facts(&contact(), NOW).await.unwrap();
+    assert!(facts.suppressed_marketing && !facts.suppressed_utility);
+    let events: Vec<Value> = h
+        .events
+        .sent()
+        .iter()
+        .map(|b| serde_json::from_str(b).unwrap())
+        .collect();
+    let opted_out: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "contact.opted_out")
+        .collect();
+    assert_eq!(opted_out.len(), 1);
+    assert_eq!(opted_out[0]["data"]["category"], "marketing");
+    assert_eq!(opted_out[0]["data"]["source"], "api");
+
+    let (status, _) = call(
+        &h,
+        "PUT",
+        &path,
+        Some(json!({"state": "opted_out", "category": "newsletter"})),
+    )
+    .await;
+    assert_eq!(status, 400, "an unknown category is refused");
+    let (status, _) = call(&h, "PUT", &path, Some(json!({"state": "opted_in"}))).await;
+    assert_eq!(status, 200);
+    let facts = h.consent.facts(&contact(), NOW).await.unwrap();
+    assert!(!facts.suppressed_marketing && facts.marketing_opt_in);
+}
