@@ -22,10 +22,7 @@ pub struct KeyedConsent<H> {
 }
 
 fn live(item: &Item, now: i64) -> bool {
-    item.get("expires_at")
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse::<i64>().ok())
-        .is_none_or(|exp| exp > now)
+    !super::contacts::is_expired(item, now)
 }
 
 impl<H: SubjectHasher> KeyedConsent<H> {
@@ -77,6 +74,18 @@ impl<H: SubjectHasher> KeyedConsent<H> {
         if let Some(exp) = u.suppression_expires_at {
             item.insert("expires_at".into(), n(exp));
         }
+        self.put_unless_newer(item, "at", u.at, "put suppression")
+            .await
+    }
+
+    /// Puts `item` unless the stored one's `time_attr` is newer than `at`.
+    async fn put_unless_newer(
+        &self,
+        item: Item,
+        time_attr: &str,
+        at: i64,
+        operation: &'static str,
+    ) -> Result<(), StoreError> {
         let put = self
             .store
             .client
@@ -84,11 +93,11 @@ impl<H: SubjectHasher> KeyedConsent<H> {
             .table_name(&self.store.table)
             .set_item(Some(item))
             .condition_expression("attribute_not_exists(pk) OR #at <= :at")
-            .expression_attribute_names("#at", "at")
-            .expression_attribute_values(":at", n(u.at))
+            .expression_attribute_names("#at", time_attr)
+            .expression_attribute_values(":at", n(at))
             .send()
             .await;
-        Self::conditional(put, "put suppression").await
+        Self::conditional(put, operation).await
     }
 
     async fn lift(&self, pk: &str, category: ConsentCategory, at: i64) -> Result<(), StoreError> {
@@ -192,17 +201,8 @@ impl<H: SubjectHasher> ConsentLedger for KeyedConsent<H> {
             ("recorded_at".to_owned(), n(now)),
             ("expires_at".to_owned(), n(u.opt_in_expires_at)),
         ]);
-        let put = self
-            .store
-            .client
-            .put_item()
-            .table_name(&self.store.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(pk) OR given_at <= :at")
-            .expression_attribute_values(":at", n(evidence.given_at))
-            .send()
-            .await;
-        Self::conditional(put, "put opt-in").await?;
+        self.put_unless_newer(item, "given_at", evidence.given_at, "put opt-in")
+            .await?;
         // A contact without a profile is still found by the retention sweep.
         self.store
             .mark_for_sweep(contact, u.opt_in_expires_at, now)

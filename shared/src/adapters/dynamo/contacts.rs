@@ -35,7 +35,7 @@ fn identity(contact: &ContactKey) -> (&'static str, String) {
     }
 }
 
-fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
+pub(super) fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
     item.get("expires_at")
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse::<i64>().ok())
