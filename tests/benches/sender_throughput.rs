@@ -110,6 +110,7 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
             .expect("client"),
             redelivery: MemoryRedelivery::default(),
             clock: SystemClock,
+            consent: shared::adapters::memory_consent::MemoryConsent::default(),
             settings: Settings {
                 default_phone_number_id: Some(PhoneNumberId::parse("106540352242922").expect("id")),
                 messages_per_second: limit,
@@ -119,6 +120,7 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
                 },
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
+                consent: shared::domain::consent::ConsentPolicy::default(),
             },
         };
         let queue = Arc::clone(&queue);

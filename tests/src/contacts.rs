@@ -21,6 +21,7 @@ pub type LocalContacts<C> = Contacts<
     SecretHasher<SecretsManagerFetcher>,
     C,
     shared::adapters::sqs::SqsQueue,
+    crate::world::LocalConsent,
 >;
 
 impl World {
@@ -46,6 +47,7 @@ impl World {
             clock,
             settings,
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
+            consent: self.keyed_consent(),
         }
     }
 

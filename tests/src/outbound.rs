@@ -21,7 +21,7 @@ use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
 use crate::events::{api_gateway_request, ApiRequest};
-use crate::world::{Drain, World, APP_SECRET};
+use crate::world::{Drain, LocalConsent, World, APP_SECRET};
 
 pub const ACCESS_TOKEN: &str = "dev-access-token";
 pub const PHONE_NUMBER_ID: &str = "106540352242922";
@@ -34,6 +34,7 @@ pub type LocalSender = Sender<
     SqsRedelivery,
     SystemClock,
     SqsQueue,
+    LocalConsent,
 >;
 
 impl World {
@@ -109,6 +110,7 @@ impl World {
             graph: GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
             clock: SystemClock,
+            consent: self.keyed_consent(),
             settings: Settings {
                 default_phone_number_id: Some(PhoneNumberId::parse(PHONE_NUMBER_ID).expect("id")),
                 messages_per_second,
@@ -119,6 +121,7 @@ impl World {
                 },
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
+                consent: shared::domain::consent::ConsentPolicy::default(),
             },
         }
     }

@@ -7,7 +7,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use lambda_http::{Body, Response};
 use processor::Processor;
-use shared::adapters::dynamo::DynamoStore;
+use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
+use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::SqsQueue;
 use shared::domain::records::Retention;
@@ -24,8 +25,17 @@ pub const VERIFY_TOKEN: &str = "dev-verify-token";
 
 pub type Item = HashMap<String, AttributeValue>;
 pub type LocalWebhook = Webhook<CachedSecrets<SecretsManagerFetcher>, SqsQueue, SystemClock>;
-pub type LocalProcessor =
-    Processor<DynamoStore, DynamoStore, DynamoStore, TestClock, SqsQueue, SqsQueue, DynamoStore>;
+pub type LocalConsent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
+pub type LocalProcessor = Processor<
+    DynamoStore,
+    DynamoStore,
+    DynamoStore,
+    TestClock,
+    SqsQueue,
+    SqsQueue,
+    DynamoStore,
+    LocalConsent,
+>;
 
 /// The system clock, or a fixed instant for tests about time of day.
 #[derive(Debug, Clone, Copy, Default)]
@@ -189,6 +199,23 @@ impl World {
             automation: rules.map(|r| {
                 std::sync::Arc::new(shared::domain::automation::load(r).expect("valid rules"))
             }),
+            consent: self.keyed_consent(),
+            suppression_retention: Default::default(),
+        }
+    }
+
+    /// The suppression list as the functions see it, keyed with the
+    /// stack's hashing secret (stack.py seeds `dev-subject-hash-key`).
+    pub fn keyed_consent(&self) -> LocalConsent {
+        KeyedConsent {
+            store: DynamoStore::new(self.ddb.clone(), &self.table),
+            hasher: SecretHasher::new(
+                SecretsManagerFetcher::new(
+                    self.secrets.clone(),
+                    format!("{}/hashing", self.stack_name),
+                ),
+                Duration::from_secs(300),
+            ),
         }
     }
 

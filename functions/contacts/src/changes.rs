@@ -4,16 +4,18 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde_json::{json, Map, Value};
 use shared::adapters::dynamo::PROFILE_SK;
+use shared::domain::consent::{ConsentCategory, ConsentSource, ConsentUpdate, OptInEvidence};
 use shared::domain::events::Event;
 use shared::domain::privacy::HandoffRequest;
 use shared::domain::privacy::{
     ConsentRequest, InputError, LinkRequest, ProfileCorrection, RestrictionRequest,
 };
 use shared::domain::ContactKey;
+use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::{ContactRecords, ProfileChange};
 use shared::ports::{Clock, EventSink};
 
-use crate::{public, respond, ApiError, Contacts};
+use crate::{public, respond, ApiError, Caller, Contacts};
 
 impl From<InputError> for ApiError {
     fn from(e: InputError) -> Self {
@@ -22,7 +24,9 @@ impl From<InputError> for ApiError {
 }
 
 /// Changes need the records, the clock, and the events queue for hand-offs.
-impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc, A, H, C, Ev> {
+impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
+    Contacts<R, E, Rc, A, H, C, Ev, S>
+{
     async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
         let now = self.now();
         if !self.records.change_profile(contact, &change, now).await? {
@@ -82,6 +86,11 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
             Some(contact),
             data,
         );
+        self.publish(event).await?;
+        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    async fn publish(&self, event: Event) -> Result<(), ApiError> {
         self.events
             .publish(std::slice::from_ref(&event))
             .await
@@ -91,34 +100,63 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
                     message: e.message,
                     retry: e.retry,
                 })
-            })?;
-        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+            })
     }
 
+    /// Works with or without a profile: an opt-out must be recorded for a
+    /// number the business holds elsewhere, and an opt-in lets marketing go
+    /// to someone who has not written yet. Emits `contact.opted_out` /
+    /// `contact.opted_in` once per request, like the keyword does.
     pub(crate) async fn consent(
         &self,
         contact: &ContactKey,
         body: Value,
+        who: &Caller,
     ) -> Result<Response<Body>, ApiError> {
         let c = ConsentRequest::parse(&body)?;
-        let profile = self
-            .change(contact, ProfileChange::Consent(c.clone()))
+        let now = self.now();
+        let retention = self.expires(self.settings.retention_days);
+        let categories = c.categories();
+        self.consent
+            .update(
+                contact,
+                &ConsentUpdate {
+                    categories,
+                    opted_in: c.opted_in,
+                    source: ConsentSource::Api,
+                    at: now,
+                    evidence: categories.contains(&ConsentCategory::Marketing).then(|| {
+                        OptInEvidence {
+                            given_at: now,
+                            detail: format!("contacts API, request {}", who.request_id),
+                        }
+                    }),
+                    opt_in_expires_at: retention,
+                    suppression_expires_at: self.settings.suppression_retention.expires_at(now),
+                },
+            )
             .await?;
+        let mut profile = None;
+        if self
+            .records
+            .change_profile(contact, &ProfileChange::Consent(c.clone()), now)
+            .await?
+        {
+            profile = self
+                .records
+                .get(contact, PROFILE_SK, now)
+                .await?
+                .map(public);
+        }
         // The history item, in the same shape the processor writes for Meta's
         // user_preferences, with source `api`.
-        let now = self.now();
         let mut doc = Map::new();
         doc.insert("type".into(), json!("consent"));
         doc.insert("value".into(), json!(c.state()));
         doc.insert("source".into(), json!("api"));
         doc.insert("ts".into(), json!(now));
-        if let Some(cat) = &c.category {
-            doc.insert("category".into(), json!(cat));
-        }
-        doc.insert(
-            "expires_at".into(),
-            json!(self.expires(self.settings.retention_days)),
-        );
+        doc.insert("category".into(), json!(c.category_name()));
+        doc.insert("expires_at".into(), json!(retention));
         self.records
             .put(
                 contact,
@@ -126,7 +164,29 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
                 doc,
             )
             .await?;
-        Ok(respond(StatusCode::OK, json!({"profile": profile})))
+        let kind = if c.opted_in {
+            "contact.opted_in"
+        } else {
+            "contact.opted_out"
+        };
+        let event = Event::new(
+            kind,
+            &format!(
+                "api|{}|{now}|{}|{}",
+                contact.storage_id(),
+                c.state(),
+                c.category_name()
+            ),
+            now,
+            None,
+            Some(contact),
+            json!({"source": "api", "category": c.category_name()}),
+        );
+        self.publish(event).await?;
+        Ok(respond(
+            StatusCode::OK,
+            json!({"profile": profile, "consent": {"state": c.state(), "category": c.category_name()}}),
+        ))
     }
 
     pub(crate) async fn link(

@@ -22,8 +22,8 @@ fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
 
 /// Erasure needs the records (is anything left?), the eraser, the receipts
 /// and the clock.
-impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev>
-    Contacts<R, E, Rc, A, H, C, Ev>
+impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev, S>
+    Contacts<R, E, Rc, A, H, C, Ev, S>
 {
     pub(crate) async fn erase(
         &self,

@@ -13,8 +13,10 @@ use lambda_http::http::{header, StatusCode};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Error, Request, RequestExt, Response};
 use serde_json::{json, Value};
+use shared::domain::consent::SuppressionRetention;
 use shared::domain::privacy::AuditRecord;
 use shared::domain::ContactKey;
+use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::{AuditLog, ContactRecords, Eraser, ReceiptStore, SubjectHasher};
 use shared::ports::{Clock, EventSink, SecretsError, StoreError};
 use tracing::Instrument;
@@ -33,6 +35,8 @@ pub struct Settings {
     pub export_page_items: usize,
     /// The table's point-in-time recovery period, stated in receipts.
     pub backup_days: u32,
+    /// `SuppressionRetentionDays` (default: opt-outs kept until an opt-in).
+    pub suppression_retention: SuppressionRetention,
 }
 
 impl Default for Settings {
@@ -44,6 +48,7 @@ impl Default for Settings {
             erase_sync_max_items: 2000,
             export_page_items: 500,
             backup_days: 7,
+            suppression_retention: SuppressionRetention::default(),
         }
     }
 }
@@ -86,7 +91,7 @@ pub fn respond(status: StatusCode, body: Value) -> Response<Body> {
 }
 
 /// The handler, generic over the capabilities it uses.
-pub struct Contacts<R, E, Rc, A, H, C, Ev> {
+pub struct Contacts<R, E, Rc, A, H, C, Ev, S> {
     pub records: R,
     pub eraser: E,
     pub receipts: Rc,
@@ -96,6 +101,8 @@ pub struct Contacts<R, E, Rc, A, H, C, Ev> {
     pub settings: Settings,
     /// Events for internal systems (hand-off released or taken by an agent).
     pub events: Ev,
+    /// The suppression list and marketing opt-ins (`PUT …/consent`).
+    pub consent: S,
 }
 
 /// Who asked, as API Gateway's IAM authorizer saw it.
@@ -125,7 +132,7 @@ fn caller(req: &Request, now_ms: i64) -> Caller {
     }
 }
 
-impl<R, E, Rc, A, H, C, Ev> Contacts<R, E, Rc, A, H, C, Ev>
+impl<R, E, Rc, A, H, C, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S>
 where
     R: ContactRecords,
     E: Eraser,
@@ -134,6 +141,7 @@ where
     H: SubjectHasher,
     C: Clock,
     Ev: EventSink,
+    S: ConsentLedger,
 {
     pub async fn handle(&self, req: Request) -> Result<Response<Body>, Error> {
         let (route, contact) = match routes::parse(req.method(), req.uri().path()) {
@@ -206,14 +214,14 @@ where
             Route::Correct => self.correct(contact, body(req)?).await,
             Route::Link => self.link(contact, body(req)?).await,
             Route::Restriction => self.restrict(contact, body(req)?).await,
-            Route::Consent => self.consent(contact, body(req)?).await,
+            Route::Consent => self.consent(contact, body(req)?, who).await,
             Route::Handoff => self.handoff(contact, body(req)?).await,
             Route::Erase => self.erase(contact, subject, who).await,
         }
     }
 }
 
-impl<R, E, Rc, A, H, C: Clock, Ev> Contacts<R, E, Rc, A, H, C, Ev> {
+impl<R, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
     fn now(&self) -> i64 {
         self.clock.now_secs()
     }

@@ -1,7 +1,11 @@
 use contacts::{config::Config, hashing::SecretHasher, Contacts};
 use lambda_http::{run, service_fn, Error, Request};
 use shared::adapters::sqs::SqsQueue;
-use shared::adapters::{aws, dynamo::DynamoStore, secrets_manager::SecretsManagerFetcher};
+use shared::adapters::{
+    aws,
+    dynamo::{DynamoStore, KeyedConsent},
+    secrets_manager::SecretsManagerFetcher,
+};
 use shared::ports::SystemClock;
 
 #[tokio::main]
@@ -10,22 +14,26 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
-    let hasher = SecretHasher::new(
-        SecretsManagerFetcher::new(
-            aws_sdk_secretsmanager::Client::new(&sdk),
-            &config.hashing_secret_id,
-        ),
-        config.secret_refresh,
-    );
+    let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
+    let hasher = || {
+        SecretHasher::new(
+            SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
+            config.secret_refresh,
+        )
+    };
     let contacts = Contacts {
         records: store.clone(),
         eraser: store.clone(),
         receipts: store.clone(),
-        audit: store,
-        hasher,
+        audit: store.clone(),
+        hasher: hasher(),
         clock: SystemClock,
         settings: config.settings,
         events: SqsQueue::new(aws_sdk_sqs::Client::new(&sdk), &config.events_queue_url),
+        consent: KeyedConsent {
+            store,
+            hasher: hasher(),
+        },
     };
     let contacts = &contacts;
     run(service_fn(move |req: Request| async move {

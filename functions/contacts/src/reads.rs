@@ -20,7 +20,7 @@ fn query_param(req: &Request, name: &str) -> Option<String> {
 }
 
 /// Reads need the records and the clock only.
-impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev> Contacts<R, E, Rc, A, H, C, Ev> {
+impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
     pub(crate) async fn exists(&self, contact: &ContactKey) -> Result<bool, ApiError> {
         let q = PartitionQuery {
             limit: 1,

@@ -8,6 +8,7 @@ use lambda_http::{Body, Request, Response};
 use secrecy::SecretString;
 use serde_json::{json, Value};
 use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_contacts::{doc, FixedKeyHasher, MemoryPartitions, MemoryReceipts};
 use shared::domain::ids::{ContactKey, WaId};
 use shared::ports::Clock;
@@ -31,6 +32,7 @@ type Handler = Contacts<
     FixedKeyHasher,
     At,
     MemoryQueue,
+    MemoryConsent,
 >;
 
 fn handler(settings: Settings) -> Handler {
@@ -45,6 +47,7 @@ fn handler(settings: Settings) -> Handler {
         clock: At(NOW),
         settings,
         events: MemoryQueue::default(),
+        consent: MemoryConsent::default(),
     }
 }
 
@@ -253,4 +256,48 @@ async fn erasure_deletes_the_diagnostics_that_mention_the_person_and_dates_what_
         receipt["kept"][0]["what"],
         "keyed hash of the number, kept so the opt-out is honoured"
     );
+}
+
+#[tokio::test]
+async fn a_consent_change_touches_its_category_only_and_is_announced_once_even_without_a_profile() {
+    use shared::ports::consent::ConsentLedger;
+    let h = handler(Settings::default());
+    let path = format!("/contacts/{WA_ID}/consent");
+    let (status, body) = call(
+        &h,
+        "PUT",
+        &path,
+        Some(json!({"state": "opted_out", "category": "marketing"})),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["profile"], Value::Null, "no profile, still recorded");
+    let facts = h.consent.facts(&contact(), NOW).await.unwrap();
+    assert!(facts.suppressed_marketing && !facts.suppressed_utility);
+    let events: Vec<Value> = h
+        .events
+        .sent()
+        .iter()
+        .map(|b| serde_json::from_str(b).unwrap())
+        .collect();
+    let opted_out: Vec<&Value> = events
+        .iter()
+        .filter(|e| e["type"] == "contact.opted_out")
+        .collect();
+    assert_eq!(opted_out.len(), 1);
+    assert_eq!(opted_out[0]["data"]["category"], "marketing");
+    assert_eq!(opted_out[0]["data"]["source"], "api");
+
+    let (status, _) = call(
+        &h,
+        "PUT",
+        &path,
+        Some(json!({"state": "opted_out", "category": "newsletter"})),
+    )
+    .await;
+    assert_eq!(status, 400, "an unknown category is refused");
+    let (status, _) = call(&h, "PUT", &path, Some(json!({"state": "opted_in"}))).await;
+    assert_eq!(status, 200);
+    let facts = h.consent.facts(&contact(), NOW).await.unwrap();
+    assert!(!facts.suppressed_marketing && facts.marketing_opt_in);
 }

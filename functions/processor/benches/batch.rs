@@ -26,6 +26,7 @@ type Proc = Processor<
     MemoryQueue,
     MemoryQueue,
     MemoryAutomation,
+    shared::adapters::memory_consent::MemoryConsent,
 >;
 
 const BATCH: usize = 10;
@@ -42,6 +43,8 @@ fn processor() -> Proc {
         commands: MemoryQueue::default(),
         automation_store: MemoryAutomation::default(),
         automation: None,
+        consent: shared::adapters::memory_consent::MemoryConsent::default(),
+        suppression_retention: Default::default(),
     }
 }
 

@@ -1,5 +1,6 @@
 use shared::config::{parsed_or, required, ConfigError};
 use shared::domain::automation::{load, Automation};
+use shared::domain::consent::SuppressionRetention;
 use shared::domain::records::Retention;
 
 /// The rules shipped with the function (`config/automation.yaml`), so a
@@ -14,6 +15,10 @@ pub struct Config {
     pub events_queue_url: String,
     pub outbound_queue_url: String,
     pub automation: Option<Automation>,
+    /// `<stack>/hashing`: names people on the suppression list; fetched on
+    /// the first STOP / START, not at start.
+    pub hashing_secret_id: String,
+    pub suppression_retention: SuppressionRetention,
 }
 
 impl Config {
@@ -48,6 +53,11 @@ impl Config {
             events_queue_url: required("EVENTS_QUEUE_URL")?,
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
             automation,
+            hashing_secret_id: required("HASHING_SECRET_ID")?,
+            suppression_retention: SuppressionRetention::from_days(parsed_or(
+                "SUPPRESSION_RETENTION_DAYS",
+                0,
+            )?),
         })
     }
 }

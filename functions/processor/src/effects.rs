@@ -7,26 +7,25 @@
 use std::collections::HashMap;
 
 use serde_json::json;
-use shared::domain::automation::{opt_out_intent, Action, Automation, Incoming, OptIntent};
+use shared::domain::automation::{Action, Incoming};
 use shared::domain::events::Event;
 use shared::domain::ids::{ContactKey, PhoneNumberId};
-use shared::domain::inbound::{
-    ConsentChange, Direction, InboundMessage, ParsedChange, StatusUpdate, Update,
-};
+use shared::domain::inbound::{Direction, InboundMessage, ParsedChange, StatusUpdate, Update};
 use shared::domain::queued::QueuedBatch;
-use shared::domain::records::ConsentRecord;
 use shared::ports::automation::{AutomationStore, ContactState};
+use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 use shared::telemetry::Metrics;
 
 use crate::ingest::IngestError;
+use crate::optout;
 use crate::Processor;
 
 type Owed<'a> = [(&'a ParsedChange, &'a Update)];
 
 /// Contact states for the inbound messages whose automation is owed.
-pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     owed: &Owed<'_>,
     now: i64,
 ) -> Result<HashMap<ContactKey, ContactState>, IngestError> {
@@ -53,8 +52,8 @@ pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore>(
 /// pay for a full request.
 #[derive(Default)]
 pub struct Outbox {
-    events: Vec<Event>,
-    commands: Vec<String>,
+    pub(crate) events: Vec<Event>,
+    pub(crate) commands: Vec<String>,
 }
 
 /// Puts the automated replies, then the events, of the outboxes on their
@@ -80,8 +79,8 @@ pub async fn publish<'o, E: EventSink, Q: CommandQueue>(
     Ok(())
 }
 
-pub async fn run<M, C, D, K, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+pub async fn run<M, C, D, K, E, Q, A, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     owed: &Owed<'_>,
     states: &HashMap<ContactKey, ContactState>,
@@ -96,6 +95,7 @@ where
     E: EventSink,
     Q: CommandQueue,
     A: AutomationStore,
+    S: ConsentLedger,
 {
     let mut out = Outbox::default();
     let flooded = flood_check(p, batch, owed, now, &mut out, metrics).await?;
@@ -107,7 +107,21 @@ where
                     out.events
                         .push(received_event(p, m, number, states.get(&m.contact)));
                 }
-                if m.direction == Direction::Inbound && !flooded.contains(&m.contact) {
+                // STOP / START are a legal duty, not an automation feature:
+                // applied whatever the rules, blocklist, hand-off or flood.
+                let keyword = m.direction == Direction::Inbound
+                    && optout::apply(
+                        p,
+                        batch,
+                        m,
+                        number,
+                        flooded.contains(&m.contact),
+                        now,
+                        &mut out,
+                        metrics,
+                    )
+                    .await?;
+                if m.direction == Direction::Inbound && !keyword && !flooded.contains(&m.contact) {
                     automate(
                         p,
                         batch,
@@ -125,7 +139,7 @@ where
                 out.events.push(status_event(s, number));
             }
             Update::Consent(c) => {
-                if let Some(e) = consent_event(c, number, "user_preferences") {
+                if let Some(e) = optout::meta_preference(p, c, number, now).await? {
                     out.events.push(e);
                 }
             }
@@ -143,8 +157,8 @@ fn event_kind_label(kind: &str) -> &str {
     }
 }
 
-fn received_event<M, C, D, K, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+fn received_event<M, C, D, K, E, Q, A, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
     state: Option<&ContactState>,
@@ -205,27 +219,10 @@ fn status_event(s: &StatusUpdate, number: Option<&PhoneNumberId>) -> Event {
     )
 }
 
-fn consent_event(c: &ConsentChange, number: Option<&PhoneNumberId>, source: &str) -> Option<Event> {
-    let kind = match c.state()? {
-        shared::domain::records::ConsentState::OptedOut => "contact.opted_out",
-        shared::domain::records::ConsentState::OptedIn => "contact.opted_in",
-        shared::domain::records::ConsentState::Unknown => return None,
-    };
-    let fact = format!("{}|{}|{}", c.contact.storage_id(), c.timestamp, c.value);
-    Some(Event::new(
-        kind,
-        &fact,
-        c.timestamp,
-        number,
-        Some(&c.contact),
-        json!({"source": source, "category": c.category}),
-    ))
-}
-
 /// Counts each contact's inbound messages per window; a contact over the
 /// limit gets no automated replies for a while, and one `abuse.suspected`.
-async fn flood_check<M, C, D, K, E, Q, A: AutomationStore>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+async fn flood_check<M, C, D, K, E, Q, A: AutomationStore, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     owed: &Owed<'_>,
     now: i64,
@@ -274,8 +271,8 @@ async fn flood_check<M, C, D, K, E, Q, A: AutomationStore>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn automate<M, C, D, K, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+async fn automate<M, C, D, K, E, Q, A, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
@@ -301,9 +298,6 @@ where
     }
     let default_state = ContactState::default();
     let state = state.unwrap_or(&default_state);
-    if let Some(intent) = opt_out_intent(&automation.settings, &m.content) {
-        return opt_out(p, automation, batch, m, number, intent, out).await;
-    }
     if let Some(until) = state.handoff_until.filter(|t| *t <= now) {
         // The hand-off timed out: the bot answers again, and says so.
         p.automation_store.set_handoff(&m.contact, None).await?;
@@ -424,50 +418,6 @@ where
     Ok(())
 }
 
-async fn opt_out<M, C: ContactStore, D, K: Clock, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
-    automation: &Automation,
-    batch: &QueuedBatch,
-    m: &InboundMessage,
-    number: Option<&PhoneNumberId>,
-    intent: OptIntent,
-    out: &mut Outbox,
-) -> Result<(), IngestError> {
-    let (value, text) = match intent {
-        OptIntent::Stop => ("stop", &automation.settings.stop_reply),
-        OptIntent::Start => ("resume", &automation.settings.start_reply),
-    };
-    let change = ConsentChange {
-        contact: m.contact.clone(),
-        category: "all".into(),
-        value: value.into(),
-        timestamp: m.timestamp,
-    };
-    p.contacts
-        .apply_consent(ConsentRecord {
-            change: &change,
-            source: "keyword",
-            origin: &batch.origin(),
-            expires_at: p.retention.expires_at(p.clock.now_secs()),
-        })
-        .await?;
-    if let Some(e) = consent_event(&change, number, "keyword") {
-        out.events.push(e);
-    }
-    let ContactKey::Phone(wa_id) = &m.contact else {
-        return Ok(());
-    };
-    let key = reply_key(&m.wamid, &format!("opt-{value}"));
-    out.commands.push(reply(
-        &key,
-        wa_id.as_str(),
-        number,
-        "service",
-        json!({"type": "text", "text": {"body": text}}),
-    ));
-    Ok(())
-}
-
 /// Whether `wamid` is the contact's first message. The contact records which
 /// message created it; comparing times instead (created at or after this
 /// message arrived) made every message waiting in a backlog a "first" one,
@@ -489,13 +439,13 @@ fn is_first_message(
 /// Derived from the inbound message and the rule, so a redelivered message
 /// yields the same key and the sender sends the reply once. Hashed, because
 /// wamids are long and keys hold at most 128 characters.
-fn reply_key(wamid: &shared::domain::ids::Wamid, what: &str) -> String {
+pub(crate) fn reply_key(wamid: &shared::domain::ids::Wamid, what: &str) -> String {
     use sha2::{Digest, Sha256};
     let digest = Sha256::digest(format!("{wamid}|{what}").as_bytes());
     format!("auto-{}", hex::encode(&digest[..16]))
 }
 
-fn reply(
+pub(crate) fn reply(
     key: &str,
     to: &str,
     number: Option<&PhoneNumberId>,

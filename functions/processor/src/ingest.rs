@@ -73,8 +73,8 @@ pub(crate) enum Done {
 
 /// Stores one queue record and works out its effects, which the caller
 /// publishes with the rest of the invocation's.
-pub async fn ingest<M, C, D, K, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+pub async fn ingest<M, C, D, K, E, Q, A, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     metrics: &mut Metrics,
 ) -> Result<effects::Outbox, IngestError>
@@ -86,6 +86,7 @@ where
     E: EventSink,
     Q: CommandQueue,
     A: AutomationStore,
+    S: shared::ports::consent::ConsentLedger,
 {
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
@@ -158,8 +159,8 @@ where
     Ok(out)
 }
 
-async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A>(
-    p: &Processor<M, C, D, K, E, Q, A>,
+async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A, S>(
+    p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     index: usize,
     change: &ParsedChange,

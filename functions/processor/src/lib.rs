@@ -6,11 +6,14 @@
 pub mod config;
 mod effects;
 mod ingest;
+mod optout;
 
 use std::sync::Arc;
 
 use shared::domain::automation::Automation;
+use shared::domain::consent::SuppressionRetention;
 use shared::ports::automation::AutomationStore;
+use shared::ports::consent::ConsentLedger;
 use shared::ports::{CommandQueue, EventSink};
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
@@ -23,7 +26,7 @@ use tracing::Instrument;
 
 pub use ingest::IngestError;
 
-pub struct Processor<M, C, D, K, E, Q, A> {
+pub struct Processor<M, C, D, K, E, Q, A, S> {
     pub messages: M,
     pub contacts: C,
     pub diagnostics: D,
@@ -34,11 +37,15 @@ pub struct Processor<M, C, D, K, E, Q, A> {
     /// The outbound queue, for automated replies.
     pub commands: Q,
     pub automation_store: A,
-    /// The business's rules; `None` turns automation off (events still flow).
+    /// The business's rules; `None` turns automation off (events still flow,
+    /// and STOP / START still work, with the default words and replies).
     pub automation: Option<Arc<Automation>>,
+    /// The suppression list, written by STOP / START and Meta's marketing stop.
+    pub consent: S,
+    pub suppression_retention: SuppressionRetention,
 }
 
-impl<M, C, D, K, E, Q, A> Processor<M, C, D, K, E, Q, A>
+impl<M, C, D, K, E, Q, A, S> Processor<M, C, D, K, E, Q, A, S>
 where
     M: MessageStore,
     C: ContactStore,
@@ -47,6 +54,7 @@ where
     E: EventSink,
     Q: CommandQueue,
     A: AutomationStore,
+    S: ConsentLedger,
 {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         let mut metrics = Metrics::new("processor");

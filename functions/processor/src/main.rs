@@ -7,7 +7,15 @@ use std::sync::Arc;
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use processor::{config::Config, Processor};
-use shared::adapters::{aws, dynamo::DynamoStore, sqs::SqsQueue};
+use std::time::Duration;
+
+use shared::adapters::{
+    aws,
+    dynamo::{DynamoStore, KeyedConsent},
+    hashing::SecretHasher,
+    secrets_manager::SecretsManagerFetcher,
+    sqs::SqsQueue,
+};
 use shared::ports::SystemClock;
 
 #[tokio::main]
@@ -21,12 +29,23 @@ async fn main() -> Result<(), Error> {
         messages: store.clone(),
         contacts: store.clone(),
         diagnostics: store.clone(),
-        automation_store: store,
+        automation_store: store.clone(),
         clock: SystemClock,
         retention: config.retention,
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
         commands: SqsQueue::new(sqs, &config.outbound_queue_url),
         automation: config.automation.map(Arc::new),
+        consent: KeyedConsent {
+            store: store.clone(),
+            hasher: SecretHasher::new(
+                SecretsManagerFetcher::new(
+                    aws_sdk_secretsmanager::Client::new(&sdk),
+                    &config.hashing_secret_id,
+                ),
+                Duration::from_secs(300),
+            ),
+        },
+        suppression_retention: config.suppression_retention,
     };
     let processor = &processor;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

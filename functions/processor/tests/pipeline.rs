@@ -23,6 +23,7 @@ type Proc = Processor<
     MemoryQueue,
     MemoryQueue,
     MemoryAutomation,
+    shared::adapters::memory_consent::MemoryConsent,
 >;
 
 fn processor() -> (Proc, MemoryStore) {
@@ -37,6 +38,8 @@ fn processor() -> (Proc, MemoryStore) {
         commands: MemoryQueue::default(),
         automation_store: MemoryAutomation::default(),
         automation: None,
+        consent: shared::adapters::memory_consent::MemoryConsent::default(),
+        suppression_retention: Default::default(),
     };
     (p, store)
 }
@@ -357,4 +360,22 @@ async fn an_event_the_queue_always_refuses_fails_only_its_own_record() {
     assert_eq!(failed, ["req-2"], "the text message's record went through");
     assert_eq!(events_of_type(&p.events, "message.received"), 1);
     assert_eq!(events_of_type(&p.events, "message.status"), 0);
+}
+
+#[tokio::test]
+async fn stop_from_a_bsuid_sender_with_automation_off_is_recorded_by_the_bsuid_and_not_answered() {
+    use shared::ports::consent::ConsentLedger;
+    let (p, _) = processor();
+    let text = String::from_utf8(fixture("bsuid_text.json")).unwrap();
+    let stop = text.replace(
+        "Hello, I found you through your username. Do you ship to Oakland?",
+        "STOP",
+    );
+    p.handle(event(&[stop.as_bytes()])).await.unwrap();
+    let key =
+        ContactKey::Scoped(shared::domain::ids::UserId::parse("US.13491208655302741918").unwrap());
+    let facts = p.consent.facts(&key, 1_764_000_420).await.unwrap();
+    assert!(facts.suppressed_marketing && facts.suppressed_utility);
+    assert_eq!(events_of_type(&p.events, "contact.opted_out"), 1);
+    assert!(p.commands.sent().is_empty(), "no number to answer to");
 }

@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use shared::adapters::graph::{DEFAULT_BASE_URL, DEFAULT_VERSION};
 use shared::config::{parsed_or, required, ConfigError};
+use shared::domain::consent::ConsentPolicy;
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
@@ -15,6 +16,9 @@ pub struct Config {
     pub events_queue_url: String,
     pub secret_id: String,
     pub secret_refresh: Duration,
+    /// `<stack>/hashing`: names people on the suppression list. Fetched on
+    /// the first send that needs consent, not at start (cold start).
+    pub hashing_secret_id: String,
     pub graph_base_url: String,
     pub graph_version: String,
     pub settings: Settings,
@@ -45,6 +49,7 @@ impl Config {
             events_queue_url: required("EVENTS_QUEUE_URL")?,
             secret_id: required("SECRET_ID")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
+            hashing_secret_id: required("HASHING_SECRET_ID")?,
             graph_base_url: parsed_or("GRAPH_API_BASE_URL", DEFAULT_BASE_URL.to_owned())?,
             graph_version: parsed_or("GRAPH_API_VERSION", DEFAULT_VERSION.to_owned())?,
             settings: Settings {
@@ -57,6 +62,9 @@ impl Config {
                 lease_secs: parsed_or("SEND_LEASE_SECONDS", 120)?,
                 retention: Retention {
                     days: parsed_or("RETENTION_DAYS", Retention::DEFAULT.days)?,
+                },
+                consent: ConsentPolicy {
+                    marketing_requires_opt_in: parsed_or("MARKETING_REQUIRES_OPT_IN", true)?,
                 },
             },
         })

@@ -2,11 +2,13 @@
 
 use std::time::Duration;
 
+use shared::domain::consent::{ConsentCategory, ConsentFacts, ConsentSource, ConsentUpdate};
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{
     classify, graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
 };
 use shared::domain::sending::{precheck, Verdict};
+use shared::ports::consent::ConsentLedger;
 use shared::ports::sending::{
     Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
     Redelivery, SentMessage, Throttle,
@@ -31,7 +33,7 @@ pub enum Step {
     Retry { seconds: u32, why: &'static str },
 }
 
-impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
+impl<L, R, T, G, Q, K, E, S> Sender<L, R, T, G, Q, K, E, S>
 where
     E: EventSink,
     L: OutboundLedger,
@@ -40,6 +42,7 @@ where
     G: GraphApi,
     Q: Redelivery,
     K: Clock,
+    S: ConsentLedger,
 {
     /// Delivers one queue body. [`Sender::handle`] parses each body once
     /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
@@ -177,7 +180,8 @@ where
             }
         }
         let recipient = self.recipients.recipient(&contact, now).await?;
-        let ended = match precheck(cmd, recipient, now) {
+        let consent = self.consent_facts(cmd, &contact, now).await?;
+        let ended = match precheck(cmd, recipient, consent, self.settings.consent, now) {
             Verdict::Send => None,
             Verdict::Expired => Some((Outcome::Expired, "expired")),
             Verdict::Suppressed(reason) => Some((
@@ -255,6 +259,38 @@ where
         }
     }
 
+    /// The suppression list (and the marketing opt-in, after recording the
+    /// command's own evidence), read only for the categories that need
+    /// consent: service replies and actions never fetch the hashing key.
+    async fn consent_facts(
+        &self,
+        cmd: &OutboundCommand,
+        contact: &ContactKey,
+        now: i64,
+    ) -> Result<ConsentFacts, StoreError> {
+        if cmd.message.is_action() || ConsentCategory::of(cmd.category).is_none() {
+            return Ok(ConsentFacts::default());
+        }
+        if let Some(evidence) = &cmd.consent {
+            self.consent
+                .update(
+                    contact,
+                    &ConsentUpdate {
+                        // Evidence only: it must not lift an opt-out.
+                        categories: &[],
+                        opted_in: true,
+                        source: ConsentSource::InternalSystem,
+                        at: evidence.given_at,
+                        evidence: Some(evidence.clone()),
+                        opt_in_expires_at: self.settings.retention.expires_at(now),
+                        suppression_expires_at: None,
+                    },
+                )
+                .await?;
+        }
+        self.consent.facts(contact, now).await
+    }
+
     async fn refused(
         &self,
         cmd: &OutboundCommand,
@@ -325,7 +361,15 @@ where
         number: &PhoneNumberId,
         receive_count: u32,
     ) -> Result<Step, StoreError> {
-        if precheck(cmd, None, self.clock.now_secs()) == Verdict::Expired {
+        let now = self.clock.now_secs();
+        let verdict = precheck(
+            cmd,
+            None,
+            ConsentFacts::default(),
+            self.settings.consent,
+            now,
+        );
+        if verdict == Verdict::Expired {
             return Ok(Step::Done("expired"));
         }
         if !self.permit(number).await? {

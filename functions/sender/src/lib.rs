@@ -9,10 +9,12 @@ mod outcome_event;
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use futures_util::stream::{self, StreamExt};
 use lambda_runtime::Error;
+use shared::domain::consent::ConsentPolicy;
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{parse_command, CommandError, OutboundCommand};
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
+use shared::ports::consent::ConsentLedger;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
 use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
@@ -32,9 +34,11 @@ pub struct Settings {
     /// function timeout, so only a dead attempt's claim expires.
     pub lease_secs: i64,
     pub retention: Retention,
+    /// `MarketingRequiresOptIn` and the like.
+    pub consent: ConsentPolicy,
 }
 
-pub struct Sender<L, R, T, G, Q, K, E> {
+pub struct Sender<L, R, T, G, Q, K, E, S> {
     /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
     pub events: E,
     pub ledger: L,
@@ -43,10 +47,12 @@ pub struct Sender<L, R, T, G, Q, K, E> {
     pub graph: G,
     pub redelivery: Q,
     pub clock: K,
+    /// The suppression list and marketing opt-ins, read before every send.
+    pub consent: S,
     pub settings: Settings,
 }
 
-impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
+impl<L, R, T, G, Q, K, E, S> Sender<L, R, T, G, Q, K, E, S>
 where
     E: EventSink,
     L: OutboundLedger,
@@ -55,6 +61,7 @@ where
     G: GraphApi,
     Q: Redelivery,
     K: Clock,
+    S: ConsentLedger,
 {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         // Copies of one command in a batch go after the first has finished, so

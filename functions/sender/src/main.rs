@@ -4,7 +4,8 @@ use sender::{config::Config, Sender};
 use shared::adapters::graph::GraphClient;
 use shared::adapters::{
     aws,
-    dynamo::DynamoStore,
+    dynamo::{DynamoStore, KeyedConsent},
+    hashing::SecretHasher,
     secrets_manager::SecretsManagerFetcher,
     sqs::{SqsQueue, SqsRedelivery},
 };
@@ -17,11 +18,20 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
+    let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
     let secrets = CachedSecrets::new(
-        SecretsManagerFetcher::new(aws_sdk_secretsmanager::Client::new(&sdk), &config.secret_id),
+        SecretsManagerFetcher::new(secrets_manager.clone(), &config.secret_id),
         config.secret_refresh,
     );
     let sqs = aws_sdk_sqs::Client::new(&sdk);
+    // No fetch here: the key is read on the first send that needs consent.
+    let consent = KeyedConsent {
+        store: store.clone(),
+        hasher: SecretHasher::new(
+            SecretsManagerFetcher::new(secrets_manager, &config.hashing_secret_id),
+            config.secret_refresh,
+        ),
+    };
     let sender = Sender {
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
         ledger: store.clone(),
@@ -30,6 +40,7 @@ async fn main() -> Result<(), Error> {
         graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
         redelivery: SqsRedelivery::new(sqs, &config.outbound_queue_url),
         clock: SystemClock,
+        consent,
         settings: config.settings,
     };
     let sender = &sender;

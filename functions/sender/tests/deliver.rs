@@ -6,12 +6,13 @@ use std::sync::{Arc, Mutex};
 use sender::{Sender, Settings, Step};
 use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
 use shared::domain::ids::{ContactKey, PhoneNumberId, WaId};
 use shared::domain::outbound::parse_graph_error;
-use shared::domain::records::{ConsentState, Retention};
+use shared::domain::records::Retention;
 use shared::domain::sending::{Recipient, RetryPolicy};
 use shared::ports::sending::{Accepted, GraphApi, GraphCallError, Outcome};
 use shared::ports::SystemClock;
@@ -69,6 +70,7 @@ type TestSender = Sender<
     MemoryRedelivery,
     SystemClock,
     MemoryQueue,
+    MemoryConsent,
 >;
 
 fn sender(graph: ScriptedGraph) -> TestSender {
@@ -76,8 +78,8 @@ fn sender(graph: ScriptedGraph) -> TestSender {
     recipients.known.lock().unwrap().insert(
         contact(),
         Recipient {
-            consent: ConsentState::Unknown,
             last_inbound_at: Some(now() - 60),
+            opted_out: &[],
         },
     );
     Sender {
@@ -88,12 +90,14 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         graph,
         redelivery: MemoryRedelivery::default(),
         clock: SystemClock,
+        consent: MemoryConsent::default(),
         settings: Settings {
             default_phone_number_id: Some(PhoneNumberId::parse("106540352242922").unwrap()),
             messages_per_second: 80,
             retry: RetryPolicy::default(),
             lease_secs: 120,
             retention: Retention::DEFAULT,
+            consent: shared::domain::consent::ConsentPolicy::default(),
         },
     }
 }

@@ -11,6 +11,7 @@ pub mod status;
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
 pub mod automation;
 pub mod erasure;
+pub mod consent;
 pub mod events;
 pub mod privacy;
 pub mod sending;

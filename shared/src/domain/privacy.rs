@@ -8,6 +8,7 @@ use hmac::{KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
+use super::consent::ConsentCategory;
 use super::ids::ContactKey;
 
 /// HMAC-SHA256 of the contact's storage id under a key from Secrets Manager.
@@ -213,10 +214,25 @@ impl ConsentRequest {
             _ => return Err(invalid("state", "must be opted_in or opted_out")),
         };
         let category = text(obj, "category", 64)?;
-        if category.as_deref().is_some_and(|c| !identifier(c)) {
-            return Err(invalid("category", "is lower_snake_case, e.g. marketing"));
+        if category
+            .as_deref()
+            .is_some_and(|c| ConsentCategory::parse_set(c).is_none())
+        {
+            return Err(invalid("category", "must be marketing, utility or all"));
         }
         Ok(Self { opted_in, category })
+    }
+
+    /// The categories changed: absent means `all`.
+    pub fn categories(&self) -> &'static [ConsentCategory] {
+        self.category
+            .as_deref()
+            .and_then(ConsentCategory::parse_set)
+            .unwrap_or(&ConsentCategory::ALL)
+    }
+
+    pub fn category_name(&self) -> &str {
+        self.category.as_deref().unwrap_or("all")
     }
 
     pub fn state(&self) -> &'static str {
@@ -422,6 +438,14 @@ mod tests {
                 .opted_in
         );
         assert!(ConsentRequest::parse(&json!({"state": "maybe"})).is_err());
+        let marketing =
+            ConsentRequest::parse(&json!({"state": "opted_out", "category": "marketing"})).unwrap();
+        assert_eq!(marketing.categories(), &[ConsentCategory::Marketing]);
+        let all = ConsentRequest::parse(&json!({"state": "opted_out"})).unwrap();
+        assert_eq!(all.categories(), &ConsentCategory::ALL);
+        assert!(
+            ConsentRequest::parse(&json!({"state": "opted_in", "category": "newsletter"})).is_err()
+        );
     }
 
     #[test]

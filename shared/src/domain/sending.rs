@@ -1,16 +1,20 @@
 //! The sender's rules, free of AWS and HTTP: what may be sent now, and when
 //! to try again after Meta refused.
 
+use super::consent::{ConsentCategory, ConsentFacts, ConsentPolicy};
 use super::outbound::{Category, FailureClass, OutboundCommand};
-use super::records::ConsentState;
 
 pub const CUSTOMER_SERVICE_WINDOW_SECS: i64 = 24 * 3600;
 
-/// What the sender knows about the recipient (an expired profile is absent).
+/// What the sender knows about the recipient's profile (an expired profile
+/// is absent). The suppression list ([`ConsentFacts`]) outlives the profile
+/// and is what a send obeys; an opt-out shown on a live profile counts too,
+/// so that opt-outs stored before the suppression list existed still hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Recipient {
-    pub consent: ConsentState,
     pub last_inbound_at: Option<i64>,
+    /// The categories the profile's last consent change opted out of.
+    pub opted_out: &'static [ConsentCategory],
 }
 
 /// Why a command ends without a call to Meta.
@@ -19,26 +23,39 @@ pub enum Verdict {
     Send,
     /// `not_after` has passed.
     Expired,
-    /// The contact opted out of this category.
+    /// The contact opted out of this category (`opted_out`), or marketing
+    /// has no recorded opt-in (`no_marketing_opt_in`).
     Suppressed(&'static str),
     /// Meta would refuse it (131047); saying why saves the call.
     Rejected(&'static str),
 }
 
 /// The checks before a send, in the order a user would expect them: a stale
-/// command is dropped whatever else holds; an opt-out beats the window.
-pub fn precheck(cmd: &OutboundCommand, recipient: Option<Recipient>, now: i64) -> Verdict {
+/// command is dropped whatever else holds; an opt-out beats everything but
+/// expiry, whether or not a profile exists; then marketing needs an opt-in;
+/// then free-form messages need the window.
+pub fn precheck(
+    cmd: &OutboundCommand,
+    recipient: Option<Recipient>,
+    consent: ConsentFacts,
+    policy: ConsentPolicy,
+    now: i64,
+) -> Verdict {
     if cmd.not_after.is_some_and(|t| t < now) {
         return Verdict::Expired;
     }
     if cmd.message.is_action() {
         return Verdict::Send;
     }
-    let consent = recipient.map_or(ConsentState::Unknown, |r| r.consent);
-    if consent == ConsentState::OptedOut
-        && matches!(cmd.category, Category::Marketing | Category::Utility)
-    {
+    let profile_out = |c| recipient.is_some_and(|r| r.opted_out.contains(&c));
+    if ConsentCategory::of(cmd.category).is_some_and(|c| consent.suppressed(c) || profile_out(c)) {
         return Verdict::Suppressed("opted_out");
+    }
+    if cmd.category == Category::Marketing
+        && policy.marketing_requires_opt_in
+        && !consent.marketing_opt_in
+    {
+        return Verdict::Suppressed("no_marketing_opt_in");
     }
     if !cmd.message.is_template() {
         let open = recipient

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::consent::{ConsentCategory, ConsentFacts, ConsentPolicy};
 use crate::domain::outbound::parse_command;
 
 const NOW: i64 = 1_800_000_000;
@@ -14,21 +15,38 @@ const TEXT: &str = r#"{"type":"text","text":{"body":"hi"}}"#;
 const TEMPLATE: &str =
     r#"{"type":"template","template":{"name":"order_shipped","language":{"code":"en_US"}}}"#;
 
-fn recipient(consent: ConsentState, ago: Option<i64>) -> Option<Recipient> {
+fn recipient(ago: Option<i64>) -> Option<Recipient> {
     Some(Recipient {
-        consent,
         last_inbound_at: ago.map(|a| NOW - a),
+        opted_out: &[],
     })
+}
+
+/// No opt-out and no opt-in on record, marketing needing one.
+fn precheck(cmd: &OutboundCommand, r: Option<Recipient>, now: i64) -> Verdict {
+    super::precheck(
+        cmd,
+        r,
+        ConsentFacts::default(),
+        ConsentPolicy::default(),
+        now,
+    )
+}
+
+fn with(consent: ConsentFacts, cmd: &OutboundCommand) -> Verdict {
+    super::precheck(
+        cmd,
+        recipient(Some(60)),
+        consent,
+        ConsentPolicy::default(),
+        NOW,
+    )
 }
 
 #[test]
 fn a_reply_inside_the_window_is_sent() {
     assert_eq!(
-        precheck(
-            &command("service", TEXT),
-            recipient(ConsentState::Unknown, Some(60)),
-            NOW
-        ),
+        precheck(&command("service", TEXT), recipient(Some(60)), NOW),
         Verdict::Send
     );
 }
@@ -38,14 +56,7 @@ fn free_form_outside_the_window_or_to_a_stranger_is_rejected() {
     let c = command("service", TEXT);
     let outside = Verdict::Rejected("outside_customer_service_window");
     assert_eq!(
-        precheck(
-            &c,
-            recipient(
-                ConsentState::Unknown,
-                Some(CUSTOMER_SERVICE_WINDOW_SECS + 1)
-            ),
-            NOW
-        ),
+        precheck(&c, recipient(Some(CUSTOMER_SERVICE_WINDOW_SECS + 1)), NOW),
         outside
     );
     assert_eq!(precheck(&c, None, NOW), outside);
@@ -60,17 +71,69 @@ fn a_template_outside_the_window_is_sent() {
 }
 
 #[test]
-fn an_opted_out_contact_gets_no_marketing_or_utility_but_service_replies() {
-    let out = recipient(ConsentState::OptedOut, Some(60));
+fn an_opt_out_suppresses_its_category_only_and_never_service_replies() {
+    let stop = ConsentFacts {
+        suppressed_marketing: true,
+        suppressed_utility: true,
+        marketing_opt_in: true,
+    };
     assert_eq!(
-        precheck(&command("marketing", TEMPLATE), out, NOW),
+        with(stop, &command("marketing", TEMPLATE)),
         Verdict::Suppressed("opted_out")
     );
     assert_eq!(
-        precheck(&command("utility", TEMPLATE), out, NOW),
+        with(stop, &command("utility", TEMPLATE)),
         Verdict::Suppressed("opted_out")
     );
-    assert_eq!(precheck(&command("service", TEXT), out, NOW), Verdict::Send);
+    assert_eq!(with(stop, &command("service", TEXT)), Verdict::Send);
+    let marketing_stop = ConsentFacts {
+        suppressed_marketing: true,
+        ..ConsentFacts::default()
+    };
+    assert_eq!(
+        with(marketing_stop, &command("utility", TEMPLATE)),
+        Verdict::Send
+    );
+    assert_eq!(
+        with(marketing_stop, &command("marketing", TEMPLATE)),
+        Verdict::Suppressed("opted_out")
+    );
+}
+
+#[test]
+fn an_opt_out_on_a_live_profile_still_counts() {
+    let r = Some(Recipient {
+        last_inbound_at: None,
+        opted_out: &[ConsentCategory::Marketing],
+    });
+    let facts = ConsentFacts {
+        marketing_opt_in: true,
+        ..ConsentFacts::default()
+    };
+    let policy = ConsentPolicy::default();
+    let m = command("marketing", TEMPLATE);
+    let u = command("utility", TEMPLATE);
+    assert_eq!(
+        super::precheck(&m, r, facts, policy, NOW),
+        Verdict::Suppressed("opted_out")
+    );
+    assert_eq!(super::precheck(&u, r, facts, policy, NOW), Verdict::Send);
+}
+
+#[test]
+fn marketing_needs_a_recorded_opt_in_unless_the_policy_says_otherwise() {
+    let none = ConsentFacts::default();
+    let m = command("marketing", TEMPLATE);
+    assert_eq!(with(none, &m), Verdict::Suppressed("no_marketing_opt_in"));
+    let opted_in = ConsentFacts {
+        marketing_opt_in: true,
+        ..none
+    };
+    assert_eq!(with(opted_in, &m), Verdict::Send);
+    let relaxed = ConsentPolicy {
+        marketing_requires_opt_in: false,
+    };
+    assert_eq!(super::precheck(&m, None, none, relaxed, NOW), Verdict::Send);
 }
 
 #[test]

@@ -118,5 +118,6 @@ impl Clock for SystemClock {
 }
 
 pub mod automation;
+pub mod consent;
 pub mod contacts;
 pub mod sending;

@@ -63,3 +63,72 @@ async fn stop_confirms_once_and_later_marketing_is_suppressed_and_start_re_enabl
     assert_eq!(profile_consent(&world).await, "opted_in");
     assert_eq!(of_type(&world.events().await, "contact.opted_in").len(), 1);
 }
+
+async fn suppressed(world: &World, wa_id: &str) -> (bool, bool) {
+    use shared::ports::consent::ConsentLedger;
+    let contact = shared::domain::ids::ContactKey::Phone(
+        shared::domain::ids::WaId::parse(wa_id).expect("a wa_id"),
+    );
+    let facts = world
+        .keyed_consent()
+        .facts(&contact, OPEN)
+        .await
+        .expect("suppression list readable");
+    (facts.suppressed_marketing, facts.suppressed_utility)
+}
+
+#[tokio::test]
+async fn stop_opts_out_from_a_blocklisted_number_with_automation_off_and_during_a_hand_off() {
+    let world = World::new().await;
+    let webhook = world.webhook();
+    let blocklisted = "16505559999";
+    let with_rules = world.processor_with(Some(RULES), Some(OPEN));
+    world
+        .post_signed(
+            &webhook,
+            &text_webhook(blocklisted, &wamid(500), "STOP", OPEN),
+        )
+        .await;
+    // A hand-off first: an agent now answers this customer.
+    let handed_off = "16505551300";
+    world
+        .post_signed(
+            &webhook,
+            &text_webhook(handed_off, &wamid(510), "agent", OPEN),
+        )
+        .await;
+    world.drain(&with_rules).await;
+    world
+        .post_signed(
+            &webhook,
+            &text_webhook(handed_off, &wamid(511), "stop", OPEN + 1),
+        )
+        .await;
+    world.drain(&with_rules).await;
+    let automation_off = world.processor_with(None, Some(OPEN));
+    let no_rules = "16505551301";
+    world
+        .post_signed(&webhook, &text_webhook(no_rules, &wamid(520), "Stop", OPEN))
+        .await;
+    world.drain(&automation_off).await;
+
+    for who in [blocklisted, handed_off, no_rules] {
+        assert_eq!(suppressed(&world, who).await, (true, true), "{who}");
+    }
+    let events = world.events().await;
+    let opted_out: Vec<&str> = of_type(&events, "contact.opted_out")
+        .iter()
+        .filter_map(|e| e["wa_id"].as_str())
+        .collect();
+    assert_eq!(opted_out.len(), 3, "{opted_out:?}");
+    let replies = world.commands().await;
+    let to: Vec<&str> = replies.iter().filter_map(|c| c["to"].as_str()).collect();
+    assert!(
+        !to.contains(&"+16505559999"),
+        "the blocklist's promise (no automated replies) holds: {to:?}"
+    );
+    assert!(
+        to.contains(&"+16505551301"),
+        "confirmed with automation off"
+    );
+}

@@ -2,6 +2,7 @@
 //! command → sender → simulator → signed status webhooks → stored status.
 
 mod common;
+mod consent;
 mod kinds;
 mod loop_back;
 mod retries;

@@ -35,7 +35,7 @@ fn identity(contact: &ContactKey) -> (&'static str, String) {
     }
 }
 
-fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
+pub(super) fn is_expired(item: &HashMap<String, AttributeValue>, now: i64) -> bool {
     item.get("expires_at")
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse::<i64>().ok())
@@ -327,22 +327,17 @@ impl crate::ports::sending::RecipientDirectory for DynamoStore {
         let Some(item) = self.live_profile(contact, now).await? else {
             return Ok(None);
         };
-        let consent = match item
-            .get("consent_state")
-            .and_then(|v| v.as_s().ok())
-            .map(String::as_str)
-        {
-            Some("opted_out") => ConsentState::OptedOut,
-            Some("opted_in") => ConsentState::OptedIn,
-            _ => ConsentState::Unknown,
-        };
         let last_inbound_at = item
             .get("last_inbound_at")
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok());
+        let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str);
         Ok(Some(crate::domain::sending::Recipient {
-            consent,
             last_inbound_at,
+            opted_out: crate::domain::consent::ConsentCategory::profile_opt_out(
+                text("consent_state"),
+                text("consent_category"),
+            ),
         }))
     }
 }

@@ -132,3 +132,13 @@ where
         retry,
     }
 }
+
+/// The suppression list: one partition per person, named by the keyed
+/// subject hash (never the number), one item per category.
+pub fn suppression_pk(subject_hash: &str) -> String {
+    format!("SUPPRESS#{subject_hash}")
+}
+
+/// The marketing opt-in and its evidence, in the contact's own partition
+/// (personal data: gone with retention or erasure like the rest).
+pub const MARKETING_OPT_IN_SK: &str = "OPTIN#marketing";

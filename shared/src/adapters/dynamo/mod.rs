@@ -3,6 +3,7 @@
 //! it is one `Query`; every item carries `expires_at` (the TTL attribute).
 
 mod automation;
+mod consent;
 mod contacts;
 mod diagnostics;
 mod erasure;
@@ -13,9 +14,11 @@ mod throttle;
 
 use aws_sdk_dynamodb::Client;
 
+pub use consent::KeyedConsent;
 pub use items::{
     consent_sk, contact_pk, message_sk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK,
 };
+pub use items::{suppression_pk, MARKETING_OPT_IN_SK};
 pub use ledger::ledger_sk;
 pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 

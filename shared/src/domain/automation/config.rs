@@ -195,6 +195,15 @@ const MESSAGE_TYPES: [&str; 17] = [
 const DEFAULT_STOP: [&str; 6] = ["stop", "unsubscribe", "cancel", "end", "quit", "stopall"];
 const DEFAULT_START: [&str; 3] = ["start", "unstop", "subscribe"];
 
+/// The settings of an empty rules file: the default stop and start words
+/// and replies, which the processor honours even with automation off.
+pub fn default_settings() -> &'static Settings {
+    static DEFAULTS: std::sync::LazyLock<Settings> = std::sync::LazyLock::new(|| {
+        settings(SettingsSpec::default()).expect("the defaults are valid")
+    });
+    &DEFAULTS
+}
+
 /// Parses and validates a rules file.
 pub fn load(yaml: &str) -> Result<Automation, RulesError> {
     let file: File = serde_norway::from_str(yaml).map_err(|e| RulesError::Syntax(e.to_string()))?;

@@ -8,7 +8,7 @@ mod engine;
 mod hours;
 mod text;
 
-pub use config::{load, Automation, FloodLimit, RulesError, Settings};
+pub use config::{default_settings, load, Automation, FloodLimit, RulesError, Settings};
 pub use engine::{opt_out_intent, searchable_text, Action, Incoming, OptIntent, Plan};
 pub use hours::BusinessHours;
 pub use text::normalize;

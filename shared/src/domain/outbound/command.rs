@@ -147,4 +147,7 @@ pub struct OutboundCommand {
     pub links: Vec<BusinessLink>,
     /// Unix seconds after which the command must not be sent.
     pub not_after: Option<i64>,
+    /// Evidence of a marketing opt-in the business collected itself (say, a
+    /// box ticked in its web shop): recorded before the send.
+    pub consent: Option<crate::domain::consent::OptInEvidence>,
 }

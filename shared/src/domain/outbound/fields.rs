@@ -187,6 +187,61 @@ pub(super) fn not_after(value: Option<&Value>) -> Result<Option<i64>, CommandErr
     }
 }
 
+/// Longest `consent.source` text kept as evidence.
+pub const CONSENT_SOURCE_MAX: usize = 256;
+
+/// `{"marketing_opt_in_at": <unix s>, "source": "<text>"}`, on marketing
+/// commands only: evidence that is not about marketing has no use here.
+pub(super) fn consent(
+    value: Option<&Value>,
+    category: Category,
+) -> Result<Option<crate::domain::consent::OptInEvidence>, CommandError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let Value::Object(obj) = value else {
+        return Err(CommandError::InvalidConsent("must be an object"));
+    };
+    if category != Category::Marketing {
+        return Err(CommandError::InvalidConsent(
+            "is evidence of a marketing opt-in, for marketing commands only",
+        ));
+    }
+    if obj
+        .keys()
+        .any(|k| k != "marketing_opt_in_at" && k != "source")
+    {
+        return Err(CommandError::InvalidConsent(
+            "has only marketing_opt_in_at and source",
+        ));
+    }
+    let given_at = obj
+        .get("marketing_opt_in_at")
+        .and_then(Value::as_i64)
+        .filter(|t| *t > 0)
+        .ok_or(CommandError::InvalidConsent(
+            "marketing_opt_in_at must be a positive whole number of Unix seconds",
+        ))?;
+    let detail = match obj.get("source") {
+        Some(Value::String(s))
+            if !s.trim().is_empty()
+                && s.chars().count() <= CONSENT_SOURCE_MAX
+                && !s.chars().any(char::is_control) =>
+        {
+            s.trim().to_owned()
+        }
+        _ => {
+            return Err(CommandError::InvalidConsent(
+                "source must be 1 to 256 printable characters",
+            ))
+        }
+    };
+    Ok(Some(crate::domain::consent::OptInEvidence {
+        given_at,
+        detail,
+    }))
+}
+
 pub(super) fn json_type(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",

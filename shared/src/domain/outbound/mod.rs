@@ -98,6 +98,7 @@ pub fn parse_command(body: &str) -> Result<OutboundCommand, CommandError> {
         reply_to,
         links: fields::links(present(&obj, "links"))?,
         not_after: fields::not_after(present(&obj, "not_after"))?,
+        consent: fields::consent(present(&obj, "consent"), category)?,
     })
 }
 
