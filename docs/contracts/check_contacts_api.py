@@ -4,10 +4,13 @@
 1. contacts-api.yaml is a valid OpenAPI 3.1 document.
 2. Its (method, path) pairs equal the ContactsFunction events in template.yaml
    and the ROUTES list in functions/contacts/src/routes.rs.
-3. The managed policies grant: reader = GET profile + messages; officer = all.
-4. Each sample in $JUM_CONTRACT_SAMPLES (if set; written by the Rust tests)
+3. Each sample in $JUM_CONTRACT_SAMPLES (if set; written by the Rust tests)
    validates against its operation's response schema.
 Exits non-zero on any drift.
+
+Which role reaches which route is tests/tests/contacts/roles.rs: it evaluates
+the managed policies with IAM's wildcard rules (a `*` crosses `/`, and Deny
+wins), which a comparison of the patterns' text cannot do.
 """
 import json
 import os
@@ -44,22 +47,6 @@ for name, got in (("template.yaml", template), ("routes.rs", code)):
     if got != api:
         errors.append(f"{name} differs from the OpenAPI: only there {sorted(got - api)}, only in OpenAPI {sorted(api - got)}")
 
-
-def granted(policy):
-    out = set()
-    for st in resources[policy]["Properties"]["PolicyDocument"]["Statement"]:
-        for r in st["Resource"]:
-            text = r["Fn::Sub"] if isinstance(r, dict) else r
-            m = re.search(r"/\*/([A-Z]+)(/.*)$", text)
-            out.add((m.group(1), m.group(2).replace("*", "{wa_id}")))
-    return out
-
-
-reader = {("GET", "/contacts/{wa_id}"), ("GET", "/contacts/{wa_id}/messages")}
-if granted("ConversationReaderPolicy") != reader:
-    errors.append(f"ConversationReaderPolicy grants {sorted(granted('ConversationReaderPolicy'))}")
-if granted("PrivacyOfficerPolicy") != api:
-    errors.append(f"PrivacyOfficerPolicy grants {sorted(granted('PrivacyOfficerPolicy'))}")
 
 samples = os.environ.get("JUM_CONTRACT_SAMPLES")
 checked = 0
