@@ -120,6 +120,11 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
             },
+            audit: shared::ports::contacts::HashingAuditor {
+                hasher: shared::adapters::memory_contacts::FixedKeyHasher("bench".into()),
+                log: shared::adapters::memory_contacts::MemoryReceipts::default(),
+                days: 30,
+            },
         };
         let queue = Arc::clone(&queue);
         tasks.push(async move {

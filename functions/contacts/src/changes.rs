@@ -46,14 +46,58 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }
 
+    /// Restricts processing (GDPR Art. 18) or lifts the restriction, and
+    /// tells internal systems once per change: `contact.restricted` or
+    /// `contact.restriction_lifted`, with no reason (it may hold personal
+    /// data). The profile remembers which change was announced, so a repeat
+    /// request after a failed publish announces it again, with the same id.
     pub(crate) async fn restrict(
         &self,
         contact: &ContactKey,
         body: Value,
     ) -> Result<Response<Body>, ApiError> {
         let r = RestrictionRequest::parse(&body)?;
-        let profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        let mut profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        let at = profile
+            .get("restriction_updated_at")
+            .and_then(Value::as_i64);
+        let announced = profile
+            .get("restriction_announced_at")
+            .and_then(Value::as_i64);
+        if let Some(at) = at.filter(|at| announced != Some(*at)) {
+            let restricted = profile.get("restricted").and_then(Value::as_bool) == Some(true);
+            let kind = if restricted {
+                "contact.restricted"
+            } else {
+                "contact.restriction_lifted"
+            };
+            let event = Event::new(
+                kind,
+                &format!("{}|{at}", contact.storage_id()),
+                at,
+                None,
+                Some(contact),
+                json!({"source": "api"}),
+            );
+            self.publish(event).await?;
+            profile = self
+                .change(contact, ProfileChange::RestrictionAnnounced(at))
+                .await?;
+        }
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    async fn publish(&self, event: Event) -> Result<(), ApiError> {
+        self.events
+            .publish(std::slice::from_ref(&event))
+            .await
+            .map_err(|e| {
+                ApiError::Store(shared::ports::StoreError {
+                    operation: "publish event",
+                    message: e.message,
+                    retry: e.retry,
+                })
+            })
     }
 
     /// An agent takes the conversation (the bot stops answering) or gives it
@@ -82,16 +126,7 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
             Some(contact),
             data,
         );
-        self.events
-            .publish(std::slice::from_ref(&event))
-            .await
-            .map_err(|e| {
-                ApiError::Store(shared::ports::StoreError {
-                    operation: "publish event",
-                    message: e.message,
-                    retry: e.retry,
-                })
-            })?;
+        self.publish(event).await?;
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }
 

@@ -14,6 +14,10 @@ pub struct Config {
     pub outbound_queue_url: String,
     pub events_queue_url: String,
     pub secret_id: String,
+    /// The subject-hash key, read only to audit a send that overrides a
+    /// restriction.
+    pub hashing_secret_id: String,
+    pub audit_days: u32,
     pub secret_refresh: Duration,
     pub graph_base_url: String,
     pub graph_version: String,
@@ -44,6 +48,8 @@ impl Config {
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
             events_queue_url: required("EVENTS_QUEUE_URL")?,
             secret_id: required("SECRET_ID")?,
+            hashing_secret_id: required("HASHING_SECRET_ID")?,
+            audit_days: parsed_or("AUDIT_RETENTION_DAYS", 30)?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             graph_base_url: parsed_or("GRAPH_API_BASE_URL", DEFAULT_BASE_URL.to_owned())?,
             graph_version: parsed_or("GRAPH_API_VERSION", DEFAULT_VERSION.to_owned())?,

@@ -6,7 +6,9 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{
     classify, graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
 };
-use shared::domain::sending::{precheck, Verdict};
+use shared::domain::privacy::OVERRIDE_ACTION;
+use shared::domain::sending::{overrides_restriction, precheck, Verdict};
+use shared::ports::contacts::Auditor;
 use shared::ports::sending::{
     Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
     Redelivery, SentMessage, Throttle,
@@ -23,6 +25,21 @@ const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
 /// Idempotency keys are kept at least this long, whatever the retention.
 const MIN_LEDGER_DAYS: u32 = 7;
 
+/// Where a command came from, for the audit of a send that overrides a
+/// restriction: the queue's `SenderId` (the IAM principal that sent it) and
+/// the queue message id.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub sender_id: Option<&'a str>,
+    pub message_id: &'a str,
+}
+
+impl Origin<'_> {
+    fn principal(&self) -> String {
+        format!("outbound-queue:{}", self.sender_id.unwrap_or("unknown"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
     /// Finished: sent, or ended for a reason recorded in the ledger.
@@ -31,8 +48,9 @@ pub enum Step {
     Retry { seconds: u32, why: &'static str },
 }
 
-impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
+impl<L, R, T, G, Q, K, E, U> Sender<L, R, T, G, Q, K, E, U>
 where
+    U: Auditor,
     E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
@@ -44,8 +62,13 @@ where
     /// Delivers one queue body. [`Sender::handle`] parses each body once
     /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
     pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
-        self.deliver_parsed(body, &parse_command(body), receive_count)
-            .await
+        self.deliver_parsed(
+            body,
+            &parse_command(body),
+            receive_count,
+            &Origin::default(),
+        )
+        .await
     }
 
     pub(crate) async fn deliver_parsed(
@@ -53,8 +76,9 @@ where
         body: &str,
         parsed: &Result<OutboundCommand, CommandError>,
         receive_count: u32,
+        origin: &Origin<'_>,
     ) -> Step {
-        match self.try_deliver(body, parsed, receive_count).await {
+        match self.try_deliver(body, parsed, receive_count, origin).await {
             Ok(step) => step,
             Err(e) => {
                 tracing::warn!(error = %e, "storage unavailable");
@@ -75,6 +99,7 @@ where
         body: &str,
         parsed: &Result<OutboundCommand, CommandError>,
         receive_count: u32,
+        origin: &Origin<'_>,
     ) -> Result<Step, StoreError> {
         let cmd = match parsed {
             Ok(cmd) => cmd,
@@ -214,6 +239,22 @@ where
                 ),
                 why: "pacing",
             });
+        }
+        if overrides_restriction(cmd, recipient) == Some(true) {
+            // Audited before the call: a send that happened is never missing
+            // from the trail (each attempt is recorded).
+            let ground = cmd.override_restriction.map(|o| o.as_str());
+            tracing::warn!(ground, "sending to a restricted contact");
+            self.audit
+                .audit(
+                    &contact,
+                    OVERRIDE_ACTION,
+                    ground,
+                    &origin.principal(),
+                    origin.message_id,
+                    self.clock.now_ms(),
+                )
+                .await?;
         }
         let graph = graph_body(cmd, Some(contact_wa_id(&contact)));
         match self.graph.send(&number, &graph).await {

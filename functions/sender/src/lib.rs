@@ -13,12 +13,13 @@ use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{parse_command, CommandError, OutboundCommand};
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
+use shared::ports::contacts::Auditor;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
 use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
-pub use deliver::Step;
+pub use deliver::{Origin, Step};
 
 /// Records of one batch in flight at once: a batch is at most 10.
 const CONCURRENT_SENDS: usize = 10;
@@ -34,7 +35,7 @@ pub struct Settings {
     pub retention: Retention,
 }
 
-pub struct Sender<L, R, T, G, Q, K, E> {
+pub struct Sender<L, R, T, G, Q, K, E, U> {
     /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
     pub events: E,
     pub ledger: L,
@@ -44,10 +45,13 @@ pub struct Sender<L, R, T, G, Q, K, E> {
     pub redelivery: Q,
     pub clock: K,
     pub settings: Settings,
+    /// Where a send that overrides a restriction is audited.
+    pub audit: U,
 }
 
-impl<L, R, T, G, Q, K, E> Sender<L, R, T, G, Q, K, E>
+impl<L, R, T, G, Q, K, E, U> Sender<L, R, T, G, Q, K, E, U>
 where
+    U: Auditor,
     E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
@@ -102,8 +106,12 @@ where
                     .get("ApproximateReceiveCount")
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(1);
+                let origin = Origin {
+                    sender_id: record.attributes.get("SenderId").map(String::as_str),
+                    message_id: &message_id,
+                };
                 let step = self
-                    .deliver_parsed(received.body(), &received.command, receive_count)
+                    .deliver_parsed(received.body(), &received.command, receive_count, &origin)
                     .await;
                 match &step {
                     Step::Done(label) => tracing::info!(outcome = label, "command handled"),

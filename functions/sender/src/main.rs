@@ -5,9 +5,11 @@ use shared::adapters::graph::GraphClient;
 use shared::adapters::{
     aws,
     dynamo::DynamoStore,
+    hashing::SecretHasher,
     secrets_manager::SecretsManagerFetcher,
     sqs::{SqsQueue, SqsRedelivery},
 };
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
@@ -17,8 +19,18 @@ async fn main() -> Result<(), Error> {
     let config = Config::from_env()?;
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
+    let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
+    // Nothing is fetched here: the hashing key is read on the first audited send.
+    let audit = HashingAuditor {
+        hasher: SecretHasher::new(
+            SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
+            config.secret_refresh,
+        ),
+        log: store.clone(),
+        days: config.audit_days,
+    };
     let secrets = CachedSecrets::new(
-        SecretsManagerFetcher::new(aws_sdk_secretsmanager::Client::new(&sdk), &config.secret_id),
+        SecretsManagerFetcher::new(secrets_manager, &config.secret_id),
         config.secret_refresh,
     );
     let sqs = aws_sdk_sqs::Client::new(&sdk);
@@ -31,6 +43,7 @@ async fn main() -> Result<(), Error> {
         redelivery: SqsRedelivery::new(sqs, &config.outbound_queue_url),
         clock: SystemClock,
         settings: config.settings,
+        audit,
     };
     let sender = &sender;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use sender::{Sender, Settings, Step};
 use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_contacts::{FixedKeyHasher, MemoryReceipts};
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
@@ -13,6 +14,7 @@ use shared::domain::ids::{ContactKey, PhoneNumberId, WaId};
 use shared::domain::outbound::parse_graph_error;
 use shared::domain::records::{ConsentState, Retention};
 use shared::domain::sending::{Recipient, RetryPolicy};
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::sending::{Accepted, GraphApi, GraphCallError, Outcome};
 use shared::ports::SystemClock;
 
@@ -69,6 +71,7 @@ type TestSender = Sender<
     MemoryRedelivery,
     SystemClock,
     MemoryQueue,
+    HashingAuditor<FixedKeyHasher, MemoryReceipts>,
 >;
 
 fn sender(graph: ScriptedGraph) -> TestSender {
@@ -78,6 +81,7 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         Recipient {
             consent: ConsentState::Unknown,
             last_inbound_at: Some(now() - 60),
+            restricted: false,
         },
     );
     Sender {
@@ -94,6 +98,11 @@ fn sender(graph: ScriptedGraph) -> TestSender {
             retry: RetryPolicy::default(),
             lease_secs: 120,
             retention: Retention::DEFAULT,
+        },
+        audit: HashingAuditor {
+            hasher: FixedKeyHasher("test-key".into()),
+            log: MemoryReceipts::default(),
+            days: 30,
         },
     }
 }

@@ -3,6 +3,7 @@
 pub mod aws;
 pub mod dynamo;
 pub mod graph;
+pub mod hashing;
 pub mod memory;
 pub mod memory_automation;
 pub mod memory_contacts;

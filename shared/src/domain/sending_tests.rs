@@ -18,7 +18,62 @@ fn recipient(consent: ConsentState, ago: Option<i64>) -> Option<Recipient> {
     Some(Recipient {
         consent,
         last_inbound_at: ago.map(|a| NOW - a),
+        restricted: false,
     })
+}
+
+fn restricted(consent: ConsentState) -> Option<Recipient> {
+    recipient(consent, Some(60)).map(|r| Recipient {
+        restricted: true,
+        ..r
+    })
+}
+
+#[test]
+fn a_restricted_contact_gets_nothing_not_even_an_action() {
+    for c in [
+        command("service", TEXT),
+        command("utility", TEMPLATE),
+        parse_command(
+            r#"{"idempotency_key":"k2","to":"+16505551234","message":{"type":"mark_read","message_id":"wamid.X1"}}"#,
+        )
+        .unwrap(),
+    ] {
+        assert_eq!(
+            precheck(&c, restricted(ConsentState::OptedIn), NOW),
+            Verdict::Suppressed("restricted")
+        );
+        assert_eq!(overrides_restriction(&c, restricted(ConsentState::OptedIn)), Some(false));
+    }
+}
+
+#[test]
+fn a_legal_claim_overrides_the_restriction_but_not_an_opt_out() {
+    let claim = |category: &str| {
+        parse_command(&format!(
+            r#"{{"idempotency_key":"k3","to":"+16505551234","category":"{category}","message":{TEMPLATE},"override_restriction":"legal_claim"}}"#
+        ))
+        .unwrap()
+    };
+    let c = claim("utility");
+    assert_eq!(
+        precheck(&c, restricted(ConsentState::Unknown), NOW),
+        Verdict::Send
+    );
+    assert_eq!(
+        overrides_restriction(&c, restricted(ConsentState::Unknown)),
+        Some(true)
+    );
+    assert_eq!(
+        precheck(&c, restricted(ConsentState::OptedOut), NOW),
+        Verdict::Suppressed("opted_out")
+    );
+    // Not restricted: the override is not used, so nothing is audited.
+    assert_eq!(
+        overrides_restriction(&c, recipient(ConsentState::Unknown, None)),
+        None
+    );
+    assert_eq!(overrides_restriction(&c, None), None);
 }
 
 #[test]

@@ -340,9 +340,15 @@ impl crate::ports::sending::RecipientDirectory for DynamoStore {
             .get("last_inbound_at")
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok());
+        let restricted = item
+            .get("restricted")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(false);
         Ok(Some(crate::domain::sending::Recipient {
             consent,
             last_inbound_at,
+            restricted,
         }))
     }
 }

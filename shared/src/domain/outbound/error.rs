@@ -4,7 +4,7 @@
 //! broken but never echo personal data (phone numbers, message text).
 
 /// The fields a command may have; anything else is refused as a typo.
-pub const COMMAND_FIELDS: [&str; 8] = [
+pub const COMMAND_FIELDS: [&str; 9] = [
     "idempotency_key",
     "to",
     "phone_number_id",
@@ -13,6 +13,7 @@ pub const COMMAND_FIELDS: [&str; 8] = [
     "reply_to",
     "links",
     "not_after",
+    "override_restriction",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -21,7 +22,7 @@ pub enum CommandError {
     InvalidJson(String),
     #[error("required field `{0}` is missing")]
     MissingField(&'static str),
-    #[error("unknown field `{0}`; a command has only idempotency_key, to, phone_number_id, category, message, reply_to, links and not_after")]
+    #[error("unknown field `{0}`; a command has only idempotency_key, to, phone_number_id, category, message, reply_to, links, not_after and override_restriction")]
     UnknownField(String),
     #[error("idempotency_key {0}")]
     InvalidIdempotencyKey(&'static str),
@@ -51,6 +52,8 @@ pub enum CommandError {
     InvalidNotAfter(&'static str),
     #[error("category {0} is not one of service, utility, marketing, authentication")]
     InvalidCategory(String),
+    #[error("override_restriction {0}")]
+    InvalidOverrideRestriction(&'static str),
 }
 
 impl CommandError {
@@ -72,11 +75,12 @@ impl CommandError {
             Self::InvalidLinks(_) => "invalid_links",
             Self::InvalidNotAfter(_) => "invalid_not_after",
             Self::InvalidCategory(_) => "invalid_category",
+            Self::InvalidOverrideRestriction(_) => "invalid_override_restriction",
         }
     }
 
     /// Every reason, in the order of the contract's table.
-    pub const REASONS: [&'static str; 15] = [
+    pub const REASONS: [&'static str; 16] = [
         "invalid_json",
         "unknown_field",
         "missing_field",
@@ -92,6 +96,7 @@ impl CommandError {
         "invalid_reply_to",
         "invalid_links",
         "invalid_not_after",
+        "invalid_override_restriction",
     ];
 }
 

@@ -1,15 +1,17 @@
 //! The subject-hash key, from its own secret (`<stack>/hashing`, JSON
 //! `{"subject_hash_key": "…"}`), cached like the WhatsApp credentials.
+//! The contacts API uses it for every request, the sender only to audit a
+//! send that overrides a restriction (fetched then, never at start-up).
 
 use std::time::{Duration, Instant};
 
+use crate::domain::privacy::subject_hash;
+use crate::domain::ContactKey;
+use crate::ports::contacts::SubjectHasher;
+use crate::ports::SecretsError;
+use crate::secrets::SecretFetcher;
 use secrecy::SecretString;
 use serde::Deserialize;
-use shared::domain::privacy::subject_hash;
-use shared::domain::ContactKey;
-use shared::ports::contacts::SubjectHasher;
-use shared::ports::SecretsError;
-use shared::secrets::SecretFetcher;
 use tokio::sync::Mutex;
 
 #[derive(Deserialize)]
