@@ -59,10 +59,10 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
         let r = RestrictionRequest::parse(&body)?;
         let mut profile = self.change(contact, ProfileChange::Restrict(r)).await?;
         let at = profile
-            .get("restriction_updated_at")
+            .get("restriction_changed_ms")
             .and_then(Value::as_i64);
         let announced = profile
-            .get("restriction_announced_at")
+            .get("restriction_announced_ms")
             .and_then(Value::as_i64);
         if let Some(at) = at.filter(|at| announced != Some(*at)) {
             let restricted = profile.get("restricted").and_then(Value::as_bool) == Some(true);
@@ -74,7 +74,7 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
             let event = Event::new(
                 kind,
                 &format!("{}|{at}", contact.storage_id()),
-                at,
+                at.div_euclid(1000),
                 None,
                 Some(contact),
                 json!({"source": "api"}),

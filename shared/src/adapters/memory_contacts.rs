@@ -224,6 +224,8 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
             };
             if was != r.restricted {
                 set("restriction_updated_at", json!(now));
+                let ms = crate::ports::Clock::now_ms(&crate::ports::SystemClock);
+                set("restriction_changed_ms", json!(ms));
             }
             set("restricted", json!(r.restricted));
             match &r.reason {
@@ -233,7 +235,7 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
                 }
             }
         }
-        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_at", json!(at)),
+        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_ms", json!(at)),
         ProfileChange::Consent(c) => {
             set("consent_state", json!(c.state()));
             set("consent_updated_at", json!(now));

@@ -38,10 +38,11 @@ pub struct PartitionQuery {
 #[derive(Debug, Clone)]
 pub enum ProfileChange {
     Correct(ProfileCorrection),
-    /// Sets the restriction; `restriction_updated_at` moves only when the
-    /// state flips, so it names the change its event announces.
+    /// Sets the restriction; `restriction_updated_at` (s) and
+    /// `restriction_changed_ms` move only when the state flips, so the
+    /// latter names the change its event announces.
     Restrict(RestrictionRequest),
-    /// The event of the change at this `restriction_updated_at` is out.
+    /// The event of the change at this `restriction_changed_ms` is out.
     RestrictionAnnounced(i64),
     Consent(ConsentRequest),
     /// `Some(until)` hands the conversation to a person; `None` gives it back.
