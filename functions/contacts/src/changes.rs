@@ -58,13 +58,10 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
     ) -> Result<Response<Body>, ApiError> {
         let r = RestrictionRequest::parse(&body)?;
         let mut profile = self.change(contact, ProfileChange::Restrict(r)).await?;
-        let at = profile
-            .get("restriction_changed_ms")
-            .and_then(Value::as_i64);
-        let announced = profile
-            .get("restriction_announced_ms")
-            .and_then(Value::as_i64);
-        if let Some(at) = at.filter(|at| announced != Some(*at)) {
+        let num = |k: &str| profile.get(k).and_then(Value::as_i64);
+        let (seq, announced) = (num("restriction_seq"), num("restriction_announced_seq"));
+        if let Some(seq) = seq.filter(|seq| announced != Some(*seq)) {
+            let at_ms = num("restriction_changed_ms").unwrap_or_default();
             let restricted = profile.get("restricted").and_then(Value::as_bool) == Some(true);
             let kind = if restricted {
                 "contact.restricted"
@@ -73,15 +70,15 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink> Contacts<R, E, Rc,
             };
             let event = Event::new(
                 kind,
-                &format!("{}|{at}", contact.storage_id()),
-                at.div_euclid(1000),
+                &format!("{}|{seq}|{at_ms}", contact.storage_id()),
+                at_ms.div_euclid(1000),
                 None,
                 Some(contact),
                 json!({"source": "api"}),
             );
             self.publish(event).await?;
             profile = self
-                .change(contact, ProfileChange::RestrictionAnnounced(at))
+                .change(contact, ProfileChange::RestrictionAnnounced(seq))
                 .await?;
         }
         Ok(respond(StatusCode::OK, json!({"profile": profile})))

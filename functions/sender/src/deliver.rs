@@ -17,28 +17,13 @@ use shared::ports::{Clock, EventSink, StoreError};
 
 use crate::outcome_event::outcome_event;
 
-use crate::Sender;
+use crate::{Origin, Sender};
 
 /// How long a send may wait in the function for a pacing permit before it
 /// goes back to the queue instead.
 const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
 /// Idempotency keys are kept at least this long, whatever the retention.
 const MIN_LEDGER_DAYS: u32 = 7;
-
-/// Where a command came from, for the audit of a send that overrides a
-/// restriction: the queue's `SenderId` (the IAM principal that sent it) and
-/// the queue message id.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Origin<'a> {
-    pub sender_id: Option<&'a str>,
-    pub message_id: &'a str,
-}
-
-impl Origin<'_> {
-    fn principal(&self) -> String {
-        format!("outbound-queue:{}", self.sender_id.unwrap_or("unknown"))
-    }
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
@@ -62,13 +47,14 @@ where
     /// Delivers one queue body. [`Sender::handle`] parses each body once
     /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
     pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
-        self.deliver_parsed(
-            body,
-            &parse_command(body),
-            receive_count,
-            &Origin::default(),
-        )
-        .await
+        self.deliver_from(body, receive_count, &Origin::default())
+            .await
+    }
+
+    /// [`Sender::deliver`] of a body whose queue origin is known.
+    pub async fn deliver_from(&self, body: &str, receive_count: u32, origin: &Origin<'_>) -> Step {
+        self.deliver_parsed(body, &parse_command(body), receive_count, origin)
+            .await
     }
 
     pub(crate) async fn deliver_parsed(

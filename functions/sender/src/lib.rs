@@ -19,7 +19,7 @@ use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
-pub use deliver::{Origin, Step};
+pub use deliver::Step;
 
 /// Records of one batch in flight at once: a batch is at most 10.
 const CONCURRENT_SENDS: usize = 10;
@@ -131,6 +131,21 @@ where
         .buffer_unordered(CONCURRENT_SENDS)
         .collect()
         .await
+    }
+}
+
+/// Where a command came from, for the audit of a send that overrides a
+/// restriction: the queue's `SenderId` (the IAM principal that sent it) and
+/// the queue message id.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub sender_id: Option<&'a str>,
+    pub message_id: &'a str,
+}
+
+impl Origin<'_> {
+    pub(crate) fn principal(&self) -> String {
+        format!("outbound-queue:{}", self.sender_id.unwrap_or("unknown"))
     }
 }
 

@@ -219,6 +219,7 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
         }
         ProfileChange::Restrict(r) => {
             let was = profile.get("restricted").and_then(Value::as_bool) == Some(true);
+            let seq = profile.get("restriction_seq").and_then(Value::as_i64);
             let mut set = |k: &str, v: Value| {
                 profile.insert(k.to_owned(), v);
             };
@@ -226,6 +227,7 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
                 set("restriction_updated_at", json!(now));
                 let ms = crate::ports::Clock::now_ms(&crate::ports::SystemClock);
                 set("restriction_changed_ms", json!(ms));
+                set("restriction_seq", json!(seq.unwrap_or(0) + 1));
             }
             set("restricted", json!(r.restricted));
             match &r.reason {
@@ -235,7 +237,7 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
                 }
             }
         }
-        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_ms", json!(at)),
+        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_seq", json!(at)),
         ProfileChange::Consent(c) => {
             set("consent_state", json!(c.state()));
             set("consent_updated_at", json!(now));

@@ -38,11 +38,12 @@ pub struct PartitionQuery {
 #[derive(Debug, Clone)]
 pub enum ProfileChange {
     Correct(ProfileCorrection),
-    /// Sets the restriction; `restriction_updated_at` (s) and
-    /// `restriction_changed_ms` move only when the state flips, so the
-    /// latter names the change its event announces.
+    /// Sets the restriction; `restriction_updated_at` (s),
+    /// `restriction_changed_ms` and `restriction_seq` (+1) move only when the
+    /// state flips, so the sequence number names the change its event
+    /// announces.
     Restrict(RestrictionRequest),
-    /// The event of the change at this `restriction_changed_ms` is out.
+    /// The event of the change with this `restriction_seq` is out.
     RestrictionAnnounced(i64),
     Consent(ConsentRequest),
     /// `Some(until)` hands the conversation to a person; `None` gives it back.

@@ -224,7 +224,7 @@ impl ContactRecords for DynamoStore {
                 }
             }
             ProfileChange::RestrictionAnnounced(at) => {
-                sets.push("restriction_announced_ms = :ann".into());
+                sets.push("restriction_announced_seq = :ann".into());
                 values.insert(":ann".into(), n(*at));
             }
             ProfileChange::Consent(c) => {
@@ -410,8 +410,8 @@ impl DynamoStore {
 }
 
 impl DynamoStore {
-    /// Stamps `restriction_updated_at` and `restriction_changed_ms` when, and
-    /// only when, this write flips
+    /// Stamps `restriction_updated_at`, `restriction_changed_ms` and the next
+    /// `restriction_seq` when, and only when, this write flips
     /// the restriction (absent counts as not restricted). Conditional, so of
     /// two requests racing to the same state one stamps it: one change, one
     /// event.
@@ -433,7 +433,8 @@ impl DynamoStore {
             .key("pk", s(contact_pk(contact)))
             .key("sk", s(PROFILE_SK))
             .update_expression(
-                "SET restricted = :r, restriction_updated_at = :now, restriction_changed_ms = :ms",
+                "SET restricted = :r, restriction_updated_at = :now, restriction_changed_ms = :ms \
+                 ADD restriction_seq :one",
             )
             .condition_expression(format!(
                 "attribute_exists(pk) AND expires_at > :now AND {from}"
@@ -441,7 +442,8 @@ impl DynamoStore {
             .expression_attribute_values(":r", AttributeValue::Bool(restricted))
             .expression_attribute_values(":not", AttributeValue::Bool(!restricted))
             .expression_attribute_values(":now", n(now))
-            // Milliseconds name the change: two flips in one second differ.
+            // The sequence number names the change (two flips in one ms differ).
+            .expression_attribute_values(":one", n(1))
             .expression_attribute_values(
                 ":ms",
                 n(crate::ports::Clock::now_ms(&crate::ports::SystemClock)),
