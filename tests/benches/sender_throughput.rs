@@ -122,6 +122,11 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
             },
+            audit: shared::ports::contacts::HashingAuditor {
+                hasher: shared::adapters::memory_contacts::FixedKeyHasher("bench".into()),
+                log: shared::adapters::memory_contacts::MemoryReceipts::default(),
+                days: 30,
+            },
         };
         let queue = Arc::clone(&queue);
         tasks.push(async move {

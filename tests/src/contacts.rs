@@ -3,9 +3,10 @@
 
 use std::time::Duration;
 
-use contacts::{hashing::SecretHasher, Contacts, Settings};
+use contacts::{Contacts, Settings};
 use lambda_http::Request;
 use shared::adapters::dynamo::DynamoStore;
+use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::ports::Clock;
 
@@ -36,19 +37,24 @@ impl World {
             eraser: store.clone(),
             receipts: store.clone(),
             audit: store,
-            // The secret's name works as its id; stack.py seeds `dev-subject-hash-key`.
-            hasher: SecretHasher::new(
-                SecretsManagerFetcher::new(
-                    self.secrets.clone(),
-                    format!("{}/hashing", self.stack_name),
-                ),
-                Duration::from_secs(300),
-            ),
+            hasher: self.hasher(),
             clock,
             settings,
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             consent: self.keyed_consent(),
         }
+    }
+
+    /// The subject hasher the functions get. The secret's name works as its
+    /// id; stack.py seeds `dev-subject-hash-key`.
+    pub fn hasher(&self) -> SecretHasher<SecretsManagerFetcher> {
+        SecretHasher::new(
+            SecretsManagerFetcher::new(
+                self.secrets.clone(),
+                format!("{}/hashing", self.stack_name),
+            ),
+            Duration::from_secs(300),
+        )
     }
 
     pub fn contacts(&self) -> LocalContacts<shared::ports::SystemClock> {

@@ -12,11 +12,13 @@ use graph_simulator::{RunningSimulator, SimulatorConfig};
 use sender::{Sender, Settings};
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::graph::GraphClient;
+use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::{SqsQueue, SqsRedelivery};
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
@@ -35,6 +37,7 @@ pub type LocalSender = Sender<
     SystemClock,
     SqsQueue,
     LocalConsent,
+    HashingAuditor<SecretHasher<SecretsManagerFetcher>, DynamoStore>,
 >;
 
 impl World {
@@ -106,7 +109,7 @@ impl World {
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             ledger: store.clone(),
             recipients: store.clone(),
-            throttle: store,
+            throttle: store.clone(),
             graph: GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
             clock: SystemClock,
@@ -122,6 +125,11 @@ impl World {
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
+            },
+            audit: HashingAuditor {
+                hasher: self.hasher(),
+                log: store,
+                days: 30,
             },
         }
     }

@@ -50,14 +50,55 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }
 
+    /// Restricts processing (GDPR Art. 18) or lifts the restriction, and
+    /// tells internal systems once per change: `contact.restricted` or
+    /// `contact.restriction_lifted`, with no reason (it may hold personal
+    /// data). The profile remembers which change was announced, so a repeat
+    /// request after a failed publish announces it again, with the same id.
     pub(crate) async fn restrict(
         &self,
         contact: &ContactKey,
         body: Value,
     ) -> Result<Response<Body>, ApiError> {
         let r = RestrictionRequest::parse(&body)?;
-        let profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        let mut profile = self.change(contact, ProfileChange::Restrict(r)).await?;
+        let num = |k: &str| profile.get(k).and_then(Value::as_i64);
+        let (seq, announced) = (num("restriction_seq"), num("restriction_announced_seq"));
+        if let Some(seq) = seq.filter(|seq| announced != Some(*seq)) {
+            let at_ms = num("restriction_changed_ms").unwrap_or_default();
+            let restricted = profile.get("restricted").and_then(Value::as_bool) == Some(true);
+            let kind = if restricted {
+                "contact.restricted"
+            } else {
+                "contact.restriction_lifted"
+            };
+            let event = Event::new(
+                kind,
+                &format!("{}|{seq}|{at_ms}", contact.storage_id()),
+                at_ms.div_euclid(1000),
+                None,
+                Some(contact),
+                json!({"source": "api"}),
+            );
+            self.publish(event).await?;
+            profile = self
+                .change(contact, ProfileChange::RestrictionAnnounced(seq))
+                .await?;
+        }
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
+    }
+
+    async fn publish(&self, event: Event) -> Result<(), ApiError> {
+        self.events
+            .publish(std::slice::from_ref(&event))
+            .await
+            .map_err(|e| {
+                ApiError::Store(shared::ports::StoreError {
+                    operation: "publish event",
+                    message: e.message,
+                    retry: e.retry,
+                })
+            })
     }
 
     /// An agent takes the conversation (the bot stops answering) or gives it
@@ -88,19 +129,6 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         );
         self.publish(event).await?;
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
-    }
-
-    async fn publish(&self, event: Event) -> Result<(), ApiError> {
-        self.events
-            .publish(std::slice::from_ref(&event))
-            .await
-            .map_err(|e| {
-                ApiError::Store(shared::ports::StoreError {
-                    operation: "publish event",
-                    message: e.message,
-                    retry: e.retry,
-                })
-            })
     }
 
     /// Works with or without a profile: an opt-out must be recorded for a

@@ -1,11 +1,12 @@
 //! The `contacts` function: a person's profile, history and data-subject
 //! rights (access, export, correction, restriction, consent, erasure), each
-//! request audited with the caller's IAM principal and the subject's hash.
+//! request audited with the caller's IAM principal and the subject's hash,
+//! and the audit trail itself for the privacy officer.
 
+mod audit;
 mod changes;
 pub mod config;
 mod erase;
-pub mod hashing;
 mod reads;
 pub mod routes;
 
@@ -200,7 +201,8 @@ where
         self.audit
             .record(&AuditRecord {
                 principal: who.principal.clone(),
-                action: route.action(),
+                action: route.action().into(),
+                detail: None,
                 subject_hash: subject.clone(),
                 at_ms: now_ms,
                 request_id: who.request_id.clone(),
@@ -217,6 +219,7 @@ where
             Route::Consent => self.consent(contact, body(req)?, who).await,
             Route::Handoff => self.handoff(contact, body(req)?).await,
             Route::Erase => self.erase(contact, subject, who).await,
+            Route::Audit => self.audit_trail(contact, &subject, req, who).await,
         }
     }
 }

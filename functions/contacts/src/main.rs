@@ -1,5 +1,6 @@
-use contacts::{config::Config, hashing::SecretHasher, Contacts};
+use contacts::{config::Config, Contacts};
 use lambda_http::{run, service_fn, Error, Request};
+use shared::adapters::hashing::SecretHasher;
 use shared::adapters::sqs::SqsQueue;
 use shared::adapters::{
     aws,

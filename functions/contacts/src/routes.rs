@@ -16,6 +16,8 @@ pub enum Route {
     Consent,
     Handoff,
     Erase,
+    /// The contact's audit trail (privacy officer only).
+    Audit,
 }
 
 impl Route {
@@ -31,6 +33,7 @@ impl Route {
             Self::Consent => "set_consent",
             Self::Handoff => "set_handoff",
             Self::Erase => "erase",
+            Self::Audit => "read_audit",
         }
     }
 }
@@ -43,6 +46,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("DELETE", "/contacts/{wa_id}"),
     ("GET", "/contacts/{wa_id}/messages"),
     ("GET", "/contacts/{wa_id}/export"),
+    ("GET", "/contacts/{wa_id}/audit"),
     ("POST", "/contacts/{wa_id}/links"),
     ("PUT", "/contacts/{wa_id}/restriction"),
     ("PUT", "/contacts/{wa_id}/consent"),
@@ -72,7 +76,8 @@ pub fn parse(method: &Method, path: &str) -> Result<(Route, ContactKey), RouteEr
         (None, _) => (None, "GET, PATCH, DELETE"),
         (Some("messages"), "GET") => (Some(Route::Messages), ""),
         (Some("export"), "GET") => (Some(Route::Export), ""),
-        (Some("messages" | "export"), _) => (None, "GET"),
+        (Some("audit"), "GET") => (Some(Route::Audit), ""),
+        (Some("messages" | "export" | "audit"), _) => (None, "GET"),
         (Some("links"), "POST") => (Some(Route::Link), ""),
         (Some("links"), _) => (None, "POST"),
         (Some("restriction"), "PUT") => (Some(Route::Restriction), ""),

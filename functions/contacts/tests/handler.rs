@@ -301,3 +301,106 @@ async fn a_consent_change_touches_its_category_only_and_is_announced_once_even_w
     let facts = h.consent.facts(&contact(), NOW).await.unwrap();
     assert!(!facts.suppressed_marketing && facts.marketing_opt_in);
 }
+
+fn event_ids(h: &Handler, kind: &str) -> Vec<String> {
+    h.events
+        .sent()
+        .iter()
+        .map(|e| serde_json::from_str::<Value>(e).unwrap())
+        .filter(|e| e["type"] == kind)
+        .map(|e| e["event_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_restriction_whose_event_could_not_be_published_is_announced_by_the_repeat_once() {
+    let h = handler(Settings::default());
+    seed(&h, NOW + 86_400);
+    let path = format!("/contacts/{WA_ID}/restriction");
+    let on = Some(json!({"restricted": true, "reason": "objection"}));
+    h.events
+        .refuse
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(call(&h, "PUT", &path, on.clone()).await.0, 503);
+    h.events
+        .refuse
+        .store(false, std::sync::atomic::Ordering::SeqCst);
+    let (status, body) = call(&h, "PUT", &path, on.clone()).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["profile"]["restricted"], true);
+    assert_eq!(call(&h, "PUT", &path, on).await.0, 200);
+    assert_eq!(
+        event_ids(&h, "contact.restricted").len(),
+        1,
+        "once per change"
+    );
+    assert!(!h.events.sent().iter().any(|e| e.contains("objection")));
+    // Lifting is another change; lifting what is not restricted is none.
+    let off = Some(json!({"restricted": false}));
+    assert_eq!(call(&h, "PUT", &path, off.clone()).await.0, 200);
+    assert_eq!(call(&h, "PUT", &path, off).await.0, 200);
+    assert_eq!(event_ids(&h, "contact.restriction_lifted").len(), 1);
+}
+
+/// GET `path` with query parameters, as API Gateway passes them.
+async fn get_with(h: &Handler, path: &str, query: &[(&str, &str)]) -> (u16, Value) {
+    use lambda_http::RequestExt;
+    let params: std::collections::HashMap<String, String> = query
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    let req = lambda_http::http::Request::builder()
+        .method("GET")
+        .uri(path)
+        .body(Body::Empty)
+        .unwrap()
+        .with_query_string_parameters(params);
+    let response = h.handle(req).await.unwrap();
+    let status = response.status().as_u16();
+    (
+        status,
+        serde_json::from_slice(response.body().as_ref()).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn the_audit_trail_pages_newest_first_and_refuses_a_forged_cursor() {
+    let h = handler(Settings::default());
+    let subject =
+        shared::domain::privacy::subject_hash(&SecretString::from("test-hash-key"), &contact());
+    for (i, action) in ["read_profile", "export", "erase"].iter().enumerate() {
+        shared::ports::contacts::AuditLog::record(
+            &h.audit,
+            &shared::domain::privacy::AuditRecord {
+                principal: "arn:aws:iam::1:user/alice".into(),
+                action: (*action).into(),
+                detail: None,
+                subject_hash: subject.clone(),
+                at_ms: (NOW - 10 + i as i64) * 1000,
+                request_id: format!("r{i}"),
+                expires_at: NOW + 86_400,
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let path = format!("/contacts/{WA_ID}/audit");
+    let (status, first) = get_with(&h, &path, &[("limit", "2")]).await;
+    assert_eq!(status, 200);
+    let actions = |v: &Value| -> Vec<String> {
+        v["records"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["action"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // The newest is this request's own read_audit, left out of its answer.
+    assert_eq!(actions(&first), ["erase"]);
+    let cursor = first["next_cursor"].as_str().unwrap();
+    let (_, second) = get_with(&h, &path, &[("limit", "2"), ("cursor", cursor)]).await;
+    assert_eq!(actions(&second), ["export", "read_profile"]);
+    let forged = shared::domain::privacy::encode_cursor("M#0000000001#wamid.x");
+    assert_eq!(get_with(&h, &path, &[("cursor", &forged)]).await.0, 400);
+    assert_eq!(get_with(&h, &path, &[("limit", "101")]).await.0, 400);
+}

@@ -23,16 +23,14 @@ use crate::Processor;
 
 type Owed<'a> = [(&'a ParsedChange, &'a Update)];
 
-/// Contact states for the inbound messages whose automation is owed.
+/// Contact states for the inbound messages whose effects are owed. Read
+/// with automation off too: a restricted contact's messages set off nothing.
 pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore, S>(
     p: &Processor<M, C, D, K, E, Q, A, S>,
     owed: &Owed<'_>,
     now: i64,
 ) -> Result<HashMap<ContactKey, ContactState>, IngestError> {
     let mut states = HashMap::new();
-    if p.automation.is_none() {
-        return Ok(states);
-    }
     for (_, update) in owed {
         if let Update::Message(m) = update {
             if m.direction == Direction::Inbound && !states.contains_key(&m.contact) {
@@ -98,12 +96,13 @@ where
     S: ConsentLedger,
 {
     let mut out = Outbox::default();
-    let flooded = flood_check(p, batch, owed, now, &mut out, metrics).await?;
+    let flooded = flood_check(p, batch, owed, states, now, &mut out, metrics).await?;
     for (change, update) in owed {
         let number = change.phone_number_id.as_ref();
         match update {
             Update::Message(m) => {
-                if m.direction == Direction::Inbound {
+                // Restricted (GDPR Art. 18): stored, and not announced.
+                if m.direction == Direction::Inbound && !is_restricted(states, &m.contact) {
                     out.events
                         .push(received_event(p, m, number, states.get(&m.contact)));
                 }
@@ -147,6 +146,10 @@ where
         }
     }
     Ok(out)
+}
+
+fn is_restricted(states: &HashMap<ContactKey, ContactState>, contact: &ContactKey) -> bool {
+    states.get(contact).is_some_and(|s| s.restricted)
 }
 
 fn event_kind_label(kind: &str) -> &str {
@@ -225,6 +228,7 @@ async fn flood_check<M, C, D, K, E, Q, A: AutomationStore, S>(
     p: &Processor<M, C, D, K, E, Q, A, S>,
     batch: &QueuedBatch,
     owed: &Owed<'_>,
+    states: &HashMap<ContactKey, ContactState>,
     now: i64,
     out: &mut Outbox,
     metrics: &mut Metrics,
@@ -237,7 +241,8 @@ async fn flood_check<M, C, D, K, E, Q, A: AutomationStore, S>(
     let mut per_contact: HashMap<&ContactKey, u32> = HashMap::new();
     for (_, u) in owed {
         if let Update::Message(m) = u {
-            if m.direction == Direction::Inbound {
+            // A restricted contact gets no automated replies to pause.
+            if m.direction == Direction::Inbound && !is_restricted(states, &m.contact) {
                 *per_contact.entry(&m.contact).or_default() += 1;
             }
         }
@@ -298,6 +303,11 @@ where
     }
     let default_state = ContactState::default();
     let state = state.unwrap_or(&default_state);
+    if state.restricted {
+        // Stored, never automated; not even a hand-off's timeout is announced.
+        metrics.count("AutomationSkipped", "Reason", "restricted", 1);
+        return Ok(());
+    }
     if let Some(until) = state.handoff_until.filter(|t| *t <= now) {
         // The hand-off timed out: the bot answers again, and says so.
         p.automation_store.set_handoff(&m.contact, None).await?;
@@ -310,9 +320,7 @@ where
             json!({"reason": "timeout", "handoff_until": until}),
         ));
     }
-    let skip = if state.restricted {
-        Some("restricted")
-    } else if state.handoff_until.is_some_and(|t| t > now) {
+    let skip = if state.handoff_until.is_some_and(|t| t > now) {
         Some("handoff")
     } else if state.paused_until.is_some_and(|t| t > now) {
         Some("paused")

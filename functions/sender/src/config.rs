@@ -15,10 +15,12 @@ pub struct Config {
     pub outbound_queue_url: String,
     pub events_queue_url: String,
     pub secret_id: String,
-    pub secret_refresh: Duration,
-    /// `<stack>/hashing`: names people on the suppression list. Fetched on
-    /// the first send that needs consent, not at start (cold start).
+    /// `<stack>/hashing`: names people on the suppression list and in the
+    /// audit of a send that overrides a restriction. Fetched on the first
+    /// send that needs it, not at start (cold start).
     pub hashing_secret_id: String,
+    pub audit_days: u32,
+    pub secret_refresh: Duration,
     pub graph_base_url: String,
     pub graph_version: String,
     pub settings: Settings,
@@ -48,8 +50,9 @@ impl Config {
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
             events_queue_url: required("EVENTS_QUEUE_URL")?,
             secret_id: required("SECRET_ID")?,
-            secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             hashing_secret_id: required("HASHING_SECRET_ID")?,
+            audit_days: parsed_or("AUDIT_RETENTION_DAYS", 30)?,
+            secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             graph_base_url: parsed_or("GRAPH_API_BASE_URL", DEFAULT_BASE_URL.to_owned())?,
             graph_version: parsed_or("GRAPH_API_VERSION", DEFAULT_VERSION.to_owned())?,
             settings: Settings {

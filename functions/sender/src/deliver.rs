@@ -7,8 +7,10 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{
     classify, graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
 };
-use shared::domain::sending::{precheck, Verdict};
+use shared::domain::privacy::OVERRIDE_ACTION;
+use shared::domain::sending::{overrides_restriction, precheck, Verdict};
 use shared::ports::consent::ConsentLedger;
+use shared::ports::contacts::Auditor;
 use shared::ports::sending::{
     Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
     Redelivery, SentMessage, Throttle,
@@ -17,7 +19,7 @@ use shared::ports::{Clock, EventSink, StoreError};
 
 use crate::outcome_event::outcome_event;
 
-use crate::Sender;
+use crate::{Origin, Sender};
 
 /// How long a send may wait in the function for a pacing permit before it
 /// goes back to the queue instead.
@@ -33,8 +35,9 @@ pub enum Step {
     Retry { seconds: u32, why: &'static str },
 }
 
-impl<L, R, T, G, Q, K, E, S> Sender<L, R, T, G, Q, K, E, S>
+impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
 where
+    U: Auditor,
     E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
@@ -47,7 +50,13 @@ where
     /// Delivers one queue body. [`Sender::handle`] parses each body once
     /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
     pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
-        self.deliver_parsed(body, &parse_command(body), receive_count)
+        self.deliver_from(body, receive_count, &Origin::default())
+            .await
+    }
+
+    /// [`Sender::deliver`] of a body whose queue origin is known.
+    pub async fn deliver_from(&self, body: &str, receive_count: u32, origin: &Origin<'_>) -> Step {
+        self.deliver_parsed(body, &parse_command(body), receive_count, origin)
             .await
     }
 
@@ -56,8 +65,9 @@ where
         body: &str,
         parsed: &Result<OutboundCommand, CommandError>,
         receive_count: u32,
+        origin: &Origin<'_>,
     ) -> Step {
-        match self.try_deliver(body, parsed, receive_count).await {
+        match self.try_deliver(body, parsed, receive_count, origin).await {
             Ok(step) => step,
             Err(e) => {
                 tracing::warn!(error = %e, "storage unavailable");
@@ -78,6 +88,7 @@ where
         body: &str,
         parsed: &Result<OutboundCommand, CommandError>,
         receive_count: u32,
+        origin: &Origin<'_>,
     ) -> Result<Step, StoreError> {
         let cmd = match parsed {
             Ok(cmd) => cmd,
@@ -218,6 +229,22 @@ where
                 ),
                 why: "pacing",
             });
+        }
+        if overrides_restriction(cmd, recipient) == Some(true) {
+            // Audited before the call: a send that happened is never missing
+            // from the trail (each attempt is recorded).
+            let ground = cmd.override_restriction.map(|o| o.as_str());
+            tracing::warn!(ground, "sending to a restricted contact");
+            self.audit
+                .audit(
+                    &contact,
+                    OVERRIDE_ACTION,
+                    ground,
+                    &origin.principal(),
+                    origin.message_id,
+                    self.clock.now_ms(),
+                )
+                .await?;
         }
         let graph = graph_body(cmd, Some(contact_wa_id(&contact)));
         match self.graph.send(&number, &graph).await {

@@ -15,6 +15,7 @@ use shared::domain::outbound::{parse_command, CommandError, OutboundCommand};
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
 use shared::ports::consent::ConsentLedger;
+use shared::ports::contacts::Auditor;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
 use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
@@ -38,7 +39,7 @@ pub struct Settings {
     pub consent: ConsentPolicy,
 }
 
-pub struct Sender<L, R, T, G, Q, K, E, S> {
+pub struct Sender<L, R, T, G, Q, K, E, S, U> {
     /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
     pub events: E,
     pub ledger: L,
@@ -50,10 +51,13 @@ pub struct Sender<L, R, T, G, Q, K, E, S> {
     /// The suppression list and marketing opt-ins, read before every send.
     pub consent: S,
     pub settings: Settings,
+    /// Where a send that overrides a restriction is audited.
+    pub audit: U,
 }
 
-impl<L, R, T, G, Q, K, E, S> Sender<L, R, T, G, Q, K, E, S>
+impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
 where
+    U: Auditor,
     E: EventSink,
     L: OutboundLedger,
     R: RecipientDirectory,
@@ -109,8 +113,12 @@ where
                     .get("ApproximateReceiveCount")
                     .and_then(|c| c.parse().ok())
                     .unwrap_or(1);
+                let origin = Origin {
+                    sender_id: record.attributes.get("SenderId").map(String::as_str),
+                    message_id: &message_id,
+                };
                 let step = self
-                    .deliver_parsed(received.body(), &received.command, receive_count)
+                    .deliver_parsed(received.body(), &received.command, receive_count, &origin)
                     .await;
                 match &step {
                     Step::Done(label) => tracing::info!(outcome = label, "command handled"),
@@ -130,6 +138,21 @@ where
         .buffer_unordered(CONCURRENT_SENDS)
         .collect()
         .await
+    }
+}
+
+/// Where a command came from, for the audit of a send that overrides a
+/// restriction: the queue's `SenderId` (the IAM principal that sent it) and
+/// the queue message id.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Origin<'a> {
+    pub sender_id: Option<&'a str>,
+    pub message_id: &'a str,
+}
+
+impl Origin<'_> {
+    pub(crate) fn principal(&self) -> String {
+        format!("outbound-queue:{}", self.sender_id.unwrap_or("unknown"))
     }
 }
 

@@ -9,6 +9,7 @@ use shared::adapters::{
     secrets_manager::SecretsManagerFetcher,
     sqs::{SqsQueue, SqsRedelivery},
 };
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
@@ -19,18 +20,25 @@ async fn main() -> Result<(), Error> {
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
     let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
+    // Nothing is fetched here: the hashing key is read on the first send
+    // that needs consent or an audit, and then shared by both.
+    let hasher = std::sync::Arc::new(SecretHasher::new(
+        SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
+        config.secret_refresh,
+    ));
+    let audit = HashingAuditor {
+        hasher: hasher.clone(),
+        log: store.clone(),
+        days: config.audit_days,
+    };
     let secrets = CachedSecrets::new(
-        SecretsManagerFetcher::new(secrets_manager.clone(), &config.secret_id),
+        SecretsManagerFetcher::new(secrets_manager, &config.secret_id),
         config.secret_refresh,
     );
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    // No fetch here: the key is read on the first send that needs consent.
     let consent = KeyedConsent {
         store: store.clone(),
-        hasher: SecretHasher::new(
-            SecretsManagerFetcher::new(secrets_manager, &config.hashing_secret_id),
-            config.secret_refresh,
-        ),
+        hasher,
     };
     let sender = Sender {
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
@@ -42,6 +50,7 @@ async fn main() -> Result<(), Error> {
         clock: SystemClock,
         consent,
         settings: config.settings,
+        audit,
     };
     let sender = &sender;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

@@ -7,6 +7,7 @@ use sender::{Sender, Settings, Step};
 use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_consent::MemoryConsent;
+use shared::adapters::memory_contacts::{FixedKeyHasher, MemoryReceipts};
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
@@ -14,6 +15,7 @@ use shared::domain::ids::{ContactKey, PhoneNumberId, WaId};
 use shared::domain::outbound::parse_graph_error;
 use shared::domain::records::Retention;
 use shared::domain::sending::{Recipient, RetryPolicy};
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::sending::{Accepted, GraphApi, GraphCallError, Outcome};
 use shared::ports::SystemClock;
 
@@ -71,6 +73,7 @@ type TestSender = Sender<
     SystemClock,
     MemoryQueue,
     MemoryConsent,
+    HashingAuditor<FixedKeyHasher, MemoryReceipts>,
 >;
 
 fn sender(graph: ScriptedGraph) -> TestSender {
@@ -80,6 +83,7 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         Recipient {
             last_inbound_at: Some(now() - 60),
             opted_out: &[],
+            restricted: false,
         },
     );
     Sender {
@@ -98,6 +102,11 @@ fn sender(graph: ScriptedGraph) -> TestSender {
             lease_secs: 120,
             retention: Retention::DEFAULT,
             consent: shared::domain::consent::ConsentPolicy::default(),
+        },
+        audit: HashingAuditor {
+            hasher: FixedKeyHasher("test-key".into()),
+            log: MemoryReceipts::default(),
+            days: 30,
         },
     }
 }
@@ -252,4 +261,47 @@ async fn the_graph_body_carries_the_normalised_recipient() {
     let body = graph.calls.lock().unwrap()[0].clone();
     assert_eq!(body["to"], "+16505551234");
     assert_eq!(body["text"]["body"], "hi");
+}
+
+fn restrict(s: &TestSender) {
+    if let Some(r) = s.recipients.known.lock().unwrap().get_mut(&contact()) {
+        r.restricted = true;
+    }
+}
+
+#[tokio::test]
+async fn when_the_contact_is_restricted_should_suppress_without_calling_meta_or_auditing() {
+    let graph = ScriptedGraph::default();
+    let s = sender(graph.clone());
+    restrict(&s);
+    assert_eq!(s.deliver(TEXT, 1).await, Step::Done("suppressed"));
+    assert_eq!(graph.calls(), 0);
+    assert!(matches!(outcome(&s), Some(Outcome::Suppressed { reason }) if reason == "restricted"));
+    assert!(s.audit.log.audit.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn when_a_legal_claim_overrides_the_restriction_should_audit_then_send() {
+    let graph = ScriptedGraph::default().then(accepted(7));
+    let s = sender(graph.clone());
+    restrict(&s);
+    let claim = TEXT.replace(
+        r#""message""#,
+        r#""override_restriction":"legal_claim","message""#,
+    );
+    let origin = sender::Origin {
+        sender_id: Some("AROAEXAMPLE:billing"),
+        message_id: "m-1",
+    };
+    let step = s.deliver_from(&claim, 1, &origin).await;
+    assert_eq!(step, Step::Done("sent"));
+    assert_eq!(graph.calls(), 1);
+    let audit = s.audit.log.audit.lock().unwrap();
+    assert_eq!(audit.len(), 1);
+    let a = &audit[0];
+    assert_eq!(a.action, "send_overriding_restriction");
+    assert_eq!(a.detail.as_deref(), Some("legal_claim"));
+    assert_eq!(a.principal, "outbound-queue:AROAEXAMPLE:billing");
+    assert_eq!(a.request_id, "m-1");
+    assert!(!a.subject_hash.contains("16505551234"));
 }

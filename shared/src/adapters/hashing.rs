@@ -1,5 +1,8 @@
 //! The subject-hash key, from its own secret (`<stack>/hashing`, JSON
 //! `{"subject_hash_key": "…"}`), cached like the WhatsApp credentials.
+//! The contacts API uses it for every request; the sender and the processor
+//! for the suppression list, and the sender to audit a send that overrides a
+//! restriction (fetched on first need, never at start-up).
 
 use std::time::{Duration, Instant};
 

@@ -14,9 +14,9 @@ use crate::adapters::dynamo::{
     contact_pk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK, SWEEP_DAY, SWEEP_MARKER_SK,
 };
 use crate::domain::ids::ContactKey;
-use crate::domain::privacy::{day_of, subject_hash, AuditRecord, Receipt};
+use crate::domain::privacy::{audit_sk, day_of, subject_hash, AuditRecord, Receipt};
 use crate::ports::contacts::{
-    AuditLog, ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, PartitionSwept,
+    AuditLog, AuditPage, ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, PartitionSwept,
     ProfileChange, ReceiptStore, SubjectHasher, SweepState, SweepStore,
 };
 use crate::ports::{Retry, SecretsError, StoreError};
@@ -220,8 +220,18 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
             profile.remove("handoff_until");
         }
         ProfileChange::Restrict(r) => {
+            let was = profile.get("restricted").and_then(Value::as_bool) == Some(true);
+            let seq = profile.get("restriction_seq").and_then(Value::as_i64);
+            let mut set = |k: &str, v: Value| {
+                profile.insert(k.to_owned(), v);
+            };
+            if was != r.restricted {
+                set("restriction_updated_at", json!(now));
+                let ms = crate::ports::Clock::now_ms(&crate::ports::SystemClock);
+                set("restriction_changed_ms", json!(ms));
+                set("restriction_seq", json!(seq.unwrap_or(0) + 1));
+            }
             set("restricted", json!(r.restricted));
-            set("restriction_updated_at", json!(now));
             match &r.reason {
                 Some(reason) => set("restriction_reason", json!(reason)),
                 None => {
@@ -229,6 +239,7 @@ fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
                 }
             }
         }
+        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_seq", json!(at)),
         ProfileChange::Consent(c) => {
             set("consent_state", json!(c.state()));
             set("consent_updated_at", json!(now));
@@ -455,6 +466,37 @@ impl AuditLog for MemoryReceipts {
     async fn record(&self, record: &AuditRecord) -> Result<(), StoreError> {
         self.audit.lock().expect("audit lock").push(record.clone());
         Ok(())
+    }
+
+    /// As the `audit` index reads: by subject, sort key descending.
+    async fn trail(
+        &self,
+        subject_hash: &str,
+        after: Option<String>,
+        limit: usize,
+        now: i64,
+    ) -> Result<AuditPage, StoreError> {
+        let mut all: Vec<(String, AuditRecord)> = self
+            .audit
+            .lock()
+            .expect("audit lock")
+            .iter()
+            .filter(|a| a.subject_hash == subject_hash)
+            .map(|a| (audit_sk(a.at_ms, &a.request_id), a.clone()))
+            .filter(|(sk, _)| after.as_ref().is_none_or(|after| sk < after))
+            .collect();
+        all.sort_by(|a, b| b.0.cmp(&a.0));
+        let more = all.len() > limit;
+        all.truncate(limit.max(1));
+        let next = more.then(|| all.last().map(|(sk, _)| sk.clone())).flatten();
+        Ok(AuditPage {
+            records: all
+                .into_iter()
+                .map(|(_, a)| a)
+                .filter(|a| a.expires_at > now)
+                .collect(),
+            next,
+        })
     }
 }
 

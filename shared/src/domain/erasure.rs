@@ -153,10 +153,16 @@ impl BeyondReach {
                 "until": completed_at.map(|c| rfc3339(c + days(self.backup_days))),
             },
         ]);
-        let kept = json!([{
-            "copy": "suppression_list",
-            "what": "keyed hash of the number, kept so the opt-out is honoured",
-        }]);
+        let kept = json!([
+            {
+                "copy": "suppression_list",
+                "what": "keyed hash of the number, kept so the opt-out is honoured",
+            },
+            {
+                "copy": "audit_trail",
+                "what": "keyed hash of the number with who read, changed or erased the contact and when, kept AuditRetentionDays as proof the request was honoured",
+            },
+        ]);
         (not_reached, kept)
     }
 }
@@ -225,5 +231,6 @@ mod tests {
         let (done, _) = BeyondReach { backup_days: 7 }.to_json(0, Some(86_400));
         assert_eq!(done[2]["until"], "1970-01-09T00:00:00Z");
         assert_eq!(kept[0]["copy"], "suppression_list");
+        assert_eq!(kept[1]["copy"], "audit_trail");
     }
 }

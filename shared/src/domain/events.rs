@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 use super::ids::{ContactKey, PhoneNumberId};
 
 /// The event types this version emits, besides rule-named ones.
-pub const BUILT_IN_TYPES: [&str; 12] = [
+pub const BUILT_IN_TYPES: [&str; 14] = [
     "message.received",
     "message.status",
     "message.sent",
@@ -18,6 +18,8 @@ pub const BUILT_IN_TYPES: [&str; 12] = [
     "message.failed",
     "contact.opted_out",
     "contact.opted_in",
+    "contact.restricted",
+    "contact.restriction_lifted",
     "conversation.handoff_requested",
     "conversation.handoff_released",
     "ticket.requested",

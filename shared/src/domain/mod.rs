@@ -10,8 +10,8 @@ pub mod status;
 
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
 pub mod automation;
-pub mod erasure;
 pub mod consent;
+pub mod erasure;
 pub mod events;
 pub mod privacy;
 pub mod sending;

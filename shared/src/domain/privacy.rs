@@ -245,7 +245,8 @@ impl ConsentRequest {
 }
 
 /// `PUT /contacts/{wa_id}/restriction`: the person objects to, or restricts,
-/// processing. Automation (issue #4) reads `restricted` on the profile.
+/// processing: stored, never automated, announced or sent to (see
+/// docs/privacy.md, "Restriction").
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestrictionRequest {
     pub restricted: bool,
@@ -298,12 +299,48 @@ impl HandoffRequest {
 /// Who did what to whose data, when. Holds the subject's hash, never the number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditRecord {
+    /// The IAM principal (contacts API) or the queue sender's id (sender).
     pub principal: String,
-    pub action: &'static str,
+    /// What was done: a contacts route's action, or `send_overriding_restriction`.
+    pub action: String,
+    /// The lawful ground of an override (`legal_claim`); otherwise `None`.
+    pub detail: Option<String>,
     pub subject_hash: String,
     pub at_ms: i64,
+    /// API Gateway's request id, or the queue message id of a command.
     pub request_id: String,
     pub expires_at: i64,
+}
+
+impl AuditRecord {
+    /// As the privacy officer reads it: no hash, no expiry bookkeeping.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "at": rfc3339(self.at_ms.div_euclid(1000)),
+            "at_ms": self.at_ms,
+            "principal": self.principal,
+            "action": self.action,
+            "detail": self.detail,
+            "request_id": self.request_id,
+        })
+    }
+}
+
+/// The audit action of a send that overrides a restriction.
+pub const OVERRIDE_ACTION: &str = "send_overriding_restriction";
+
+/// An audit record's sort key: its time in ms (so a partition reads in
+/// time order), then the request id (so two requests in one ms differ).
+pub fn audit_sk(at_ms: i64, request_id: &str) -> String {
+    format!("{:013}#{request_id}", at_ms.max(0))
+}
+
+/// Whether `sk` has the shape of [`audit_sk`]: a cursor from a caller is
+/// checked before it reaches the store.
+pub fn is_audit_sk(sk: &str) -> bool {
+    sk.split_once('#').is_some_and(|(ms, id)| {
+        ms.len() == 13 && ms.bytes().all(|b| b.is_ascii_digit()) && !id.is_empty()
+    })
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -457,6 +494,14 @@ mod tests {
         );
         assert_eq!(decode_cursor(&c, "S#"), None);
         assert_eq!(decode_cursor("zz", ""), None);
+    }
+
+    #[test]
+    fn an_audit_cursor_must_look_like_an_audit_key() {
+        assert!(is_audit_sk(&audit_sk(1_795_600_000_123, "req-1")));
+        assert!(!is_audit_sk("M#0000000001#wamid.x"));
+        assert!(!is_audit_sk("179560000012#req"));
+        assert!(!is_audit_sk("1795600000123#"));
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub struct Recipient {
     pub last_inbound_at: Option<i64>,
     /// The categories the profile's last consent change opted out of.
     pub opted_out: &'static [ConsentCategory],
+    /// The person restricted processing (GDPR Art. 18): nothing is sent to
+    /// them unless the command names a lawful ground to override it.
+    pub restricted: bool,
 }
 
 /// Why a command ends without a call to Meta.
@@ -31,8 +34,8 @@ pub enum Verdict {
 }
 
 /// The checks before a send, in the order a user would expect them: a stale
-/// command is dropped whatever else holds; an opt-out beats everything but
-/// expiry, whether or not a profile exists; then marketing needs an opt-in;
+/// command is dropped whatever else holds; a restriction stops everything,
+/// actions included, unless overridden; an opt-out beats everything else, whether or not a profile exists; then marketing needs an opt-in;
 /// then free-form messages need the window.
 pub fn precheck(
     cmd: &OutboundCommand,
@@ -43,6 +46,9 @@ pub fn precheck(
 ) -> Verdict {
     if cmd.not_after.is_some_and(|t| t < now) {
         return Verdict::Expired;
+    }
+    if overrides_restriction(cmd, recipient) == Some(false) {
+        return Verdict::Suppressed("restricted");
     }
     if cmd.message.is_action() {
         return Verdict::Send;
@@ -66,6 +72,15 @@ pub fn precheck(
         }
     }
     Verdict::Send
+}
+
+/// For a restricted recipient, whether the command overrides the
+/// restriction; `None` when the recipient is not restricted. A send with
+/// `Some(true)` must be audited.
+pub fn overrides_restriction(cmd: &OutboundCommand, recipient: Option<Recipient>) -> Option<bool> {
+    recipient
+        .filter(|r| r.restricted)
+        .map(|_| cmd.override_restriction.is_some())
 }
 
 /// How long a refused command waits before SQS hands it out again.

@@ -19,6 +19,7 @@ fn recipient(ago: Option<i64>) -> Option<Recipient> {
     Some(Recipient {
         last_inbound_at: ago.map(|a| NOW - a),
         opted_out: &[],
+        restricted: false,
     })
 }
 
@@ -41,6 +42,52 @@ fn with(consent: ConsentFacts, cmd: &OutboundCommand) -> Verdict {
         ConsentPolicy::default(),
         NOW,
     )
+}
+
+fn restricted(opted_out: &'static [ConsentCategory]) -> Option<Recipient> {
+    recipient(Some(60)).map(|r| Recipient {
+        restricted: true,
+        opted_out,
+        ..r
+    })
+}
+
+#[test]
+fn a_restricted_contact_gets_nothing_not_even_an_action() {
+    for c in [
+        command("service", TEXT),
+        command("utility", TEMPLATE),
+        parse_command(
+            r#"{"idempotency_key":"k2","to":"+16505551234","message":{"type":"mark_read","message_id":"wamid.X1"}}"#,
+        )
+        .unwrap(),
+    ] {
+        assert_eq!(
+            precheck(&c, restricted(&[]), NOW),
+            Verdict::Suppressed("restricted")
+        );
+        assert_eq!(overrides_restriction(&c, restricted(&[])), Some(false));
+    }
+}
+
+#[test]
+fn a_legal_claim_overrides_the_restriction_but_not_an_opt_out() {
+    let claim = |category: &str| {
+        parse_command(&format!(
+            r#"{{"idempotency_key":"k3","to":"+16505551234","category":"{category}","message":{TEMPLATE},"override_restriction":"legal_claim"}}"#
+        ))
+        .unwrap()
+    };
+    let c = claim("utility");
+    assert_eq!(precheck(&c, restricted(&[]), NOW), Verdict::Send);
+    assert_eq!(overrides_restriction(&c, restricted(&[])), Some(true));
+    assert_eq!(
+        precheck(&c, restricted(&ConsentCategory::ALL), NOW),
+        Verdict::Suppressed("opted_out")
+    );
+    // Not restricted: the override is not used, so nothing is audited.
+    assert_eq!(overrides_restriction(&c, recipient(None)), None);
+    assert_eq!(overrides_restriction(&c, None), None);
 }
 
 #[test]
@@ -105,6 +152,7 @@ fn an_opt_out_on_a_live_profile_still_counts() {
     let r = Some(Recipient {
         last_inbound_at: None,
         opted_out: &[ConsentCategory::Marketing],
+        restricted: false,
     });
     let facts = ConsentFacts {
         marketing_opt_in: true,

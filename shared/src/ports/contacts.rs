@@ -38,7 +38,13 @@ pub struct PartitionQuery {
 #[derive(Debug, Clone)]
 pub enum ProfileChange {
     Correct(ProfileCorrection),
+    /// Sets the restriction; `restriction_updated_at` (s),
+    /// `restriction_changed_ms` and `restriction_seq` (+1) move only when the
+    /// state flips, so the sequence number names the change its event
+    /// announces.
     Restrict(RestrictionRequest),
+    /// The event of the change with this `restriction_seq` is out.
+    RestrictionAnnounced(i64),
     Consent(ConsentRequest),
     /// `Some(until)` hands the conversation to a person; `None` gives it back.
     Handoff(Option<i64>),
@@ -129,8 +135,78 @@ pub trait ReceiptStore: Send + Sync {
     ) -> impl Future<Output = Result<Vec<(Receipt, ContactKey)>, StoreError>> + Send;
 }
 
+/// One page of a subject's audit trail, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditPage {
+    pub records: Vec<AuditRecord>,
+    /// The sort key to continue after, when there may be more.
+    pub next: Option<String>,
+}
+
 pub trait AuditLog: Send + Sync {
     fn record(&self, record: &AuditRecord) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The records of one subject (by keyed hash), newest first, after the
+    /// sort key `after`; expired ones are skipped.
+    fn trail(
+        &self,
+        subject_hash: &str,
+        after: Option<String>,
+        limit: usize,
+        now: i64,
+    ) -> impl Future<Output = Result<AuditPage, StoreError>> + Send;
+}
+
+/// Audits for a function that knows the person by number only (the
+/// sender): hashes the contact, then records.
+pub trait Auditor: Send + Sync {
+    #[allow(clippy::too_many_arguments)]
+    fn audit(
+        &self,
+        contact: &ContactKey,
+        action: &str,
+        detail: Option<&str>,
+        principal: &str,
+        request_id: &str,
+        at_ms: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+/// The [`Auditor`] made of a hasher and an audit log; records live
+/// `days` days (`AuditRetentionDays`).
+pub struct HashingAuditor<H, A> {
+    pub hasher: H,
+    pub log: A,
+    pub days: u32,
+}
+
+impl<H: SubjectHasher, A: AuditLog> Auditor for HashingAuditor<H, A> {
+    async fn audit(
+        &self,
+        contact: &ContactKey,
+        action: &str,
+        detail: Option<&str>,
+        principal: &str,
+        request_id: &str,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        let subject_hash = self.hasher.hash(contact).await.map_err(|e| StoreError {
+            operation: "hash audit subject",
+            message: e.to_string(),
+            retry: super::Retry::Retryable,
+        })?;
+        self.log
+            .record(&AuditRecord {
+                principal: principal.to_owned(),
+                action: action.to_owned(),
+                detail: detail.map(str::to_owned),
+                subject_hash,
+                at_ms,
+                request_id: request_id.to_owned(),
+                expires_at: at_ms.div_euclid(1000) + i64::from(self.days) * 86_400,
+            })
+            .await
+    }
 }
 
 /// The keyed hash that names a person in receipts and audit records.
@@ -139,6 +215,16 @@ pub trait SubjectHasher: Send + Sync {
         &self,
         contact: &ContactKey,
     ) -> impl Future<Output = Result<String, SecretsError>> + Send;
+}
+
+/// One cached key shared by the suppression list and the audit trail.
+impl<T: SubjectHasher> SubjectHasher for std::sync::Arc<T> {
+    fn hash(
+        &self,
+        contact: &ContactKey,
+    ) -> impl Future<Output = Result<String, SecretsError>> + Send {
+        (**self).hash(contact)
+    }
 }
 
 /// Where the retention sweep stands, so that each run resumes the last.

@@ -81,6 +81,16 @@ async fn every_event_type_is_emitted_once_per_fact_and_matches_its_schema() {
         .enqueue_command(&template("e-failed", "16505550005", "utility"))
         .await;
     world.drain_outbound(&sender).await;
+    // contact.restricted, then contact.restriction_lifted (a repeat adds none).
+    let contacts = world.contacts();
+    for restricted in [true, true, false] {
+        let req = integration_tests::contacts_request(
+            "PUT",
+            &format!("/contacts/{CUSTOMER}/restriction"),
+            Some(json!({"restricted": restricted})),
+        );
+        assert_eq!(contacts.handle(req).await.unwrap().status(), 200);
+    }
 
     let events = world.events().await;
     let mut by_id: BTreeMap<String, Vec<&Value>> = BTreeMap::new();

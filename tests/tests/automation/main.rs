@@ -6,4 +6,5 @@ mod conditions;
 mod events;
 mod guards;
 mod optout;
+mod restriction;
 mod rules;

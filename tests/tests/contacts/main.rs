@@ -1,9 +1,10 @@
 //! The contacts API against moto: access, export, erasure with receipts,
-//! the changes, and the audit trail of each.
+//! the changes, restriction against the sender, and the audit trail.
 
 mod changes;
 mod common;
 mod erasure;
+mod restriction;
 mod retention;
 mod rights;
 mod roles;

@@ -332,12 +332,18 @@ impl crate::ports::sending::RecipientDirectory for DynamoStore {
             .and_then(|v| v.as_n().ok())
             .and_then(|v| v.parse().ok());
         let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str);
+        let restricted = item
+            .get("restricted")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(false);
         Ok(Some(crate::domain::sending::Recipient {
             last_inbound_at,
             opted_out: crate::domain::consent::ConsentCategory::profile_opt_out(
                 text("consent_state"),
                 text("consent_category"),
             ),
+            restricted,
         }))
     }
 }

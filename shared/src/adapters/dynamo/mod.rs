@@ -48,5 +48,7 @@ mod subject;
 mod sweep;
 
 pub use json::{doc_to_item, item_to_doc};
-pub use receipts::{audit_pk, receipt_pk, subject_pk, PENDING_ERASURES_PK, RECEIPT_SK};
+pub use receipts::{
+    audit_pk, receipt_pk, subject_pk, AUDIT_INDEX, PENDING_ERASURES_PK, RECEIPT_SK,
+};
 pub use sweep::{touch_sweep_clause, SWEEP_DAY, SWEEP_INDEX, SWEEP_MARKER_SK};

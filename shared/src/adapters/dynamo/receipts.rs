@@ -8,8 +8,8 @@ use super::items::{n, s, store_error, Item};
 use super::sweep::SWEEP_DAY;
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
-use crate::domain::privacy::{day_of, AuditRecord, Receipt};
-use crate::ports::contacts::{AuditLog, ReceiptStore};
+use crate::domain::privacy::{audit_sk, day_of, AuditRecord, Receipt};
+use crate::ports::contacts::{AuditLog, AuditPage, ReceiptStore};
 use crate::ports::StoreError;
 
 pub const RECEIPT_SK: &str = "RECEIPT";
@@ -173,24 +173,91 @@ impl ReceiptStore for DynamoStore {
     }
 }
 
+/// The sparse index of audit records by subject: hash `audit_subject` (the
+/// keyed hash, on audit records only), range `sk` (time first), so one
+/// person's trail is a Query, newest first, never a Scan.
+pub const AUDIT_INDEX: &str = "audit";
+const AUDIT_SUBJECT: &str = "audit_subject";
+
+fn audit_from(item: &Item) -> Option<AuditRecord> {
+    let sk = text(item, "sk")?;
+    let (ms, request_id) = sk.split_once('#')?;
+    Some(AuditRecord {
+        principal: text(item, "principal")?,
+        action: text(item, "action")?,
+        detail: text(item, "detail"),
+        subject_hash: text(item, AUDIT_SUBJECT)?,
+        at_ms: ms.parse().ok()?,
+        request_id: request_id.to_owned(),
+        expires_at: num(item, "expires_at")?,
+    })
+}
+
 impl AuditLog for DynamoStore {
     async fn record(&self, a: &AuditRecord) -> Result<(), StoreError> {
         let at = a.at_ms.div_euclid(1000);
-        self.client
+        let mut put = self
+            .client
             .put_item()
             .table_name(&self.table)
             .item("pk", s(audit_pk(at)))
-            .item("sk", s(format!("{:013}#{}", a.at_ms.max(0), a.request_id)))
+            .item("sk", s(audit_sk(a.at_ms, &a.request_id)))
             .item("type", s("audit"))
             .item("principal", s(&a.principal))
-            .item("action", s(a.action))
+            .item("action", s(&a.action))
             .item("subject_hash", s(&a.subject_hash))
+            .item(AUDIT_SUBJECT, s(&a.subject_hash))
             .item("at", n(at))
             .item("request_id", s(&a.request_id))
-            .item("expires_at", n(a.expires_at))
-            .send()
+            .item("expires_at", n(a.expires_at));
+        if let Some(d) = &a.detail {
+            put = put.item("detail", s(d));
+        }
+        put.send()
             .await
             .map(drop)
             .map_err(|e| store_error("put audit record", e))
+    }
+
+    async fn trail(
+        &self,
+        subject_hash: &str,
+        after: Option<String>,
+        limit: usize,
+        now: i64,
+    ) -> Result<AuditPage, StoreError> {
+        let start = after.and_then(|sk| {
+            let ms: i64 = sk.split_once('#')?.0.parse().ok()?;
+            Some(HashMap::from([
+                (AUDIT_SUBJECT.to_owned(), s(subject_hash)),
+                ("sk".to_owned(), s(&sk)),
+                ("pk".to_owned(), s(audit_pk(ms.div_euclid(1000)))),
+            ]))
+        });
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(AUDIT_INDEX)
+            .key_condition_expression("#subject = :h")
+            .expression_attribute_names("#subject", AUDIT_SUBJECT)
+            .expression_attribute_values(":h", s(subject_hash))
+            .scan_index_forward(false)
+            .limit(i32::try_from(limit.max(1)).unwrap_or(100))
+            .set_exclusive_start_key(start)
+            .send()
+            .await
+            .map_err(|e| store_error("query audit trail", e))?;
+        let next = out.last_evaluated_key.as_ref().and_then(|k| text(k, "sk"));
+        Ok(AuditPage {
+            records: out
+                .items
+                .unwrap_or_default()
+                .iter()
+                .filter_map(audit_from)
+                .filter(|a| a.expires_at > now)
+                .collect(),
+            next,
+        })
     }
 }

@@ -210,8 +210,8 @@ impl ContactRecords for DynamoStore {
             }
             ProfileChange::Handoff(None) => removes.push("handoff_until".into()),
             ProfileChange::Restrict(r) => {
+                self.flip_restriction(contact, r.restricted, now).await?;
                 sets.push("restricted = :r".into());
-                sets.push("restriction_updated_at = :now".into());
                 values.insert(":r".into(), AttributeValue::Bool(r.restricted));
                 match &r.reason {
                     Some(reason) => {
@@ -220,6 +220,10 @@ impl ContactRecords for DynamoStore {
                     }
                     None => removes.push("restriction_reason".into()),
                 }
+            }
+            ProfileChange::RestrictionAnnounced(at) => {
+                sets.push("restriction_announced_seq = :ann".into());
+                values.insert(":ann".into(), n(*at));
             }
             ProfileChange::Consent(c) => {
                 sets.push("consent_state = :cs".into());
@@ -293,5 +297,54 @@ impl ContactRecords for DynamoStore {
             .await
             .map(drop)
             .map_err(|e| store_error("put contact item", e))
+    }
+}
+
+impl DynamoStore {
+    /// Stamps `restriction_updated_at`, `restriction_changed_ms` and the next
+    /// `restriction_seq` when, and only when, this write flips
+    /// the restriction (absent counts as not restricted). Conditional, so of
+    /// two requests racing to the same state one stamps it: one change, one
+    /// event.
+    async fn flip_restriction(
+        &self,
+        contact: &ContactKey,
+        restricted: bool,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let from = if restricted {
+            "(attribute_not_exists(restricted) OR restricted = :not)"
+        } else {
+            "restricted = :not"
+        };
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(contact_pk(contact)))
+            .key("sk", s(PROFILE_SK))
+            .update_expression(
+                "SET restricted = :r, restriction_updated_at = :now, restriction_changed_ms = :ms \
+                 ADD restriction_seq :one",
+            )
+            .condition_expression(format!(
+                "attribute_exists(pk) AND expires_at > :now AND {from}"
+            ))
+            .expression_attribute_values(":r", AttributeValue::Bool(restricted))
+            .expression_attribute_values(":not", AttributeValue::Bool(!restricted))
+            .expression_attribute_values(":now", n(now))
+            // The sequence number names the change (two flips in one ms differ).
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(
+                ":ms",
+                n(crate::ports::Clock::now_ms(&crate::ports::SystemClock)),
+            )
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(()),
+            Err(e) if is_conditional_failure(&e) => Ok(()),
+            Err(e) => Err(store_error("flip restriction", e)),
+        }
     }
 }

@@ -79,6 +79,26 @@ impl Category {
     }
 }
 
+/// The lawful ground on which a command is sent to a contact who restricted
+/// processing (GDPR Art. 18(2)); each use is audited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestrictionOverride {
+    /// Needed to establish, exercise or defend a legal claim.
+    LegalClaim,
+}
+
+impl RestrictionOverride {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::LegalClaim => "legal_claim",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        (s == "legal_claim").then_some(Self::LegalClaim)
+    }
+}
+
 /// A pointer from the message to a record in another system (an order, a
 /// ticket), kept with the sent message so either side can find the other.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -150,4 +170,6 @@ pub struct OutboundCommand {
     /// Evidence of a marketing opt-in the business collected itself (say, a
     /// box ticked in its web shop): recorded before the send.
     pub consent: Option<crate::domain::consent::OptInEvidence>,
+    /// Send even though the contact restricted processing (audited).
+    pub override_restriction: Option<RestrictionOverride>,
 }

@@ -4,7 +4,7 @@
 //! broken but never echo personal data (phone numbers, message text).
 
 /// The fields a command may have; anything else is refused as a typo.
-pub const COMMAND_FIELDS: [&str; 9] = [
+pub const COMMAND_FIELDS: [&str; 10] = [
     "idempotency_key",
     "to",
     "phone_number_id",
@@ -14,6 +14,7 @@ pub const COMMAND_FIELDS: [&str; 9] = [
     "links",
     "not_after",
     "consent",
+    "override_restriction",
 ];
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -22,7 +23,7 @@ pub enum CommandError {
     InvalidJson(String),
     #[error("required field `{0}` is missing")]
     MissingField(&'static str),
-    #[error("unknown field `{0}`; a command has only idempotency_key, to, phone_number_id, category, message, reply_to, links, not_after and consent")]
+    #[error("unknown field `{0}`; a command has only idempotency_key, to, phone_number_id, category, message, reply_to, links, not_after, consent and override_restriction")]
     UnknownField(String),
     #[error("idempotency_key {0}")]
     InvalidIdempotencyKey(&'static str),
@@ -54,6 +55,8 @@ pub enum CommandError {
     InvalidCategory(String),
     #[error("consent {0}")]
     InvalidConsent(&'static str),
+    #[error("override_restriction {0}")]
+    InvalidOverrideRestriction(&'static str),
 }
 
 impl CommandError {
@@ -76,11 +79,12 @@ impl CommandError {
             Self::InvalidNotAfter(_) => "invalid_not_after",
             Self::InvalidCategory(_) => "invalid_category",
             Self::InvalidConsent(_) => "invalid_consent",
+            Self::InvalidOverrideRestriction(_) => "invalid_override_restriction",
         }
     }
 
     /// Every reason, in the order of the contract's table.
-    pub const REASONS: [&'static str; 16] = [
+    pub const REASONS: [&'static str; 17] = [
         "invalid_json",
         "unknown_field",
         "missing_field",
@@ -97,6 +101,7 @@ impl CommandError {
         "invalid_links",
         "invalid_not_after",
         "invalid_consent",
+        "invalid_override_restriction",
     ];
 }
 

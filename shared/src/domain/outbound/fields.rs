@@ -4,7 +4,7 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::command::{BusinessLink, Category};
+use super::command::{BusinessLink, Category, RestrictionOverride};
 use super::error::{shown, CommandError};
 use crate::domain::ids::{PhoneNumberId, WaId, Wamid};
 
@@ -240,6 +240,24 @@ pub(super) fn consent(
         given_at,
         detail,
     }))
+}
+
+pub(super) fn override_restriction(
+    value: Option<&Value>,
+) -> Result<Option<RestrictionOverride>, CommandError> {
+    match value {
+        None => Ok(None),
+        Some(Value::String(s)) => {
+            RestrictionOverride::parse(s)
+                .map(Some)
+                .ok_or(CommandError::InvalidOverrideRestriction(
+                    "must be \"legal_claim\"",
+                ))
+        }
+        Some(_) => Err(CommandError::InvalidOverrideRestriction(
+            "must be the string \"legal_claim\"",
+        )),
+    }
 }
 
 pub(super) fn json_type(v: &Value) -> &'static str {

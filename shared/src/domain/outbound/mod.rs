@@ -20,7 +20,8 @@ mod template;
 use serde_json::Value;
 
 pub use command::{
-    BusinessLink, Category, IdempotencyKey, OutboundCommand, OutboundMessage, IDEMPOTENCY_KEY_MAX,
+    BusinessLink, Category, IdempotencyKey, OutboundCommand, OutboundMessage, RestrictionOverride,
+    IDEMPOTENCY_KEY_MAX,
 };
 pub use error::{CommandError, COMMAND_FIELDS};
 pub use fields::{
@@ -99,6 +100,7 @@ pub fn parse_command(body: &str) -> Result<OutboundCommand, CommandError> {
         links: fields::links(present(&obj, "links"))?,
         not_after: fields::not_after(present(&obj, "not_after"))?,
         consent: fields::consent(present(&obj, "consent"), category)?,
+        override_restriction: fields::override_restriction(present(&obj, "override_restriction"))?,
     })
 }
 
