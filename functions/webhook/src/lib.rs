@@ -3,6 +3,7 @@
 
 pub mod config;
 mod rejection;
+mod response;
 mod verification;
 
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -16,6 +17,8 @@ use shared::ports::{Clock, InboundQueue, SecretSource};
 use shared::signature::{self, SignatureError};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
+
+use response::json;
 
 pub use config::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_QUEUE_MESSAGE_BYTES};
 
@@ -176,18 +179,6 @@ impl<S: SecretSource, Q: InboundQueue, C: Clock> Webhook<S, Q, C> {
                 serde_json::json!({"error": "bad_request", "reason": e.reason()}).to_string(),
             ))?)
     }
-}
-
-pub(crate) fn json(status: StatusCode, error_or_status: &str) -> Result<Response<Body>, Error> {
-    let body = if status.is_success() {
-        serde_json::json!({ "status": error_or_status })
-    } else {
-        serde_json::json!({ "error": error_or_status })
-    };
-    Ok(Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))?)
 }
 
 fn source_ip(req: &Request) -> Option<String> {

@@ -7,7 +7,7 @@ use shared::ports::SecretSource;
 use shared::telemetry::Metrics;
 use subtle::ConstantTimeEq;
 
-use crate::json;
+use crate::response::json;
 
 pub async fn verify(
     secrets: &impl SecretSource,

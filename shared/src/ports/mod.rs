@@ -2,13 +2,11 @@
 //! (`adapters::*`) and an in-memory fake (`adapters::memory`).
 
 use std::future::Future;
-use std::sync::Arc;
 
 use crate::domain::records::{
     ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, StatusOutcome,
     StatusRecord, WriteOutcome,
 };
-use crate::secrets::WhatsAppSecrets;
 
 /// Whether trying again later can succeed. SQS handlers turn `Retryable`
 /// into a batch item failure; `Permanent` ones go the same way (and so to
@@ -34,14 +32,6 @@ pub struct QueueError {
     pub retry: Retry,
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum SecretsError {
-    #[error("could not fetch the secret: {0}")]
-    Fetch(String),
-    #[error("the secret is not the expected JSON: {0}")]
-    Malformed(String),
-}
-
 /// Durable hand-off from the webhook to the processor.
 pub trait InboundQueue: Send + Sync {
     /// Enqueues every body or fails: the webhook answers 200 only on `Ok`.
@@ -59,10 +49,6 @@ pub trait EventSink: Send + Sync {
 /// The outbound queue, for replies the automation sends like any other system.
 pub trait CommandQueue: Send + Sync {
     fn submit(&self, commands: Vec<String>) -> impl Future<Output = Result<(), QueueError>> + Send;
-}
-
-pub trait SecretSource: Send + Sync {
-    fn secrets(&self) -> impl Future<Output = Result<Arc<WhatsAppSecrets>, SecretsError>> + Send;
 }
 
 pub trait MessageStore: Send + Sync {
@@ -120,4 +106,7 @@ impl Clock for SystemClock {
 pub mod automation;
 pub mod consent;
 pub mod contacts;
+mod secrets;
 pub mod sending;
+
+pub use secrets::{SecretSource, SecretsError, WhatsAppSecrets};

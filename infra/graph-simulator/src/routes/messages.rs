@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 use serde_json::{json, Value};
 
-use super::{graph_response, record, Answer};
+use super::answer::{graph_response, record, Answer};
 use crate::config::{self, Undeliverable};
 use crate::errors::GraphError;
 use crate::faults::{self, ForcedBy};

@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value};
 
-use super::{max_len, object, optional_str, required_str};
+use super::fields::{max_len, object, optional_str, required_str};
 use crate::errors::GraphError;
 
 const INTERACTIVE_TYPES: &[&str] = &[

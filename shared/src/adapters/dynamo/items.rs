@@ -12,6 +12,11 @@ use crate::ports::{Retry, StoreError};
 
 pub const PROFILE_SK: &str = "PROFILE";
 pub const DIAGNOSTIC_PREFIX: &str = "D#";
+/// The sort key of an erasure receipt, which the sweeper also reads.
+pub const RECEIPT_SK: &str = "RECEIPT";
+/// The day attribute the retention sweeper's index is keyed on; receipts
+/// carry it too, so here rather than in either of them.
+pub const SWEEP_DAY: &str = "sweep_day";
 
 pub fn contact_pk(contact: &ContactKey) -> String {
     format!("C#{}", contact.storage_id())

@@ -18,7 +18,7 @@ pub use consent::KeyedConsent;
 pub use items::{
     consent_sk, contact_pk, message_sk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK,
 };
-pub use items::{suppression_pk, MARKETING_OPT_IN_SK};
+pub use items::{suppression_pk, MARKETING_OPT_IN_SK, RECEIPT_SK, SWEEP_DAY};
 pub use ledger::ledger_sk;
 pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
 
@@ -48,7 +48,5 @@ mod subject;
 mod sweep;
 
 pub use json::{doc_to_item, item_to_doc};
-pub use receipts::{
-    audit_pk, receipt_pk, subject_pk, AUDIT_INDEX, PENDING_ERASURES_PK, RECEIPT_SK,
-};
-pub use sweep::{touch_sweep_clause, SWEEP_DAY, SWEEP_INDEX, SWEEP_MARKER_SK};
+pub use receipts::{audit_pk, receipt_pk, subject_pk, AUDIT_INDEX, PENDING_ERASURES_PK};
+pub use sweep::{touch_sweep_clause, SWEEP_INDEX, SWEEP_MARKER_SK};

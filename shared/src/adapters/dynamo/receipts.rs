@@ -4,15 +4,13 @@
 
 use std::collections::HashMap;
 
-use super::items::{n, s, store_error, Item};
-use super::sweep::SWEEP_DAY;
+use super::items::{n, s, store_error, Item, RECEIPT_SK, SWEEP_DAY};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::{audit_sk, day_of, AuditRecord, Receipt};
 use crate::ports::contacts::{AuditLog, AuditPage, ReceiptStore};
 use crate::ports::StoreError;
 
-pub const RECEIPT_SK: &str = "RECEIPT";
 pub const PENDING_ERASURES_PK: &str = "ERASURE#PENDING";
 
 pub fn receipt_pk(receipt_id: &str) -> String {

@@ -7,15 +7,15 @@
 
 use std::collections::HashMap;
 
-use super::items::{contact_pk, is_conditional_failure, n, s, store_error, Item, PROFILE_SK};
-use super::receipts::RECEIPT_SK;
+use super::items::{
+    contact_pk, is_conditional_failure, n, s, store_error, Item, PROFILE_SK, RECEIPT_SK, SWEEP_DAY,
+};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::day_of;
 use crate::ports::contacts::{PartitionSwept, SweepState, SweepStore};
 use crate::ports::StoreError;
 
-pub const SWEEP_DAY: &str = "sweep_day";
 pub const SWEEP_INDEX: &str = "sweep";
 pub const SWEEP_MARKER_SK: &str = "SWEEP";
 const STATE_PK: &str = "SWEEP";

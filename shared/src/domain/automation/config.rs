@@ -7,8 +7,8 @@ use jiff::civil::{Date, Time};
 use regex::Regex;
 use serde::Deserialize;
 
-use super::engine::{Action, Condition, Rule};
 use super::hours::{parse_day, parse_range, BusinessHours};
+use super::rules::{Action, Automation, Condition, FloodLimit, Rule, Settings};
 use super::text::normalize;
 use crate::domain::events::BUILT_IN_TYPES;
 
@@ -137,34 +137,6 @@ struct TemplateSpec {
     language: String,
     #[serde(default)]
     components: Option<serde_json::Value>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FloodLimit {
-    pub max_messages: u32,
-    pub per_seconds: u32,
-    pub pause_minutes: u32,
-}
-
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub include_message_text: bool,
-    pub handoff_timeout_secs: i64,
-    pub ticket_excerpt_messages: u32,
-    pub flood: FloodLimit,
-    pub blocklist: BTreeSet<String>,
-    pub stop_words: BTreeSet<String>,
-    pub start_words: BTreeSet<String>,
-    pub stop_reply: String,
-    pub start_reply: String,
-}
-
-/// A validated, compiled rules file.
-#[derive(Debug, Clone)]
-pub struct Automation {
-    pub settings: Settings,
-    pub hours: Option<BusinessHours>,
-    pub rules: Vec<Rule>,
 }
 
 /// Compiled once, not once per `emit` action.

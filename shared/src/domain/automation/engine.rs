@@ -3,48 +3,9 @@
 
 use std::collections::BTreeSet;
 
-use regex::Regex;
-
-use super::config::{Automation, Settings};
+use super::rules::{Action, Automation, Condition, Settings};
 use super::text::{contains_words, normalize};
 use crate::domain::inbound::{InboundMessage, InteractiveReply, MessageContent};
-
-#[derive(Debug, Clone)]
-pub enum Condition {
-    /// Any of these (normalized) words or phrases, as whole words.
-    Keywords(Vec<String>),
-    Regex(Regex),
-    /// A button reply, list reply or template quick-reply payload id.
-    InteractiveId(Vec<String>),
-    MessageType(Vec<String>),
-    FirstMessage(bool),
-    /// `true`: only while open; `false`: only while closed.
-    BusinessHours(bool),
-    Tag(String),
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Action {
-    ReplyText(String),
-    ReplyTemplate {
-        name: String,
-        language: String,
-        components: Option<serde_json::Value>,
-    },
-    Handoff,
-    Ticket,
-    Tag(String),
-    Emit(String),
-    Silence,
-}
-
-#[derive(Debug, Clone)]
-pub struct Rule {
-    pub id: String,
-    pub conditions: Vec<Condition>,
-    pub actions: Vec<Action>,
-    pub continue_after: bool,
-}
 
 /// What the engine needs to know besides the message.
 #[derive(Debug, Clone)]

@@ -6,9 +6,11 @@
 mod config;
 mod engine;
 mod hours;
+mod rules;
 mod text;
 
-pub use config::{default_settings, load, Automation, FloodLimit, RulesError, Settings};
-pub use engine::{opt_out_intent, searchable_text, Action, Incoming, OptIntent, Plan};
+pub use config::{default_settings, load, RulesError};
+pub use engine::{opt_out_intent, searchable_text, Incoming, OptIntent, Plan};
 pub use hours::BusinessHours;
+pub use rules::{Action, Automation, FloodLimit, Settings};
 pub use text::normalize;

@@ -5,6 +5,7 @@ use std::fmt;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::category::Category;
 use super::error::CommandError;
 use crate::domain::ids::{PhoneNumberId, WaId, Wamid};
 
@@ -42,40 +43,6 @@ impl IdempotencyKey {
 impl fmt::Display for IdempotencyKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// The business's category for the message (Meta's pricing categories).
-/// Absent means `service`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Category {
-    #[default]
-    Service,
-    Utility,
-    Marketing,
-    Authentication,
-}
-
-impl Category {
-    pub const ALL: [Category; 4] = [
-        Self::Service,
-        Self::Utility,
-        Self::Marketing,
-        Self::Authentication,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Service => "service",
-            Self::Utility => "utility",
-            Self::Marketing => "marketing",
-            Self::Authentication => "authentication",
-        }
-    }
-
-    /// The contract's lower-case spelling only.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.as_str() == s)
     }
 }
 

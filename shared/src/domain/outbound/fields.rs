@@ -4,7 +4,8 @@ use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use super::command::{BusinessLink, Category, RestrictionOverride};
+use super::category::Category;
+use super::command::{BusinessLink, RestrictionOverride};
 use super::error::{shown, CommandError};
 use crate::domain::ids::{PhoneNumberId, WaId, Wamid};
 

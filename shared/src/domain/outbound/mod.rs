@@ -7,6 +7,7 @@
 //! instead of failing at Meta. [`graph_body`] turns a command into the Graph
 //! API request, and [`graph_error`] reads Meta's answer when it fails.
 
+mod category;
 mod check;
 mod command;
 mod error;
@@ -19,8 +20,9 @@ mod template;
 
 use serde_json::Value;
 
+pub use category::Category;
 pub use command::{
-    BusinessLink, Category, IdempotencyKey, OutboundCommand, OutboundMessage, RestrictionOverride,
+    BusinessLink, IdempotencyKey, OutboundCommand, OutboundMessage, RestrictionOverride,
     IDEMPOTENCY_KEY_MAX,
 };
 pub use error::{CommandError, COMMAND_FIELDS};
