@@ -1,13 +1,22 @@
 //! Adapters behind the ports: AWS services, and in-memory fakes for unit tests.
+//!
+//! The fakes are built only for tests (`cfg(test)`) or with the `fakes`
+//! feature, which the functions' and the workspace's tests enable as a
+//! dev-dependency: a release build of a function does not contain them.
 
 pub mod aws;
 pub mod dynamo;
 pub mod graph;
 pub mod hashing;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_automation;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_consent;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_contacts;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_sending;
 pub mod secrets_manager;
 pub mod sqs;
