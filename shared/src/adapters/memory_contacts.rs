@@ -1,25 +1,24 @@
 //! In-memory fakes of the contacts API's and the retention sweep's ports,
 //! with the DynamoDB adapters' rules: items sorted by sort key within a
 //! partition, expired items hidden from reads unless asked for, profile
-//! changes only on a live profile, receipts found by subject hash until they
-//! expire, partitions due for the sweep on their `sweep_day`.
+//! changes only on a live profile, partitions due for the sweep on their
+//! `sweep_day`. Receipts and the audit log: `memory_receipts.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
-use secrecy::SecretString;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::adapters::dynamo::{
     contact_pk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK, SWEEP_DAY, SWEEP_MARKER_SK,
 };
 use crate::domain::ids::ContactKey;
-use crate::domain::privacy::{audit_sk, day_of, subject_hash, AuditRecord, Receipt};
+use crate::domain::privacy::day_of;
 use crate::ports::contacts::{
-    AuditLog, AuditPage, ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, PartitionSwept,
-    ProfileChange, ReceiptStore, SubjectHasher, SweepState, SweepStore,
+    ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, PartitionSwept, ProfileChange,
+    SweepState, SweepStore,
 };
-use crate::ports::{Retry, SecretsError, StoreError};
+use crate::ports::{Retry, StoreError};
 
 /// The table's partitions: `pk` → `sk` → item (with `pk` and `sk` in it).
 /// People's partitions (`C#…`) and the day-keyed ones (`D#…`, `AUDIT#…`);
@@ -185,75 +184,6 @@ impl ContactRecords for MemoryPartitions {
     }
 }
 
-/// The attributes each change sets or removes, as the DynamoDB adapter's
-/// update expressions do.
-fn apply(profile: &mut Doc, change: &ProfileChange, now: i64) {
-    let mut set = |k: &str, v: Value| {
-        profile.insert(k.to_owned(), v);
-    };
-    set("updated_at", json!(now));
-    match change {
-        ProfileChange::Correct(c) => {
-            if let Some(v) = &c.display_name {
-                set("display_name", json!(v));
-            }
-            if let Some(v) = &c.locale {
-                set("locale", json!(v));
-            }
-            if !c.custom_fields.is_empty() {
-                let fields = profile
-                    .entry("custom_fields")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Value::Object(fields) = fields {
-                    for (k, v) in &c.custom_fields {
-                        if v.is_null() {
-                            fields.remove(k);
-                        } else {
-                            fields.insert(k.clone(), v.clone());
-                        }
-                    }
-                }
-            }
-        }
-        ProfileChange::Handoff(Some(until)) => set("handoff_until", json!(until)),
-        ProfileChange::Handoff(None) => {
-            profile.remove("handoff_until");
-        }
-        ProfileChange::Restrict(r) => {
-            let was = profile.get("restricted").and_then(Value::as_bool) == Some(true);
-            let seq = profile.get("restriction_seq").and_then(Value::as_i64);
-            let mut set = |k: &str, v: Value| {
-                profile.insert(k.to_owned(), v);
-            };
-            if was != r.restricted {
-                set("restriction_updated_at", json!(now));
-                let ms = crate::ports::Clock::now_ms(&crate::ports::SystemClock);
-                set("restriction_changed_ms", json!(ms));
-                set("restriction_seq", json!(seq.unwrap_or(0) + 1));
-            }
-            set("restricted", json!(r.restricted));
-            match &r.reason {
-                Some(reason) => set("restriction_reason", json!(reason)),
-                None => {
-                    profile.remove("restriction_reason");
-                }
-            }
-        }
-        ProfileChange::RestrictionAnnounced(at) => set("restriction_announced_seq", json!(at)),
-        ProfileChange::Consent(c) => {
-            set("consent_state", json!(c.state()));
-            set("consent_updated_at", json!(now));
-            set("consent_source", json!("api"));
-            match &c.category {
-                Some(cat) => set("consent_category", json!(cat)),
-                None => {
-                    profile.remove("consent_category");
-                }
-            }
-        }
-    }
-}
-
 impl Eraser for MemoryPartitions {
     async fn erase(
         &self,
@@ -409,102 +339,5 @@ pub fn doc(v: Value) -> Doc {
     }
 }
 
-/// Receipts by subject hash, the pending-erasure markers and the audit log.
-#[derive(Clone, Default)]
-pub struct MemoryReceipts {
-    pub receipts: Arc<Mutex<HashMap<String, Receipt>>>,
-    /// Receipt id → the contact whose erasure is not finished.
-    pub pending: Arc<Mutex<BTreeMap<String, ContactKey>>>,
-    pub audit: Arc<Mutex<Vec<AuditRecord>>>,
-}
-
-impl ReceiptStore for MemoryReceipts {
-    async fn by_subject(
-        &self,
-        subject_hash: &str,
-        now: i64,
-    ) -> Result<Option<Receipt>, StoreError> {
-        Ok(self
-            .receipts
-            .lock()
-            .expect("receipts lock")
-            .get(subject_hash)
-            .filter(|r| r.expires_at > now)
-            .cloned())
-    }
-
-    async fn save(&self, r: &Receipt, pending: Option<&ContactKey>) -> Result<(), StoreError> {
-        self.receipts
-            .lock()
-            .expect("receipts lock")
-            .insert(r.subject_hash.clone(), r.clone());
-        let mut markers = self.pending.lock().expect("pending lock");
-        match pending {
-            Some(contact) => markers.insert(r.receipt_id.clone(), contact.clone()),
-            None => markers.remove(&r.receipt_id),
-        };
-        Ok(())
-    }
-
-    async fn pending(&self, limit: usize) -> Result<Vec<(Receipt, ContactKey)>, StoreError> {
-        let receipts = self.receipts.lock().expect("receipts lock");
-        let markers = self.pending.lock().expect("pending lock");
-        let mut found: Vec<(Receipt, ContactKey)> = markers
-            .iter()
-            .filter_map(|(id, contact)| {
-                let r = receipts.values().find(|r| &r.receipt_id == id)?;
-                Some((r.clone(), contact.clone()))
-            })
-            .collect();
-        found.sort_by_key(|(r, _)| r.requested_at);
-        found.truncate(limit);
-        Ok(found)
-    }
-}
-
-impl AuditLog for MemoryReceipts {
-    async fn record(&self, record: &AuditRecord) -> Result<(), StoreError> {
-        self.audit.lock().expect("audit lock").push(record.clone());
-        Ok(())
-    }
-
-    /// As the `audit` index reads: by subject, sort key descending.
-    async fn trail(
-        &self,
-        subject_hash: &str,
-        after: Option<String>,
-        limit: usize,
-        now: i64,
-    ) -> Result<AuditPage, StoreError> {
-        let mut all: Vec<(String, AuditRecord)> = self
-            .audit
-            .lock()
-            .expect("audit lock")
-            .iter()
-            .filter(|a| a.subject_hash == subject_hash)
-            .map(|a| (audit_sk(a.at_ms, &a.request_id), a.clone()))
-            .filter(|(sk, _)| after.as_ref().is_none_or(|after| sk < after))
-            .collect();
-        all.sort_by(|a, b| b.0.cmp(&a.0));
-        let more = all.len() > limit;
-        all.truncate(limit.max(1));
-        let next = more.then(|| all.last().map(|(sk, _)| sk.clone())).flatten();
-        Ok(AuditPage {
-            records: all
-                .into_iter()
-                .map(|(_, a)| a)
-                .filter(|a| a.expires_at > now)
-                .collect(),
-            next,
-        })
-    }
-}
-
-/// The subject hash under a fixed key: the same keyed HMAC as deployed.
-pub struct FixedKeyHasher(pub SecretString);
-
-impl SubjectHasher for FixedKeyHasher {
-    async fn hash(&self, contact: &ContactKey) -> Result<String, SecretsError> {
-        Ok(subject_hash(&self.0, contact))
-    }
-}
+use super::memory_profile::apply;
+pub use super::memory_receipts::{FixedKeyHasher, MemoryReceipts};

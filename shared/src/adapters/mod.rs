@@ -17,6 +17,10 @@ pub mod memory_consent;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_contacts;
 #[cfg(any(test, feature = "fakes"))]
+mod memory_profile;
+#[cfg(any(test, feature = "fakes"))]
+pub mod memory_receipts;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_sending;
 pub mod secrets_manager;
 pub mod sqs;
