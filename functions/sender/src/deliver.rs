@@ -2,18 +2,17 @@
 
 use std::time::Duration;
 
-use shared::domain::consent::{ConsentCategory, ConsentFacts, ConsentSource, ConsentUpdate};
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{
-    classify, graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
+    graph_body, parse_command, CommandError, FailureClass, OutboundCommand,
 };
 use shared::domain::privacy::OVERRIDE_ACTION;
 use shared::domain::sending::{overrides_restriction, precheck, Verdict};
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::Auditor;
 use shared::ports::sending::{
-    Claim, GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory,
-    Redelivery, SentMessage, Throttle,
+    Claim, GraphApi, LedgerKey, OutboundLedger, Outcome, RecipientDirectory, Redelivery,
+    SentMessage, Throttle,
 };
 use shared::ports::{Clock, EventSink, StoreError};
 
@@ -83,7 +82,7 @@ where
         }
     }
 
-    async fn try_deliver(
+    pub(crate) async fn try_deliver(
         &self,
         body: &str,
         parsed: &Result<OutboundCommand, CommandError>,
@@ -286,150 +285,8 @@ where
         }
     }
 
-    /// The suppression list (and the marketing opt-in, after recording the
-    /// command's own evidence), read only for the categories that need
-    /// consent: service replies and actions never fetch the hashing key.
-    async fn consent_facts(
-        &self,
-        cmd: &OutboundCommand,
-        contact: &ContactKey,
-        now: i64,
-    ) -> Result<ConsentFacts, StoreError> {
-        if cmd.message.is_action() || ConsentCategory::of(cmd.category).is_none() {
-            return Ok(ConsentFacts::default());
-        }
-        if let Some(evidence) = &cmd.consent {
-            self.consent
-                .update(
-                    contact,
-                    &ConsentUpdate {
-                        // Evidence only: it must not lift an opt-out.
-                        categories: &[],
-                        opted_in: true,
-                        source: ConsentSource::InternalSystem,
-                        at: evidence.given_at,
-                        evidence: Some(evidence.clone()),
-                        opt_in_expires_at: self.settings.retention.expires_at(now),
-                        suppression_expires_at: None,
-                    },
-                )
-                .await?;
-        }
-        self.consent.facts(contact, now).await
-    }
-
-    async fn refused(
-        &self,
-        cmd: &OutboundCommand,
-        key: &LedgerKey,
-        number: &PhoneNumberId,
-        error: GraphCallError,
-        receive_count: u32,
-    ) -> Result<Step, StoreError> {
-        let now = self.clock.now_secs();
-        let (class, graph_error) = match error {
-            GraphCallError::Api(e) => (classify(&e), Some(e)),
-            GraphCallError::Network(message) => {
-                tracing::warn!(error = %message, "no answer from the Graph API");
-                (FailureClass::Transient, None)
-            }
-        };
-        let code = graph_error.as_ref().and_then(|e| e.code);
-        let delay = self.settings.retry.delay(class, receive_count, jitter());
-        let why = match class {
-            FailureClass::Permanent => {
-                tracing::warn!(
-                    code,
-                    details = graph_error.as_ref().and_then(|e| e.details.as_deref()),
-                    "Meta refused the message"
-                );
-                let reason =
-                    code.map_or_else(|| "graph_error".to_owned(), |c| format!("graph_error_{c}"));
-                self.finish(
-                    cmd,
-                    key,
-                    number,
-                    Outcome::Failed {
-                        reason,
-                        error: graph_error,
-                    },
-                )
-                .await?;
-                return Ok(Step::Done("failed"));
-            }
-            FailureClass::SpamRate => {
-                tracing::error!(
-                    code,
-                    "spam rate limit: pausing sends from this business number"
-                );
-                self.throttle
-                    .pause(number, now + i64::from(self.settings.retry.spam_pause_secs))
-                    .await?;
-                "spam_rate"
-            }
-            FailureClass::Token => {
-                tracing::error!(code, "ACCESS TOKEN REJECTED: fix the access_token in the secret; commands are kept and retried");
-                "token"
-            }
-            FailureClass::Throughput => "throughput",
-            FailureClass::PairRate => "pair_rate",
-            FailureClass::Transient => "transient",
-        };
-        self.ledger.release(key, why, now).await?;
-        Ok(Step::Retry {
-            seconds: delay,
-            why,
-        })
-    }
-
-    async fn send_action(
-        &self,
-        cmd: &OutboundCommand,
-        number: &PhoneNumberId,
-        receive_count: u32,
-    ) -> Result<Step, StoreError> {
-        let now = self.clock.now_secs();
-        let verdict = precheck(
-            cmd,
-            None,
-            ConsentFacts::default(),
-            self.settings.consent,
-            now,
-        );
-        if verdict == Verdict::Expired {
-            return Ok(Step::Done("expired"));
-        }
-        if !self.permit(number).await? {
-            return Ok(Step::Retry {
-                seconds: self.settings.retry.delay(
-                    FailureClass::Throughput,
-                    receive_count,
-                    jitter(),
-                ),
-                why: "pacing",
-            });
-        }
-        match self.graph.send(number, &graph_body(cmd, None)).await {
-            Ok(_) => Ok(Step::Done("sent")),
-            Err(GraphCallError::Api(e)) if classify(&e) == FailureClass::Permanent => {
-                tracing::warn!(code = e.code, "Meta refused the action");
-                Ok(Step::Done("failed"))
-            }
-            Err(e) => {
-                let class = match &e {
-                    GraphCallError::Api(e) => classify(e),
-                    GraphCallError::Network(_) => FailureClass::Transient,
-                };
-                Ok(Step::Retry {
-                    seconds: self.settings.retry.delay(class, receive_count, jitter()),
-                    why: "action_retry",
-                })
-            }
-        }
-    }
-
     /// Waits (briefly) for a pacing permit shared with every instance.
-    async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
+    pub(crate) async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
         let started = std::time::Instant::now();
         loop {
             let now_ms = self.clock.now_ms();
@@ -452,7 +309,7 @@ where
 
     /// Records the outcome, then tells internal systems; the ledger's
     /// effects flag covers a failure in between.
-    async fn finish(
+    pub(crate) async fn finish(
         &self,
         cmd: &OutboundCommand,
         key: &LedgerKey,
@@ -465,7 +322,7 @@ where
         self.announce(cmd, key, number, &outcome).await
     }
 
-    async fn announce(
+    pub(crate) async fn announce(
         &self,
         cmd: &OutboundCommand,
         key: &LedgerKey,
@@ -483,7 +340,10 @@ where
         self.ledger.effects_done(key).await
     }
 
-    async fn publish(&self, event: shared::domain::events::Event) -> Result<(), StoreError> {
+    pub(crate) async fn publish(
+        &self,
+        event: shared::domain::events::Event,
+    ) -> Result<(), StoreError> {
         self.events
             .publish(std::slice::from_ref(&event))
             .await
@@ -494,7 +354,7 @@ where
             })
     }
 
-    async fn record(
+    pub(crate) async fn record(
         &self,
         cmd: &OutboundCommand,
         contact: &ContactKey,
@@ -520,7 +380,7 @@ where
     }
 }
 
-fn contact_wa_id(contact: &ContactKey) -> &shared::domain::ids::WaId {
+pub(crate) fn contact_wa_id(contact: &ContactKey) -> &shared::domain::ids::WaId {
     match contact {
         ContactKey::Phone(w) => w,
         ContactKey::Scoped(_) => unreachable!("the sender builds contacts from phone numbers only"),
@@ -529,7 +389,7 @@ fn contact_wa_id(contact: &ContactKey) -> &shared::domain::ids::WaId {
 
 /// A number in [0, 1) that differs between calls and instances, for spreading
 /// retries; not for anything that needs real randomness.
-fn jitter() -> f64 {
+pub(crate) fn jitter() -> f64 {
     use std::hash::{BuildHasher, Hasher};
     let mut h = std::collections::hash_map::RandomState::new().build_hasher();
     h.write_u128(

@@ -2,9 +2,12 @@
 //! API at most once each, at the pace Meta allows, and records the outcome.
 //! Retries wait in the queue (visibility timeout), not in the function.
 
+mod action;
 pub mod config;
+mod consent_gate;
 mod deliver;
 mod outcome_event;
+mod refusal;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use futures_util::stream::{self, StreamExt};
