@@ -1,4 +1,4 @@
-//! Graph API error objects, shaped like the ones Meta returns (FACTS §7):
+//! Graph API error objects, shaped like the ones Meta returns (meta-api §7):
 //! `{"error":{"message","type","code",["error_subcode"],["error_data"],["is_transient"],"fbtrace_id"}}`.
 
 use serde_json::{json, Map, Value};

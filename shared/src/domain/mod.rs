@@ -16,4 +16,6 @@ pub mod erasure;
 pub mod events;
 pub mod privacy;
 pub mod privacy_records;
+pub mod retries;
 pub mod sending;
+pub mod window;

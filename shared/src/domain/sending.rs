@@ -1,10 +1,12 @@
-//! The sender's rules, free of AWS and HTTP: what may be sent now, and when
-//! to try again after Meta refused.
+//! The sender's rules, free of AWS and HTTP: what may be sent now. The
+//! window is in `window`, consent in `consent`, retry delays in `retries`.
 
 use super::consent::{ConsentCategory, ConsentFacts, ConsentPolicy};
-use super::outbound::{Category, FailureClass, OutboundCommand};
-
-pub const CUSTOMER_SERVICE_WINDOW_SECS: i64 = 24 * 3600;
+use super::outbound::{Category, OutboundCommand};
+// Re-exported: callers found them here before the window and the retry
+// delays got modules of their own.
+pub use super::retries::RetryPolicy;
+pub use super::window::CUSTOMER_SERVICE_WINDOW_SECS;
 
 /// What the sender knows about the recipient's profile (an expired profile
 /// is absent). The suppression list ([`ConsentFacts`]) outlives the profile
@@ -63,13 +65,10 @@ pub fn precheck(
     {
         return Verdict::Suppressed("no_marketing_opt_in");
     }
-    if !cmd.message.is_template() {
-        let open = recipient
-            .and_then(|r| r.last_inbound_at)
-            .is_some_and(|t| now - t < CUSTOMER_SERVICE_WINDOW_SECS);
-        if !open {
-            return Verdict::Rejected("outside_customer_service_window");
-        }
+    if !cmd.message.is_template()
+        && !super::window::is_open(recipient.and_then(|r| r.last_inbound_at), now)
+    {
+        return Verdict::Rejected("outside_customer_service_window");
     }
     Verdict::Send
 }
@@ -81,55 +80,6 @@ pub fn overrides_restriction(cmd: &OutboundCommand, recipient: Option<Recipient>
     recipient
         .filter(|r| r.restricted)
         .map(|_| cmd.override_restriction.is_some())
-}
-
-/// How long a refused command waits before SQS hands it out again.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct RetryPolicy {
-    /// Multiplies every delay: 1.0 in production; tests use 0 to retry at once.
-    pub scale: f64,
-    /// How long a 131048 (spam rate limit) pauses the business number.
-    pub spam_pause_secs: u32,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        Self {
-            scale: 1.0,
-            spam_pause_secs: 900,
-        }
-    }
-}
-
-/// SQS visibility timeouts cap at 12 hours; our longest wait is far below.
-const MAX_DELAY_SECS: f64 = 900.0;
-
-impl RetryPolicy {
-    /// Delay in seconds before attempt `receive_count + 1`, with `jitter` in
-    /// [0, 1) spreading retries so instances do not stampede together.
-    pub fn delay(&self, class: FailureClass, receive_count: u32, jitter: f64) -> u32 {
-        let n = receive_count.saturating_sub(1).min(10) as i32;
-        let base = match class {
-            // Meta's advice for pair rate: 4^X seconds.
-            FailureClass::PairRate => 4f64.powi(n),
-            FailureClass::Throughput => 2.0 * 2f64.powi(n),
-            FailureClass::Transient => 5.0 * 2f64.powi(n),
-            FailureClass::SpamRate => f64::from(self.spam_pause_secs),
-            // A token error needs a human; check back every five minutes.
-            FailureClass::Token => 300.0,
-            FailureClass::Permanent => 0.0,
-        };
-        // Full jitter on the exponential ones, a little on the fixed ones.
-        let jittered = match class {
-            FailureClass::Throughput | FailureClass::Transient => {
-                base.min(MAX_DELAY_SECS) * (0.5 + jitter / 2.0)
-            }
-            _ => base.min(MAX_DELAY_SECS) * (1.0 + jitter / 10.0),
-        };
-        (jittered * self.scale)
-            .round()
-            .clamp(0.0, MAX_DELAY_SECS * 1.1) as u32
-    }
 }
 
 #[cfg(test)]

@@ -190,21 +190,3 @@ fn a_command_past_not_after_expires() {
     c.not_after = Some(NOW - 1);
     assert_eq!(precheck(&c, None, NOW), Verdict::Expired);
 }
-
-#[test]
-fn pair_rate_retries_follow_metas_four_to_the_x_advice() {
-    let p = RetryPolicy::default();
-    let d: Vec<u32> = (1..=4)
-        .map(|n| p.delay(FailureClass::PairRate, n, 0.0))
-        .collect();
-    assert_eq!(d, vec![1, 4, 16, 64]);
-}
-
-#[test]
-fn backoff_grows_is_capped_and_scales_to_zero_in_tests() {
-    let p = RetryPolicy::default();
-    assert!(p.delay(FailureClass::Transient, 2, 0.99) > p.delay(FailureClass::Transient, 1, 0.99));
-    assert!(p.delay(FailureClass::Transient, 30, 0.99) <= 990);
-    let instant = RetryPolicy { scale: 0.0, ..p };
-    assert_eq!(instant.delay(FailureClass::Throughput, 5, 0.5), 0);
-}

@@ -94,7 +94,7 @@ fn a_status_value_meta_may_add_or_has_retired_is_kept_by_name() {
 
 #[test]
 fn a_status_for_a_recipient_known_only_by_bsuid_is_keyed_by_it() {
-    // No BSUID status example exists yet (FACTS §2); this follows the
+    // No BSUID status example exists yet (meta-api §2); this follows the
     // messages' pattern: the phone number empty, the BSUID beside it.
     let mut body = fixture("status_read.json");
     let status = first_in(&mut body, "statuses");

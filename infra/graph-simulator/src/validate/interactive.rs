@@ -1,4 +1,4 @@
-//! Interactive message checks (FACTS §5: buttons, lists, CTA URL limits).
+//! Interactive message checks (meta-api §5: buttons, lists, CTA URL limits).
 
 use serde_json::{Map, Value};
 

@@ -1,7 +1,7 @@
 //! Shape checks for `POST /{version}/{phone_number_id}/messages` bodies.
 //!
 //! Deliberately partial: it enforces what Meta documents for the fields we
-//! send (required fields, the limits in FACTS §5) and accepts extra fields,
+//! send (required fields, the limits in meta-api §5) and accepts extra fields,
 //! because the goal is to catch our own mistakes, not to reimplement Graph.
 
 use serde_json::{Map, Value};
@@ -134,7 +134,7 @@ fn parse_message(obj: &Map<String, Value>) -> Result<OutgoingMessage, GraphError
     };
     let to_input = match obj.get("to") {
         None | Some(Value::Null) => return Err(GraphError::required_parameter("to")),
-        // Live Graph accepted `to` as a JSON number (FACTS §5).
+        // Live Graph accepted `to` as a JSON number (meta-api §5).
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) => s.clone(),
         Some(other) => {

@@ -1,4 +1,4 @@
-//! Meta webhook envelopes (FACTS §2–§4): one entry, one `messages` change.
+//! Meta webhook envelopes (meta-api §2–§4): one entry, one `messages` change.
 
 use serde_json::{json, Map, Value};
 

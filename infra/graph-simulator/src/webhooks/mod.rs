@@ -146,7 +146,7 @@ pub fn steps(
     if plan.failure.is_some() {
         return vec![("failed", delays.sent)];
     }
-    // Reactions only ever get `sent` (FACTS §4).
+    // Reactions only ever get `sent` (meta-api §4).
     let last = if plan.is_reaction {
         last.min(FinalStatus::Sent)
     } else {

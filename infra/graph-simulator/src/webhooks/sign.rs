@@ -10,7 +10,7 @@ use std::io;
 pub const SIGNATURE_HEADER: &str = "x-hub-signature-256";
 
 /// Compact JSON. With `escape_non_ascii`, every non-ASCII character becomes
-/// `\uXXXX` (surrogate pairs above U+FFFF), the form Meta signs (FACTS §1.2).
+/// `\uXXXX` (surrogate pairs above U+FFFF), the form Meta signs (meta-api §1.2).
 pub fn body_bytes(value: &Value, escape_non_ascii: bool) -> Vec<u8> {
     let mut out = Vec::new();
     let result = if escape_non_ascii {

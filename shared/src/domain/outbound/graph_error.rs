@@ -1,4 +1,4 @@
-//! Meta's error object and what the sender should do about it (FACTS §7).
+//! Meta's error object and what the sender should do about it (meta-api §7).
 //!
 //! The decision is built on `code`, as Meta advises: not on the subcode
 //! (deprecated), the title, or the HTTP status (130429 comes with HTTP 400).
@@ -103,12 +103,12 @@ pub fn classify(e: &GraphError) -> FailureClass {
 
 const UNKNOWN: &str = "unknown error code";
 
-/// Whether `code` is in Meta's error-code table (FACTS §7).
+/// Whether `code` is in Meta's error-code table (meta-api §7).
 pub fn is_known(code: i64) -> bool {
     describe(code) != UNKNOWN
 }
 
-/// A short meaning of the code, from Meta's error-code table (FACTS §7).
+/// A short meaning of the code, from Meta's error-code table (meta-api §7).
 pub fn describe(code: i64) -> &'static str {
     match code {
         0 => "authentication failed",

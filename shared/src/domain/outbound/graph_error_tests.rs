@@ -9,7 +9,7 @@ fn with_code(http_status: u16, code: i64) -> GraphError {
     )
 }
 
-/// Every code of FACTS §7's table with the HTTP status Meta lists for it
+/// Every code of meta-api §7's table with the HTTP status Meta lists for it
 /// (400 where the table has none) and the class the sender must apply.
 const TABLE: &[(i64, u16, FailureClass)] = &[
     (0, 401, Token),

@@ -1,4 +1,4 @@
-//! `interactive` messages: the main limits of FACTS §5 (reply buttons,
+//! `interactive` messages: the main limits of meta-api §5 (reply buttons,
 //! lists, CTA URL, flows, location requests, carousels), not every rule.
 
 use serde_json::Value;

@@ -1,5 +1,5 @@
 //! The command's `message`: Meta's message object (validated for the rules
-//! in FACTS §5, passed on untouched) or one of the two read actions.
+//! in meta-api §5, passed on untouched) or one of the two read actions.
 
 use serde_json::Value;
 
