@@ -6,11 +6,13 @@
 mod config;
 mod engine;
 mod hours;
+mod rule_spec;
 mod rules;
 mod text;
 
-pub use config::{default_settings, load, RulesError};
+pub use config::{default_settings, load};
 pub use engine::{opt_out_intent, searchable_text, Incoming, OptIntent, Plan};
 pub use hours::BusinessHours;
+pub use rule_spec::RulesError;
 pub use rules::{Action, Automation, FloodLimit, Settings};
 pub use text::normalize;
