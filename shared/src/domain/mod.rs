@@ -16,6 +16,7 @@ pub mod erasure;
 pub mod events;
 pub mod privacy;
 pub mod privacy_records;
+pub mod retention;
 pub mod retries;
 pub mod sending;
 pub mod window;

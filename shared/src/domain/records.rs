@@ -4,21 +4,8 @@ use super::ids::{ContactKey, PhoneNumberId, WaId};
 use super::inbound::{ConsentChange, DiagnosticKind, InboundMessage, StatusUpdate};
 use super::queued::RequestMeta;
 
-/// How long personal data is kept. Every stored item gets an `expires_at`
-/// from here; reads treat items past it as gone even before DynamoDB's TTL
-/// sweeper (which may lag by days) deletes them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retention {
-    pub days: u32,
-}
-
-impl Retention {
-    pub const DEFAULT: Self = Self { days: 30 };
-
-    pub fn expires_at(&self, from_unix_seconds: i64) -> i64 {
-        from_unix_seconds + i64::from(self.days) * 86_400
-    }
-}
+// Re-exported: callers found it here before retention got its own module.
+pub use super::retention::Retention;
 
 /// Where the update came from: the request-level webhook-log facts.
 #[derive(Debug, Clone, Copy)]

@@ -3,10 +3,10 @@
 
 use serde_json::Value;
 
-use super::check::{
+use super::error::{shown, CommandError};
+use super::field_checks::{
     array, constant, invalid, object, optional_text, required, required_object, text, url, Obj,
 };
-use super::error::{shown, CommandError};
 
 pub const INTERACTIVE_TYPES: [&str; 12] = [
     "button",

@@ -3,11 +3,11 @@
 
 use serde_json::Value;
 
-use super::check::{
-    forbidden, invalid, object, optional_text, required, required_object, text, url, Obj,
-};
 use super::command::OutboundMessage;
 use super::error::{shown, CommandError};
+use super::field_checks::{
+    forbidden, invalid, object, optional_text, required, required_object, text, url, Obj,
+};
 use super::fields::wamid;
 use super::{interactive, template};
 

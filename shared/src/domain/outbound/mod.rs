@@ -8,9 +8,9 @@
 //! API request, and [`graph_error`] reads Meta's answer when it fails.
 
 mod category;
-mod check;
 mod command;
 mod error;
+mod field_checks;
 mod fields;
 mod graph_body;
 pub mod graph_error;

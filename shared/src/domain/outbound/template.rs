@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::check::{array, invalid, object, required, required_object, text};
 use super::error::{shown, CommandError};
+use super::field_checks::{array, invalid, object, required, required_object, text};
 
 /// Component types of a template *send* (the template *definition* has
 /// others, e.g. `footer` and `buttons`, which are refused here because
@@ -109,7 +109,7 @@ fn check_parameters(parameters: &Value, path: &str) -> Result<(), CommandError> 
 }
 
 /// `index`: 0 to 9, as a number or a string (Meta's examples use both).
-fn check_button_index(obj: &super::check::Obj, path: &str) -> Result<(), CommandError> {
+fn check_button_index(obj: &super::field_checks::Obj, path: &str) -> Result<(), CommandError> {
     let ok = match required(obj, "index", path)? {
         Value::Number(n) => n
             .as_f64()
