@@ -128,3 +128,22 @@ where
         retry,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_written_under_the_old_names_read_as_new_ones() {
+        let old = Item::from([
+            ("wh".to_owned(), s("log")),
+            ("fx".to_owned(), AttributeValue::Bool(true)),
+        ]);
+        assert!(effects_pending(&old));
+        let read = with_current_names(old);
+        assert_eq!(read.get(WEBHOOK_REQUEST), Some(&s("log")));
+        assert!(effects_pending(&read));
+        assert!(!read.contains_key("wh") && !read.contains_key("fx"));
+        assert!(!effects_pending(&Item::new()));
+    }
+}
