@@ -56,6 +56,8 @@ run "$VENV/bin/python" infra/check_template_security.py template.yaml
 # effects/ingest/optout/lib cycle is known: issue #14 splits effects.rs.
 run python3 infra/check_import_cycles.py --allow \
     functions/processor/src/effects.rs:functions/processor/src/ingest.rs:functions/processor/src/lib.rs:functions/processor/src/optout.rs
+# Storage key formats only in shared/src/adapters/dynamo/keys.rs (stdlib only).
+run python3 infra/check_key_literals.py
 # IaC security; --skip-download keeps it offline. Suppressions are justified in template.yaml.
 run "$REPO/.venv-checkov/bin/checkov" -f template.yaml --framework cloudformation --skip-download --quiet --compact
 run sam validate --lint --region us-east-1

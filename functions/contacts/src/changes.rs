@@ -2,8 +2,7 @@
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
-use serde_json::{json, Map, Value};
-use shared::adapters::dynamo::PROFILE_SK;
+use serde_json::{json, Value};
 use shared::domain::consent::{ConsentCategory, ConsentSource, ConsentUpdate, OptInEvidence};
 use shared::domain::events::Event;
 use shared::domain::privacy::HandoffRequest;
@@ -12,7 +11,7 @@ use shared::domain::privacy::{
 };
 use shared::domain::ContactKey;
 use shared::ports::consent::ConsentLedger;
-use shared::ports::contacts::{ContactRecords, ProfileChange};
+use shared::ports::contacts::{ConsentEntry, ContactRecords, ProfileChange};
 use shared::ports::{Clock, EventSink};
 
 use crate::{public, respond, ApiError, Caller, Contacts};
@@ -34,7 +33,7 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         }
         let profile = self
             .records
-            .get(contact, PROFILE_SK, now)
+            .profile(contact, now)
             .await?
             .ok_or(ApiError::NotFound)?;
         Ok(public(profile))
@@ -170,28 +169,18 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
             .change_profile(contact, &ProfileChange::Consent(c.clone()), now)
             .await?
         {
-            profile = self
-                .records
-                .get(contact, PROFILE_SK, now)
-                .await?
-                .map(public);
+            profile = self.records.profile(contact, now).await?.map(public);
         }
-        // The history item, in the same shape the processor writes for Meta's
+        // The history entry, the item the processor writes for Meta's
         // user_preferences, with source `api`.
-        let mut doc = Map::new();
-        doc.insert("type".into(), json!("consent"));
-        doc.insert("value".into(), json!(c.state()));
-        doc.insert("source".into(), json!("api"));
-        doc.insert("ts".into(), json!(now));
-        doc.insert("category".into(), json!(c.category_name()));
-        doc.insert("expires_at".into(), json!(retention));
-        self.records
-            .put(
-                contact,
-                &shared::adapters::dynamo::consent_sk(now, c.state()),
-                doc,
-            )
-            .await?;
+        let entry = ConsentEntry {
+            at: now,
+            value: c.state(),
+            category: c.category_name(),
+            source: "api",
+            expires_at: retention,
+        };
+        self.records.append_consent(contact, &entry).await?;
         let kind = if c.opted_in {
             "contact.opted_in"
         } else {
@@ -226,26 +215,11 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         if !self.exists(contact).await? {
             return Err(ApiError::NotFound);
         }
-        let mut doc = Map::new();
-        doc.insert("type".into(), json!("link"));
-        doc.insert("system".into(), json!(l.system));
-        doc.insert("record_type".into(), json!(l.kind));
-        doc.insert("record_id".into(), json!(l.id));
-        if let Some(w) = &l.wamid {
-            doc.insert("wamid".into(), json!(w));
-        }
-        doc.insert("linked_at".into(), json!(self.now()));
-        doc.insert(
-            "expires_at".into(),
-            json!(self.expires(self.settings.retention_days)),
-        );
-        let sk = match &l.wamid {
-            // A message's link is its own item, so links never rewrite history.
-            Some(w) => format!("{}#{w}", l.sort_key()),
-            None => l.sort_key(),
-        };
-        self.records.put(contact, &sk, doc.clone()).await?;
-        doc.insert("sk".into(), json!(sk));
+        let expires_at = self.expires(self.settings.retention_days);
+        let doc = self
+            .records
+            .add_link(contact, &l, self.now(), expires_at)
+            .await?;
         Ok(respond(
             StatusCode::CREATED,
             json!({"link": Value::Object(doc)}),

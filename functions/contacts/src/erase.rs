@@ -100,16 +100,6 @@ impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev, S>
 
     /// Expired items still count: erasure removes them too.
     async fn exists_at_all(&self, contact: &ContactKey) -> Result<bool, ApiError> {
-        let q = shared::ports::contacts::PartitionQuery {
-            limit: 1,
-            include_expired: true,
-            ..Default::default()
-        };
-        Ok(!self
-            .records
-            .query(contact, q, self.now())
-            .await?
-            .items
-            .is_empty())
+        Ok(self.records.holds_anything(contact).await?)
     }
 }

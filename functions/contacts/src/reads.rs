@@ -3,10 +3,9 @@
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde_json::{json, Value};
-use shared::adapters::dynamo::PROFILE_SK;
-use shared::domain::privacy::{decode_cursor, encode_cursor, rfc3339};
+use shared::domain::privacy::rfc3339;
 use shared::domain::ContactKey;
-use shared::ports::contacts::{ContactRecords, PartitionQuery};
+use shared::ports::contacts::{ContactRecords, HistoryPage, PageError};
 use shared::ports::Clock;
 
 use crate::{public, respond, ApiError, Contacts};
@@ -22,38 +21,17 @@ fn query_param(req: &Request, name: &str) -> Option<String> {
 /// Reads need the records and the clock only.
 impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
     pub(crate) async fn exists(&self, contact: &ContactKey) -> Result<bool, ApiError> {
-        let q = PartitionQuery {
-            limit: 1,
-            ..PartitionQuery::default()
-        };
-        Ok(!self
-            .records
-            .query(contact, q, self.now())
-            .await?
-            .items
-            .is_empty())
-    }
-
-    async fn all_with_prefix(
-        &self,
-        contact: &ContactKey,
-        prefix: &str,
-    ) -> Result<Vec<Value>, ApiError> {
-        let q = PartitionQuery {
-            prefix: prefix.into(),
-            limit: MAX_PAGE,
-            ..PartitionQuery::default()
-        };
-        let page = self.records.query(contact, q, self.now()).await?;
-        Ok(page.items.into_iter().map(public).collect())
+        Ok(self.records.exists(contact, self.now()).await?)
     }
 
     pub(crate) async fn profile(&self, contact: &ContactKey) -> Result<Response<Body>, ApiError> {
         let now = self.now();
-        let Some(profile) = self.records.get(contact, PROFILE_SK, now).await? else {
+        let Some(profile) = self.records.profile(contact, now).await? else {
             return Err(ApiError::NotFound);
         };
-        let handoff = self.records.get(contact, "HANDOFF", now).await?.map(public);
+        let handoff = self.records.handoff(contact, now).await?.map(public);
+        let consent_history = self.records.consent_history(contact, MAX_PAGE, now).await?;
+        let links = self.records.links(contact, MAX_PAGE, now).await?;
         let restricted = profile
             .get("restricted")
             .and_then(Value::as_bool)
@@ -67,8 +45,8 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
                 "restricted": restricted,
                 "tags": tags,
                 "handoff": handoff,
-                "consent_history": self.all_with_prefix(contact, "CONSENT#").await?,
-                "links": self.all_with_prefix(contact, "LINK#").await?,
+                "consent_history": consent_history.into_iter().map(public).collect::<Vec<_>>(),
+                "links": links.into_iter().map(public).collect::<Vec<_>>(),
             }),
         ))
     }
@@ -89,23 +67,15 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
                 }
             },
         };
-        let after = match query_param(req, "cursor") {
-            None => None,
-            Some(c) => Some(
-                decode_cursor(&c, "M#")
-                    .ok_or_else(|| ApiError::BadRequest("invalid cursor".into()))?,
-            ),
-        };
+        let after = query_param(req, "cursor");
         let first = after.is_none();
-        let q = PartitionQuery {
-            prefix: "M#".into(),
+        let q = HistoryPage {
             after,
             limit,
             newest_first: true,
-            include_expired: false,
         };
         let now = self.now();
-        let page = self.records.query(contact, q, now).await?;
+        let page = self.records.history(contact, q, now).await?;
         if first && page.items.is_empty() && !self.exists(contact).await? {
             return Err(ApiError::NotFound);
         }
@@ -134,7 +104,7 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
             json!({
                 "contact": contact.storage_id(),
                 "messages": messages,
-                "next_cursor": page.next.as_deref().map(encode_cursor),
+                "next_cursor": page.next,
             }),
         ))
     }
@@ -146,21 +116,10 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
         contact: &ContactKey,
         req: &Request,
     ) -> Result<Response<Body>, ApiError> {
-        let after = match query_param(req, "cursor") {
-            None => None,
-            Some(c) => Some(
-                decode_cursor(&c, "")
-                    .ok_or_else(|| ApiError::BadRequest("invalid cursor".into()))?,
-            ),
-        };
+        let after = query_param(req, "cursor");
         let first = after.is_none();
-        let q = PartitionQuery {
-            after,
-            limit: self.settings.export_page_items.max(1),
-            include_expired: true,
-            ..PartitionQuery::default()
-        };
-        let page = self.records.query(contact, q, self.now()).await?;
+        let limit = self.settings.export_page_items.max(1);
+        let page = self.records.export(contact, after, limit).await?;
         if first && page.items.is_empty() {
             return Err(ApiError::NotFound);
         }
@@ -171,8 +130,18 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
                 "exported_at": rfc3339(self.now()),
                 "items": page.items.into_iter().map(public).collect::<Vec<_>>(),
                 "complete": page.next.is_none(),
-                "next_cursor": page.next.as_deref().map(encode_cursor),
+                "next_cursor": page.next,
             }),
         ))
+    }
+}
+
+/// A cursor the store did not hand out is the caller's mistake.
+impl From<PageError> for ApiError {
+    fn from(e: PageError) -> Self {
+        match e {
+            PageError::BadCursor => Self::BadRequest("invalid cursor".into()),
+            PageError::Store(e) => e.into(),
+        }
     }
 }

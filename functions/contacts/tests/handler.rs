@@ -11,6 +11,7 @@ use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_contacts::{doc, FixedKeyHasher, MemoryPartitions, MemoryReceipts};
 use shared::domain::ids::{ContactKey, WaId};
+use shared::ports::contacts::DatedLog;
 use shared::ports::Clock;
 
 const NOW: i64 = 1_796_000_000;
@@ -57,15 +58,15 @@ fn contact() -> ContactKey {
 
 /// A live profile and three messages, as the processor stores them.
 fn seed(h: &Handler, profile_expires_at: i64) {
-    h.records.seed(
+    h.records.seed_profile(
         &contact(),
-        "PROFILE",
         doc(json!({"type": "contact", "wa_id": WA_ID, "profile_name": "Sheena", "expires_at": profile_expires_at})),
     );
     for i in 1..=3 {
-        h.records.seed(
+        h.records.seed_message(
             &contact(),
-            &format!("M#{}#wamid.{i}", NOW - 100 + i),
+            NOW - 100 + i,
+            &format!("wamid.{i}"),
             doc(json!({"type": "message", "wamid": format!("wamid.{i}"), "expires_at": NOW + 86_400})),
         );
     }
@@ -196,7 +197,7 @@ async fn erasure_deletes_the_diagnostics_that_mention_the_person_and_dates_what_
     });
     seed(&h, NOW + 86_400);
     let today = shared::domain::privacy::day_of(NOW);
-    let day = |back: i64| format!("D#{}", shared::domain::privacy::day_of(NOW - back * 86_400));
+    let day = |back: i64| shared::domain::privacy::day_of(NOW - back * 86_400);
     for (pk, sk, content) in [
         // A status element with only a wamid of theirs, which encodes the number.
         (
@@ -219,8 +220,10 @@ async fn erasure_deletes_the_diagnostics_that_mention_the_person_and_dates_what_
         ),
         (day(1), "5", r#"{"phone_number_id":"9916505551234"}"#),
     ] {
-        h.records.seed_pk(
+        h.records.seed_dated(
+            DatedLog::Diagnostics,
             &pk,
+            NOW * 1000,
             sk,
             doc(json!({"type": "diagnostic", "content": content, "expires_at": NOW + 86_400})),
         );
@@ -236,12 +239,12 @@ async fn erasure_deletes_the_diagnostics_that_mention_the_person_and_dates_what_
     );
     let left: Vec<String> = h
         .records
-        .items
+        .dated
         .lock()
         .unwrap()
         .iter()
-        .filter(|(pk, _)| pk.starts_with("D#"))
-        .flat_map(|(_, p)| p.keys().cloned())
+        .filter(|((log, _), _)| *log == DatedLog::Diagnostics)
+        .flat_map(|(_, p)| p.keys().map(|(_, id)| id.clone()))
         .collect();
     assert_eq!(left, ["4", "5"], "as of {today}");
     let until: Vec<&Value> = receipt["not_reached"]

@@ -8,7 +8,7 @@ pub mod config;
 
 use shared::domain::erasure::diagnostic_days;
 use shared::domain::privacy::{day_of, day_start};
-use shared::ports::contacts::{Eraser, ReceiptStore, SweepStore};
+use shared::ports::contacts::{DatedLog, Eraser, ReceiptStore, SweepStore};
 use shared::ports::{Clock, StoreError};
 use shared::telemetry::Metrics;
 
@@ -105,15 +105,15 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
             }
         }
         state.next_day = Some(day);
-        for (prefix, days) in [
-            ("D#", self.settings.webhook_log_days),
-            ("AUDIT#", self.settings.audit_days),
+        for (log, days) in [
+            (DatedLog::Diagnostics, self.settings.webhook_log_days),
+            (DatedLog::Audit, self.settings.audit_days),
         ] {
             let cutoff = now - i64::from(days) * 86_400;
             let cutoff_day = day_of(cutoff);
             let mut d = state
                 .dated
-                .get(prefix)
+                .get(&log)
                 .cloned()
                 .unwrap_or_else(|| day_of(cutoff - 7 * 86_400));
             let mut left = self.settings.dated_items_per_run;
@@ -126,7 +126,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
                 };
                 let (deleted, finished) = self
                     .sweep
-                    .sweep_dated(&format!("{prefix}{d}"), before_ms, left.min(1000))
+                    .sweep_dated(log, &d, before_ms, left.min(1000))
                     .await?;
                 report.items_deleted += deleted;
                 left = left.saturating_sub(deleted as usize);
@@ -140,7 +140,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
                     d = next_day(&d);
                 }
             }
-            state.dated.insert(prefix.to_owned(), d);
+            state.dated.insert(log, d);
         }
         self.sweep.save_state(&state).await?;
         report.overdue_secs = behind

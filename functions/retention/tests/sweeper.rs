@@ -8,7 +8,7 @@ use serde_json::json;
 use shared::adapters::memory_contacts::{doc, MemoryPartitions, MemoryReceipts};
 use shared::domain::ids::{ContactKey, WaId};
 use shared::domain::privacy::{day_of, Receipt};
-use shared::ports::contacts::ReceiptStore;
+use shared::ports::contacts::{DatedLog, ReceiptStore};
 use shared::ports::Clock;
 
 const NOW: i64 = 1_796_040_000;
@@ -42,14 +42,14 @@ fn contact(i: u32) -> ContactKey {
 
 /// A live profile due for the sweep on `due_day`, and one expired message.
 fn seed_contact(s: &TestSweeper, i: u32, due_day: &str) {
-    s.sweep.seed(
+    s.sweep.seed_profile(
         &contact(i),
-        "PROFILE",
         doc(json!({"type": "contact", "expires_at": NOW + 10 * DAY, "sweep_day": due_day})),
     );
-    s.sweep.seed(
+    s.sweep.seed_message(
         &contact(i),
-        &format!("M#{}#wamid.{i}", NOW - 40 * DAY),
+        NOW - 40 * DAY,
+        &format!("wamid.{i}"),
         doc(json!({"type": "message", "expires_at": NOW - 100})),
     );
 }
@@ -96,25 +96,25 @@ async fn a_run_over_its_budget_says_how_far_behind_it_is_and_the_next_runs_catch
 async fn diagnostics_and_audit_records_past_retention_are_deleted_to_the_second() {
     let s = sweeper(Settings::default());
     let cutoff = NOW - 30 * DAY;
-    for (pk, at) in [
-        (format!("D#{}", day_of(cutoff)), cutoff - 1),
-        (format!("D#{}", day_of(cutoff)), cutoff + 1),
-        (format!("AUDIT#{}", day_of(cutoff - DAY)), cutoff - DAY),
-        (format!("AUDIT#{}", day_of(NOW)), NOW - 5),
+    for (log, day, at) in [
+        (DatedLog::Diagnostics, day_of(cutoff), cutoff - 1),
+        (DatedLog::Diagnostics, day_of(cutoff), cutoff + 1),
+        (DatedLog::Audit, day_of(cutoff - DAY), cutoff - DAY),
+        (DatedLog::Audit, day_of(NOW), NOW - 5),
     ] {
-        let sk = format!("{:013}#req", at * 1000);
-        s.sweep.seed_pk(&pk, &sk, doc(json!({"at": at})));
+        s.sweep
+            .seed_dated(log, &day, at * 1000, "req", doc(json!({"at": at})));
     }
     let report = s.run().await.unwrap();
     assert_eq!(report.items_deleted, 2);
-    let kept = |pk: String| s.sweep.partition_pk(&pk).len();
+    let kept = |log: DatedLog, day: String| s.sweep.dated_records(log, &day).len();
     assert_eq!(
-        kept(format!("D#{}", day_of(cutoff))),
+        kept(DatedLog::Diagnostics, day_of(cutoff)),
         1,
         "the later one stays"
     );
-    assert_eq!(kept(format!("AUDIT#{}", day_of(cutoff - DAY))), 0);
-    assert_eq!(kept(format!("AUDIT#{}", day_of(NOW))), 1);
+    assert_eq!(kept(DatedLog::Audit, day_of(cutoff - DAY)), 0);
+    assert_eq!(kept(DatedLog::Audit, day_of(NOW)), 1);
 }
 
 #[tokio::test]
@@ -124,9 +124,9 @@ async fn an_erasure_left_pending_is_finished_over_runs_and_its_receipt_completed
         ..Settings::default()
     });
     seed_contact(&s, 7, &day_of(NOW));
-    s.sweep.seed(
+    s.sweep.seed_other(
         &contact(7),
-        "LINK#crm#order#1",
+        "a link to crm order 1",
         doc(json!({"expires_at": NOW + DAY})),
     );
     let receipt = Receipt {

@@ -1,45 +1,91 @@
-//! In-memory fakes of the contacts API's and the retention sweep's ports,
-//! with the DynamoDB adapters' rules: items sorted by sort key within a
-//! partition, expired items hidden from reads unless asked for, profile
-//! changes only on a live profile, partitions due for the sweep on their
-//! `sweep_day`. Receipts and the audit log: `memory_receipts.rs`.
+//! The in-memory fake of the contacts API's records, with the DynamoDB
+//! adapter's rules: items in time order within a person's partition,
+//! expired items hidden from reads unless asked for, profile changes only
+//! on a live profile, cursors checked on the way back in. Erasure and the
+//! sweep on the same partitions: `memory_sweep.rs`; receipts and the audit
+//! log: `memory_receipts.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{json, Value};
 
-use crate::adapters::dynamo::{
-    contact_pk, status_sk, traces_of, DIAGNOSTIC_PREFIX, PROFILE_SK, SWEEP_DAY, SWEEP_MARKER_SK,
-};
 use crate::domain::ids::ContactKey;
-use crate::domain::privacy::day_of;
+use crate::domain::privacy::{encode_cursor, LinkRequest};
 use crate::ports::contacts::{
-    ContactRecords, Doc, Erased, Eraser, Page, PartitionQuery, PartitionSwept, ProfileChange,
-    SweepState, SweepStore,
+    ConsentEntry, ContactRecords, DatedLog, Doc, HistoryPage, Page, PageError, ProfileChange,
+    SweepState,
 };
 use crate::ports::{Retry, StoreError};
 
-/// The table's partitions: `pk` → `sk` → item (with `pk` and `sk` in it).
-/// People's partitions (`C#…`) and the day-keyed ones (`D#…`, `AUDIT#…`);
-/// receipts live in [`MemoryReceipts`], which hides expired ones itself, so
-/// they are not on this fake's sweep.
+/// The fake's own layout (not the table's: only `dynamo/keys.rs` knows
+/// that): a person's partition is their storage id, items sort within it
+/// by a key of the fake's making, with the same order the table keeps
+/// (messages and consent changes by time).
+pub(super) mod layout {
+    use crate::domain::ids::ContactKey;
+
+    pub const PROFILE: &str = "PROFILE";
+    pub const HANDOFF: &str = "HANDOFF";
+    pub const MARKER: &str = "SWEEP";
+    pub const MESSAGES: &str = "message/";
+    pub const STATUSES: &str = "status/";
+    pub const CONSENTS: &str = "consent/";
+    pub const LINKS: &str = "link/";
+
+    pub fn person(contact: &ContactKey) -> String {
+        format!("person/{}", contact.storage_id())
+    }
+    pub fn message(ts: i64, wamid: &str) -> String {
+        format!("{MESSAGES}{:010}/{wamid}", ts.max(0))
+    }
+    pub fn status(wamid: &str) -> String {
+        format!("{STATUSES}{wamid}")
+    }
+    pub fn consent(ts: i64, value: &str) -> String {
+        format!("{CONSENTS}{:010}/{value}", ts.max(0))
+    }
+    pub fn link(l: &crate::domain::privacy::LinkRequest) -> String {
+        let key = format!("{LINKS}{}/{}/{}", l.system, l.kind, l.id);
+        match &l.wamid {
+            Some(w) => format!("{key}/{w}"),
+            None => key,
+        }
+    }
+    pub fn wamid_of(key: &str) -> Option<&str> {
+        match key.strip_prefix(STATUSES) {
+            Some(w) => Some(w),
+            None => key.strip_prefix(MESSAGES)?.split_once('/').map(|(_, w)| w),
+        }
+    }
+}
+
+pub(super) const SWEEP_DAY: &str = "sweep_day";
+
+/// Day-keyed records by (log, day), then by (time in ms, id).
+pub type DatedRecords = BTreeMap<(DatedLog, String), BTreeMap<(i64, String), Doc>>;
+
+/// People's partitions: partition → item key → item (with `pk` and `sk`
+/// in it, as an export shows them). The day-keyed logs (diagnostics, the
+/// audit log) apart. Receipts live in [`MemoryReceipts`], which hides
+/// expired ones itself, so they are not on this fake's sweep.
 #[derive(Clone, Default)]
 pub struct MemoryPartitions {
     pub items: Arc<Mutex<BTreeMap<String, BTreeMap<String, Doc>>>>,
+    pub dated: Arc<Mutex<DatedRecords>>,
     /// While set, every call fails as a storage outage would.
     pub unavailable: Arc<Mutex<bool>>,
     pub sweep_state: Arc<Mutex<SweepState>>,
 }
 
-fn live(doc: &Doc, now: i64) -> bool {
+pub(super) fn live(doc: &Doc, now: i64) -> bool {
     doc.get("expires_at")
         .and_then(Value::as_i64)
         .is_none_or(|exp| exp > now)
 }
 
 impl MemoryPartitions {
-    fn check(&self, operation: &'static str) -> Result<(), StoreError> {
+    pub(super) fn check(&self, operation: &'static str) -> Result<(), StoreError> {
         if *self.unavailable.lock().expect("flag lock") {
             return Err(StoreError {
                 operation,
@@ -50,83 +96,96 @@ impl MemoryPartitions {
         Ok(())
     }
 
-    /// Stores `doc` under the person's partition, as the processor would.
-    pub fn seed(&self, contact: &ContactKey, sk: &str, doc: Doc) {
-        self.seed_pk(&contact_pk(contact), sk, doc);
-    }
-
-    /// Stores `doc` under any partition key.
-    pub fn seed_pk(&self, pk: &str, sk: &str, mut doc: Doc) {
+    fn put(&self, pk: &str, key: &str, mut doc: Doc) {
         doc.insert("pk".into(), json!(pk));
-        doc.insert("sk".into(), json!(sk));
+        doc.insert("sk".into(), json!(key));
         self.items
             .lock()
             .expect("items lock")
             .entry(pk.to_owned())
             .or_default()
-            .insert(sk.to_owned(), doc);
+            .insert(key.to_owned(), doc);
+    }
+
+    /// Stores the person's profile, as the processor would.
+    pub fn seed_profile(&self, contact: &ContactKey, doc: Doc) {
+        self.put(&layout::person(contact), layout::PROFILE, doc);
+    }
+
+    /// Stores a message of the person, as the processor would.
+    pub fn seed_message(&self, contact: &ContactKey, ts: i64, wamid: &str, doc: Doc) {
+        self.put(&layout::person(contact), &layout::message(ts, wamid), doc);
+    }
+
+    /// Stores some other item of the person's, under a name of the test's.
+    pub fn seed_other(&self, contact: &ContactKey, name: &str, doc: Doc) {
+        self.put(&layout::person(contact), &format!("other/{name}"), doc);
+    }
+
+    /// Stores a record of a day-keyed log, made at `at_ms`.
+    pub fn seed_dated(&self, log: DatedLog, day: &str, at_ms: i64, id: &str, doc: Doc) {
+        self.dated
+            .lock()
+            .expect("dated lock")
+            .entry((log, day.to_owned()))
+            .or_default()
+            .insert((at_ms, id.to_owned()), doc);
     }
 
     /// The items of a person's partition, expired or not.
     pub fn partition(&self, contact: &ContactKey) -> Vec<Doc> {
-        self.partition_pk(&contact_pk(contact))
-    }
-
-    pub fn partition_pk(&self, pk: &str) -> Vec<Doc> {
         self.items
             .lock()
             .expect("items lock")
-            .get(pk)
+            .get(&layout::person(contact))
             .map(|p| p.values().cloned().collect())
             .unwrap_or_default()
     }
-}
 
-impl ContactRecords for MemoryPartitions {
-    async fn get(
-        &self,
-        contact: &ContactKey,
-        sk: &str,
-        now: i64,
-    ) -> Result<Option<Doc>, StoreError> {
-        self.check("get contact item")?;
-        let items = self.items.lock().expect("items lock");
-        Ok(items
-            .get(&contact_pk(contact))
-            .and_then(|p| p.get(sk))
-            .filter(|d| live(d, now))
-            .cloned())
+    /// The records of one day of a day-keyed log.
+    pub fn dated_records(&self, log: DatedLog, day: &str) -> Vec<Doc> {
+        self.dated
+            .lock()
+            .expect("dated lock")
+            .get(&(log, day.to_owned()))
+            .map(|p| p.values().cloned().collect())
+            .unwrap_or_default()
     }
 
-    async fn query(
+    /// Items of the person's partition whose key starts with `prefix`,
+    /// after the key `after`, in key order (or reversed); `now` = `None`
+    /// sees expired ones too.
+    fn range(
         &self,
         contact: &ContactKey,
-        q: PartitionQuery,
-        now: i64,
-    ) -> Result<Page, StoreError> {
-        self.check("query contact")?;
+        prefix: &str,
+        after: Option<String>,
+        limit: usize,
+        newest_first: bool,
+        now: Option<i64>,
+    ) -> Page {
         let items = self.items.lock().expect("items lock");
-        let Some(partition) = items.get(&contact_pk(contact)) else {
-            return Ok(Page::default());
+        let Some(partition) = items.get(&layout::person(contact)) else {
+            return Page::default();
         };
-        let in_order: Box<dyn Iterator<Item = (&String, &Doc)>> = if q.newest_first {
+        let in_order: Box<dyn Iterator<Item = (&String, &Doc)>> = if newest_first {
             Box::new(partition.iter().rev())
         } else {
             Box::new(partition.iter())
         };
-        let after = |sk: &String| match &q.after {
+        let past = |key: &String| match &after {
             None => true,
-            Some(a) if q.newest_first => sk < a,
-            Some(a) => sk > a,
+            Some(a) if newest_first => key < a,
+            Some(a) => key > a,
         };
         let mut matching = in_order
-            .filter(|(sk, _)| sk.starts_with(&q.prefix) && after(sk))
-            .filter(|(_, d)| q.include_expired || live(d, now));
+            .filter(|(key, _)| key.starts_with(prefix) && past(key))
+            .filter(|(_, d)| now.is_none_or(|now| live(d, now)));
         let mut page = Page::default();
-        for (sk, doc) in matching.by_ref() {
+        for (key, doc) in matching.by_ref() {
             page.items.push(doc.clone());
-            if page.items.len() == q.limit.max(1) {
-                page.next = Some(sk.clone());
+            if page.items.len() == limit.max(1) {
+                page.next = Some(key.clone());
                 break;
             }
         }
@@ -135,7 +194,108 @@ impl ContactRecords for MemoryPartitions {
         if page.next.is_some() && matching.next().is_none() {
             page.next = None;
         }
-        Ok(page)
+        page.next = page.next.as_deref().map(encode_cursor);
+        page
+    }
+
+    fn get(&self, contact: &ContactKey, key: &str, now: i64) -> Option<Doc> {
+        let items = self.items.lock().expect("items lock");
+        items
+            .get(&layout::person(contact))
+            .and_then(|p| p.get(key))
+            .filter(|d| live(d, now))
+            .cloned()
+    }
+}
+
+/// The item key inside a cursor this fake handed out for `prefix`.
+fn cursor_key(cursor: Option<String>, prefix: &str) -> Result<Option<String>, PageError> {
+    match cursor {
+        None => Ok(None),
+        Some(c) => crate::domain::privacy::decode_cursor(&c, prefix)
+            .map(Some)
+            .ok_or(PageError::BadCursor),
+    }
+}
+
+impl ContactRecords for MemoryPartitions {
+    async fn profile(&self, contact: &ContactKey, now: i64) -> Result<Option<Doc>, StoreError> {
+        self.check("get contact item")?;
+        Ok(self.get(contact, layout::PROFILE, now))
+    }
+
+    async fn handoff(&self, contact: &ContactKey, now: i64) -> Result<Option<Doc>, StoreError> {
+        self.check("get contact item")?;
+        Ok(self.get(contact, layout::HANDOFF, now))
+    }
+
+    async fn exists(&self, contact: &ContactKey, now: i64) -> Result<bool, StoreError> {
+        self.check("query contact")?;
+        Ok(!self
+            .range(contact, "", None, 1, false, Some(now))
+            .items
+            .is_empty())
+    }
+
+    async fn holds_anything(&self, contact: &ContactKey) -> Result<bool, StoreError> {
+        self.check("query contact")?;
+        Ok(!self
+            .range(contact, "", None, 1, false, None)
+            .items
+            .is_empty())
+    }
+
+    async fn history(
+        &self,
+        contact: &ContactKey,
+        p: HistoryPage,
+        now: i64,
+    ) -> Result<Page, PageError> {
+        let after = cursor_key(p.after, layout::MESSAGES)?;
+        self.check("query contact")?;
+        Ok(self.range(
+            contact,
+            layout::MESSAGES,
+            after,
+            p.limit,
+            p.newest_first,
+            Some(now),
+        ))
+    }
+
+    async fn consent_history(
+        &self,
+        contact: &ContactKey,
+        limit: usize,
+        now: i64,
+    ) -> Result<Vec<Doc>, StoreError> {
+        self.check("query contact")?;
+        Ok(self
+            .range(contact, layout::CONSENTS, None, limit, false, Some(now))
+            .items)
+    }
+
+    async fn links(
+        &self,
+        contact: &ContactKey,
+        limit: usize,
+        now: i64,
+    ) -> Result<Vec<Doc>, StoreError> {
+        self.check("query contact")?;
+        Ok(self
+            .range(contact, layout::LINKS, None, limit, false, Some(now))
+            .items)
+    }
+
+    async fn export(
+        &self,
+        contact: &ContactKey,
+        after: Option<String>,
+        limit: usize,
+    ) -> Result<Page, PageError> {
+        let after = cursor_key(after, "")?;
+        self.check("query contact")?;
+        Ok(self.range(contact, "", after, limit, false, None))
     }
 
     async fn statuses(
@@ -145,16 +305,9 @@ impl ContactRecords for MemoryPartitions {
         now: i64,
     ) -> Result<HashMap<String, Doc>, StoreError> {
         self.check("batch get statuses")?;
-        let items = self.items.lock().expect("items lock");
-        let Some(partition) = items.get(&contact_pk(contact)) else {
-            return Ok(HashMap::new());
-        };
         Ok(wamids
             .into_iter()
-            .filter_map(|w| {
-                let doc = partition.get(&status_sk(&w)).filter(|d| live(d, now))?;
-                Some((w, doc.clone()))
-            })
+            .filter_map(|w| Some((w.clone(), self.get(contact, &layout::status(&w), now)?)))
             .collect())
     }
 
@@ -167,8 +320,8 @@ impl ContactRecords for MemoryPartitions {
         self.check("change contact")?;
         let mut items = self.items.lock().expect("items lock");
         let Some(profile) = items
-            .get_mut(&contact_pk(contact))
-            .and_then(|p| p.get_mut(PROFILE_SK))
+            .get_mut(&layout::person(contact))
+            .and_then(|p| p.get_mut(layout::PROFILE))
             .filter(|d| live(d, now))
         else {
             return Ok(false);
@@ -177,157 +330,44 @@ impl ContactRecords for MemoryPartitions {
         Ok(true)
     }
 
-    async fn put(&self, contact: &ContactKey, sk: &str, doc: Doc) -> Result<(), StoreError> {
-        self.check("put contact item")?;
-        self.seed(contact, sk, doc);
-        Ok(())
-    }
-}
-
-impl Eraser for MemoryPartitions {
-    async fn erase(
+    async fn append_consent(
         &self,
         contact: &ContactKey,
-        max_items: usize,
-        diagnostic_days: &[String],
-    ) -> Result<Erased, StoreError> {
-        self.check("erase contact")?;
-        let mut items = self.items.lock().expect("items lock");
-        let pk = contact_pk(contact);
-        let traces = traces_of(
-            contact,
-            items
-                .get(&pk)
-                .into_iter()
-                .flat_map(BTreeMap::keys)
-                .map(String::as_str),
+        e: &ConsentEntry<'_>,
+    ) -> Result<(), StoreError> {
+        self.check("put contact item")?;
+        let item = doc(json!({
+            "type": "consent", "value": e.value, "category": e.category,
+            "source": e.source, "ts": e.at, "expires_at": e.expires_at,
+        }));
+        self.put(
+            &layout::person(contact),
+            &layout::consent(e.at, e.value),
+            item,
         );
-        let mut deleted = 0;
-        for day in diagnostic_days {
-            if let Some(diagnostics) = items.get_mut(&format!("{DIAGNOSTIC_PREFIX}{day}")) {
-                let before = diagnostics.len();
-                diagnostics.retain(|_, d| {
-                    !d.get("content")
-                        .and_then(Value::as_str)
-                        .is_some_and(|c| traces.found_in(c))
-                });
-                deleted += (before - diagnostics.len()) as u64;
-            }
-        }
-        let Some(partition) = items.get_mut(&pk) else {
-            return Ok(Erased {
-                deleted,
-                finished: true,
-            });
-        };
-        let doomed: Vec<String> = partition.keys().take(max_items).cloned().collect();
-        for sk in &doomed {
-            partition.remove(sk);
-        }
-        let finished = partition.is_empty();
-        if finished {
-            items.remove(&pk);
-        }
-        Ok(Erased {
-            deleted: deleted + doomed.len() as u64,
-            finished,
-        })
-    }
-}
-
-impl SweepStore for MemoryPartitions {
-    async fn state(&self) -> Result<SweepState, StoreError> {
-        self.check("get sweep state")?;
-        Ok(self.sweep_state.lock().expect("state lock").clone())
-    }
-
-    async fn save_state(&self, state: &SweepState) -> Result<(), StoreError> {
-        self.check("put sweep state")?;
-        *self.sweep_state.lock().expect("state lock") = state.clone();
         Ok(())
     }
 
-    /// The partitions with an item whose `sweep_day` is `day`, in `pk`
-    /// order, as the `sweep` index lists them.
-    async fn due(
+    async fn add_link(
         &self,
-        day: &str,
-        cursor: Option<String>,
-        limit: usize,
-    ) -> Result<(Vec<String>, Option<String>), StoreError> {
-        self.check("query sweep index")?;
-        let items = self.items.lock().expect("items lock");
-        let mut due = items
-            .iter()
-            .filter(|(pk, _)| cursor.as_ref().is_none_or(|c| *pk > c))
-            .filter(|(_, p)| p.values().any(|d| d.get(SWEEP_DAY) == Some(&json!(day))))
-            .map(|(pk, _)| pk.clone());
-        let pks: Vec<String> = due.by_ref().take(limit.max(1)).collect();
-        let next = match due.next() {
-            Some(_) => pks.last().cloned(),
-            None => None,
-        };
-        Ok((pks, next))
-    }
-
-    /// Deletes the expired items and moves `sweep_day` to the day of the
-    /// next expiry: on the profile if there is one, else on a `SWEEP` marker.
-    async fn sweep_partition(&self, pk: &str, now: i64) -> Result<PartitionSwept, StoreError> {
-        self.check("sweep partition")?;
-        let mut items = self.items.lock().expect("items lock");
-        let Some(partition) = items.get_mut(pk) else {
-            return Ok(PartitionSwept::default());
-        };
-        let before = partition.len();
-        partition.retain(|_, d| live(d, now));
-        partition.remove(SWEEP_MARKER_SK);
-        let deleted = (before - partition.len()) as u64;
-        let expiries: Vec<i64> = partition
-            .values()
-            .filter_map(|d| d.get("expires_at").and_then(Value::as_i64))
-            .collect();
-        let next_expiry = expiries.iter().copied().min();
-        match (next_expiry, partition.get_mut(PROFILE_SK)) {
-            (Some(next), Some(profile)) => {
-                profile.insert(SWEEP_DAY.into(), json!(day_of(next)));
-            }
-            (Some(next), None) => {
-                let latest = expiries.iter().copied().max();
-                let marker = json!({"type": "sweep", SWEEP_DAY: day_of(next), "expires_at": latest, "pk": pk, "sk": SWEEP_MARKER_SK});
-                partition.insert(SWEEP_MARKER_SK.into(), doc(marker));
-            }
-            (None, _) => {}
+        contact: &ContactKey,
+        l: &LinkRequest,
+        linked_at: i64,
+        expires_at: i64,
+    ) -> Result<Doc, StoreError> {
+        self.check("put contact item")?;
+        let mut item = doc(json!({
+            "type": "link", "system": l.system, "record_type": l.kind, "record_id": l.id,
+            "linked_at": linked_at, "expires_at": expires_at,
+        }));
+        if let Some(w) = &l.wamid {
+            item.insert("wamid".into(), json!(w));
         }
-        if partition.is_empty() {
-            items.remove(pk);
-        }
-        Ok(PartitionSwept {
-            deleted,
-            next_expiry,
-        })
-    }
-
-    async fn sweep_dated(
-        &self,
-        pk: &str,
-        before_ms: i64,
-        max_items: usize,
-    ) -> Result<(u64, bool), StoreError> {
-        self.check("sweep dated partition")?;
-        let before = format!("{:013}", before_ms.max(0));
-        let mut items = self.items.lock().expect("items lock");
-        let Some(partition) = items.get_mut(pk) else {
-            return Ok((0, true));
-        };
-        let old: Vec<String> = partition
-            .range(..before)
-            .map(|(sk, _)| sk.clone())
-            .collect();
-        let doomed = &old[..old.len().min(max_items.clamp(1, 1000))];
-        for sk in doomed {
-            partition.remove(sk);
-        }
-        Ok((doomed.len() as u64, doomed.len() == old.len()))
+        let key = layout::link(l);
+        let mut answer = item.clone();
+        answer.insert("sk".into(), json!(key));
+        self.put(&layout::person(contact), &key, item);
+        Ok(answer)
     }
 }
 

@@ -22,5 +22,7 @@ mod memory_profile;
 pub mod memory_receipts;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_sending;
+#[cfg(any(test, feature = "fakes"))]
+mod memory_sweep;
 pub mod secrets_manager;
 pub mod sqs;

@@ -190,11 +190,6 @@ impl LinkRequest {
         }
         Ok(link)
     }
-
-    /// One item per (system, type, id): linking twice is harmless.
-    pub fn sort_key(&self) -> String {
-        format!("LINK#{}#{}#{}", self.system, self.kind, self.id)
-    }
 }
 
 /// `PUT /contacts/{wa_id}/consent`.

@@ -32,7 +32,10 @@ fn a_correction_accepts_name_locale_and_custom_fields() {
 #[test]
 fn a_link_needs_system_type_and_id() {
     let l = LinkRequest::parse(&json!({"system": "crm", "type": "lead", "id": "L-1"})).unwrap();
-    assert_eq!(l.sort_key(), "LINK#crm#lead#L-1");
+    assert_eq!(
+        (l.system.as_str(), l.kind.as_str(), l.id.as_str()),
+        ("crm", "lead", "L-1")
+    );
     assert!(LinkRequest::parse(&json!({"system": "crm", "type": "lead"})).is_err());
 }
 

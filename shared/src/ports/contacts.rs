@@ -9,29 +9,50 @@ use serde_json::{Map, Value};
 use super::{SecretsError, StoreError};
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::{
-    AuditRecord, ConsentRequest, ProfileCorrection, Receipt, RestrictionRequest,
+    AuditRecord, ConsentRequest, LinkRequest, ProfileCorrection, Receipt, RestrictionRequest,
 };
 
 /// One stored item as JSON (DynamoDB types mapped to JSON; sets as arrays).
 pub type Doc = Map<String, Value>;
 
-/// A page of one partition, in sort-key order (or reversed).
+/// A page of items, in the order asked for.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub items: Vec<Doc>,
-    /// The sort key to continue after, when there is more.
+    /// An opaque cursor to continue after, when there is more: the store
+    /// makes it and checks it when it comes back.
     pub next: Option<String>,
 }
 
+/// Which page of a person's messages to read.
 #[derive(Debug, Clone, Default)]
-pub struct PartitionQuery {
-    /// Only sort keys starting with this (`M#`, `CONSENT#`…); empty = all.
-    pub prefix: String,
+pub struct HistoryPage {
+    /// The `next` cursor of the page before, as a caller handed it back.
     pub after: Option<String>,
     pub limit: usize,
     pub newest_first: bool,
-    /// Export and erasure see everything; other reads skip expired items.
-    pub include_expired: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The cursor is not one this kind of page handed out.
+    #[error("invalid cursor")]
+    BadCursor,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// One entry of a person's consent history, whoever reports it (Meta's
+/// `user_preferences` through the processor, or the contacts API).
+#[derive(Debug, Clone, Copy)]
+pub struct ConsentEntry<'a> {
+    pub at: i64,
+    /// `opted_in`, `opted_out`, or Meta's value (`stop`, `resume`…).
+    pub value: &'a str,
+    pub category: &'a str,
+    /// `api`, or what the processor names Meta's report.
+    pub source: &'a str,
+    pub expires_at: i64,
 }
 
 /// A change to the profile item, each audited by the caller.
@@ -50,23 +71,70 @@ pub enum ProfileChange {
     Handoff(Option<i64>),
 }
 
+/// One person's records as the contacts API reads and changes them. Reads
+/// skip expired items, except `export` and `holds_anything`, which see
+/// everything erasure would delete.
 pub trait ContactRecords: Send + Sync {
-    /// One item of the partition, `None` when absent or expired.
-    fn get(
+    /// The live profile, `None` when absent or expired.
+    fn profile(
         &self,
         contact: &ContactKey,
-        sk: &str,
         now: i64,
     ) -> impl Future<Output = Result<Option<Doc>, StoreError>> + Send;
 
-    fn query(
+    fn handoff(
         &self,
         contact: &ContactKey,
-        query: PartitionQuery,
         now: i64,
-    ) -> impl Future<Output = Result<Page, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<Doc>, StoreError>> + Send;
 
-    /// `S#<wamid>` items by wamid (one BatchGetItem per 100).
+    /// Whether anything live is stored about the person.
+    fn exists(
+        &self,
+        contact: &ContactKey,
+        now: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Whether anything at all is stored, expired or not (erasure's question).
+    fn holds_anything(
+        &self,
+        contact: &ContactKey,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// A page of the person's messages, by time.
+    fn history(
+        &self,
+        contact: &ContactKey,
+        page: HistoryPage,
+        now: i64,
+    ) -> impl Future<Output = Result<Page, PageError>> + Send;
+
+    /// The consent changes, oldest first, at most `limit`.
+    fn consent_history(
+        &self,
+        contact: &ContactKey,
+        limit: usize,
+        now: i64,
+    ) -> impl Future<Output = Result<Vec<Doc>, StoreError>> + Send;
+
+    /// The links to other systems' records, at most `limit`.
+    fn links(
+        &self,
+        contact: &ContactKey,
+        limit: usize,
+        now: i64,
+    ) -> impl Future<Output = Result<Vec<Doc>, StoreError>> + Send;
+
+    /// A page of everything stored about the person, expired or not, as
+    /// stored (GDPR Art. 15 and 20).
+    fn export(
+        &self,
+        contact: &ContactKey,
+        after: Option<String>,
+        limit: usize,
+    ) -> impl Future<Output = Result<Page, PageError>> + Send;
+
+    /// The status items of these messages, by wamid (one BatchGetItem per 100).
     fn statuses(
         &self,
         contact: &ContactKey,
@@ -82,13 +150,22 @@ pub trait ContactRecords: Send + Sync {
         now: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Puts one item into the partition (`pk` is added; `expires_at` must be in `doc`).
-    fn put(
+    /// Adds an entry to the consent history, in the item the processor
+    /// writes for Meta's reports.
+    fn append_consent(
         &self,
         contact: &ContactKey,
-        sk: &str,
-        doc: Doc,
+        entry: &ConsentEntry<'_>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Stores a link (linking twice is harmless) and answers it as stored.
+    fn add_link(
+        &self,
+        contact: &ContactKey,
+        link: &LinkRequest,
+        linked_at: i64,
+        expires_at: i64,
+    ) -> impl Future<Output = Result<Doc, StoreError>> + Send;
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -100,7 +177,7 @@ pub struct Erased {
 }
 
 pub trait Eraser: Send + Sync {
-    /// First deletes every diagnostic of `diagnostic_days` (`D#<day>`) that
+    /// First deletes every diagnostic of `diagnostic_days` that
     /// mentions the person ([`crate::domain::erasure::Traces`], with the
     /// wamids still in the partition), then up to `max_items` items of the
     /// partition, whatever their expiry. Diagnostics come first so that a
@@ -234,8 +311,18 @@ pub struct SweepState {
     pub next_day: Option<String>,
     /// The last partition done within `next_day`.
     pub cursor: Option<String>,
-    /// Per day-keyed prefix (`D#`, `AUDIT#`): oldest day not fully swept.
-    pub dated: std::collections::BTreeMap<String, String>,
+    /// Per day-keyed log: oldest day not fully swept.
+    pub dated: std::collections::BTreeMap<DatedLog, String>,
+}
+
+/// The logs kept by day, whose whole days the sweep deletes once past
+/// their retention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DatedLog {
+    /// Webhook diagnostics (`WebhookLogRetentionDays`).
+    Diagnostics,
+    /// The audit log (`AuditRetentionDays`).
+    Audit,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -263,12 +350,12 @@ pub trait SweepStore: Send + Sync {
         pk: &str,
         now: i64,
     ) -> impl Future<Output = Result<PartitionSwept, StoreError>> + Send;
-    /// Deletes up to `max_items` items of day-keyed partition `pk` whose sort
-    /// key (which starts with the time in ms) is before `before_ms`.
-    /// Returns (deleted, finished).
+    /// Deletes up to `max_items` records of `log`'s `day` from before
+    /// `before_ms`. Returns (deleted, finished).
     fn sweep_dated(
         &self,
-        pk: &str,
+        log: DatedLog,
+        day: &str,
         before_ms: i64,
         max_items: usize,
     ) -> impl Future<Output = Result<(u64, bool), StoreError>> + Send;

@@ -38,7 +38,10 @@ async fn every_inbound_type_is_answered_200_and_stored_once_with_its_content() {
                 "{name}: Meta's object is kept as received"
             );
             assert_eq!(
-                s(&item["wh"].as_m().unwrap().clone(), "source_ip"),
+                s(
+                    &item["webhook_request"].as_m().unwrap().clone(),
+                    "source_ip"
+                ),
                 Some("173.252.127.9"),
                 "webhook log"
             );

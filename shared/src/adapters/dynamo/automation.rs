@@ -5,7 +5,8 @@ use std::collections::{BTreeSet, HashMap};
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::items::{contact_pk, n, s, store_error, PROFILE_SK};
+use super::attrs::{n, s, store_error};
+use super::keys::{contact_pk, flood_sk, MESSAGE_PREFIX, PROFILE_SK};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::records::ConsentState;
@@ -70,7 +71,7 @@ impl AutomationStore for DynamoStore {
             .update_item()
             .table_name(&self.table)
             .key("pk", s(contact_pk(contact)))
-            .key("sk", s(format!("FLOOD#{window_start:010}")))
+            .key("sk", s(flood_sk(window_start)))
             .update_expression("ADD inbound :n SET expires_at = :exp, #type = :type")
             .expression_attribute_names("#type", "type")
             .expression_attribute_values(":n", n(count))
@@ -107,7 +108,7 @@ impl AutomationStore for DynamoStore {
         };
         match update.send().await {
             Ok(_) => Ok(()),
-            Err(e) if super::items::is_conditional_failure(&e) => Ok(()),
+            Err(e) if super::attrs::is_conditional_failure(&e) => Ok(()),
             Err(e) => Err(store_error("set hand-off", e)),
         }
     }
@@ -125,7 +126,7 @@ impl AutomationStore for DynamoStore {
             .await
             .map(drop)
             .or_else(|e| {
-                if super::items::is_conditional_failure(&e) {
+                if super::attrs::is_conditional_failure(&e) {
                     Ok(())
                 } else {
                     Err(store_error("pause automation", e))
@@ -162,7 +163,7 @@ impl AutomationStore for DynamoStore {
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND begins_with(sk, :m)")
             .expression_attribute_values(":pk", s(contact_pk(contact)))
-            .expression_attribute_values(":m", s("M#"))
+            .expression_attribute_values(":m", s(MESSAGE_PREFIX))
             .scan_index_forward(false)
             .limit(i32::try_from(limit).unwrap_or(5))
             .send()

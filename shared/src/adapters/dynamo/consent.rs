@@ -4,10 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::items::{
-    contact_pk, is_conditional_failure, n, s, store_error, suppression_pk, Item,
-    MARKETING_OPT_IN_SK,
-};
+use super::attrs::{is_conditional_failure, n, s, store_error, Item};
+use super::keys::{contact_pk, suppression_pk, MARKETING_OPT_IN_SK};
 use super::DynamoStore;
 use crate::domain::consent::{ConsentCategory, ConsentFacts, ConsentUpdate};
 use crate::domain::ids::ContactKey;

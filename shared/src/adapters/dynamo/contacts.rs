@@ -3,16 +3,18 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::items::{
-    consent_sk, contact_pk, is_conditional_failure, n, s, store_error, stored_by_same_record,
-    EFFECTS_FLAG, PROFILE_SK,
+use super::attrs::{
+    is_conditional_failure, n, s, store_error, stored_by_same_record, LEGACY_EFFECTS_FLAG,
 };
+use super::keys::{contact_pk, PROFILE_SK};
 use super::messages::ORIGIN;
+use super::profile_changes::consent_history_item;
 use super::{now_secs, DynamoStore};
 use crate::domain::ids::ContactKey;
 use crate::domain::records::{
     ConsentRecord, ConsentState, ContactTouch, NumberChange, WriteOutcome,
 };
+use crate::ports::contacts::ConsentEntry;
 use crate::ports::{ContactStore, StoreError};
 
 impl DynamoStore {
@@ -249,17 +251,14 @@ impl ContactStore for DynamoStore {
 
     async fn apply_consent(&self, record: ConsentRecord<'_>) -> Result<WriteOutcome, StoreError> {
         let c = record.change;
-        let history = HashMap::from([
-            ("pk".to_owned(), s(contact_pk(&c.contact))),
-            ("sk".to_owned(), s(consent_sk(c.timestamp, &c.value))),
-            ("type".to_owned(), s("consent")),
-            ("category".to_owned(), s(&c.category)),
-            ("value".to_owned(), s(&c.value)),
-            ("source".to_owned(), s(record.source)),
-            ("ts".to_owned(), n(c.timestamp)),
-            ("expires_at".to_owned(), n(record.expires_at)),
-            (ORIGIN.to_owned(), s(record.origin)),
-        ]);
+        let entry = ConsentEntry {
+            at: c.timestamp,
+            value: &c.value,
+            category: &c.category,
+            source: record.source,
+            expires_at: record.expires_at,
+        };
+        let history = consent_history_item(&c.contact, &entry, Some(record.origin));
         let put = self
             .client
             .put_item()
@@ -278,7 +277,8 @@ impl ContactStore for DynamoStore {
                 };
                 // The profile update below is idempotent: a retry of the
                 // same record does it again, a duplicate skips it.
-                if !stored_by_same_record(old.as_ref(), ORIGIN, record.origin, EFFECTS_FLAG) {
+                if !stored_by_same_record(old.as_ref(), ORIGIN, record.origin, LEGACY_EFFECTS_FLAG)
+                {
                     return Ok(WriteOutcome::Duplicate);
                 }
                 WriteOutcome::Retried

@@ -1,20 +1,10 @@
 use std::collections::HashMap;
 
-use time::OffsetDateTime;
-
-use super::items::{n, s, store_error, webhook_log, DIAGNOSTIC_PREFIX};
+use super::attrs::{n, s, store_error, webhook_log, WEBHOOK_REQUEST};
+use super::keys::{diagnostic_pk, diagnostic_sk};
 use super::DynamoStore;
 use crate::domain::records::DiagnosticRecord;
 use crate::ports::{DiagnosticStore, StoreError};
-
-/// Diagnostics are grouped by day of receipt (`D#2026-11-25`), so an
-/// operator reads one day's with a `Query`.
-pub fn diagnostic_pk(received_at_ms: i64) -> String {
-    let day = OffsetDateTime::from_unix_timestamp(received_at_ms.div_euclid(1000))
-        .map(|t| t.date().to_string())
-        .unwrap_or_else(|_| "unknown".into());
-    format!("{DIAGNOSTIC_PREFIX}{day}")
-}
 
 impl DiagnosticStore for DynamoStore {
     async fn put_diagnostic(&self, d: DiagnosticRecord<'_>) -> Result<(), StoreError> {
@@ -23,17 +13,14 @@ impl DiagnosticStore for DynamoStore {
             ("pk".to_owned(), s(diagnostic_pk(req.received_at_ms))),
             (
                 "sk".to_owned(),
-                s(format!(
-                    "{:013}#{}#{:04}",
-                    req.received_at_ms, req.request_id, d.index
-                )),
+                s(diagnostic_sk(req.received_at_ms, &req.request_id, d.index)),
             ),
             ("type".to_owned(), s("diagnostic")),
             ("kind".to_owned(), s(d.kind.as_str())),
             ("field".to_owned(), s(d.field)),
             ("waba_id".to_owned(), s(d.from.waba_id)),
             ("content".to_owned(), s(d.raw)),
-            ("wh".to_owned(), webhook_log(req)),
+            (WEBHOOK_REQUEST.to_owned(), webhook_log(req)),
             ("expires_at".to_owned(), n(d.expires_at)),
         ]);
         if let Some(p) = d.from.phone_number_id {

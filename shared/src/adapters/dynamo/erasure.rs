@@ -4,9 +4,11 @@
 
 use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
 
-use super::items::{contact_pk, s, store_error, traces_of, Item, DIAGNOSTIC_PREFIX};
+use super::attrs::{s, store_error, Item};
+use super::keys::{contact_pk, dated_pk, traces_of};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
+use crate::ports::contacts::DatedLog;
 use crate::ports::contacts::{Erased, Eraser};
 use crate::ports::StoreError;
 
@@ -83,7 +85,7 @@ impl DynamoStore {
         for day in days {
             let mut found = Vec::new();
             self.each_item(
-                &format!("{DIAGNOSTIC_PREFIX}{day}"),
+                &dated_pk(DatedLog::Diagnostics, day),
                 "pk, sk, content",
                 "query diagnostics for erasure",
                 |item| {

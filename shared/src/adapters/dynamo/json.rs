@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::AttributeValue;
 use serde_json::{Map, Number, Value};
 
-use super::items::Item;
+use super::attrs::Item;
 
 pub fn item_to_doc(item: Item) -> Map<String, Value> {
     item.into_iter().map(|(k, v)| (k, to_json(v))).collect()

@@ -6,14 +6,13 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::items::{contact_pk, is_conditional_failure, message_sk, n, s, store_error, Item};
+use super::attrs::{
+    is_conditional_failure, n, s, store_error, Item, EFFECTS_PENDING, LEGACY_EFFECTS_FLAG,
+};
+use super::keys::{contact_pk, ledger_sk, message_sk};
 use super::DynamoStore;
 use crate::ports::sending::{Claim, LedgerKey, OutboundLedger, Outcome, SentMessage, SentRef};
 use crate::ports::StoreError;
-
-pub fn ledger_sk(key: &crate::domain::outbound::IdempotencyKey) -> String {
-    format!("OUT#{}", key.as_str())
-}
 
 fn num(item: &Item, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
@@ -82,7 +81,7 @@ impl OutboundLedger for DynamoStore {
             Some("sending") => Claim::Abandoned,
             Some(state) => Claim::Finished {
                 reason: text(&old, "reason").map(str::to_owned),
-                effects_pending: old.contains_key(super::items::EFFECTS_FLAG),
+                effects_pending: super::attrs::effects_pending(&old),
                 state: state.to_owned(),
                 sent: match (text(&old, "wamid"), num(&old, "sent_at")) {
                     (Some(w), Some(at)) => Some(SentRef {
@@ -97,14 +96,14 @@ impl OutboundLedger for DynamoStore {
     }
 
     async fn finish(&self, key: &LedgerKey, outcome: &Outcome, now: i64) -> Result<(), StoreError> {
-        // `fx`: this outcome's events are owed until `effects_done` removes
-        // it. Without it a retry after a failed publish took the key for
+        // `effects_pending`: this outcome's events are owed until
+        // `effects_done` removes it. Without it a retry after a failed publish took the key for
         // finished and its `message.sent` was never sent (the chaos run).
         let mut sets = vec![
             "#state = :state",
             "updated_at = :now",
             "finished_at = :now",
-            "fx = :true",
+            "effects_pending = :true",
         ];
         let mut values = HashMap::from([
             (":state".to_owned(), s(outcome.state())),
@@ -194,7 +193,7 @@ impl OutboundLedger for DynamoStore {
             .table_name(&self.table)
             .key("pk", s(contact_pk(&key.contact)))
             .key("sk", s(ledger_sk(&key.key)))
-            .update_expression("REMOVE fx")
+            .update_expression(format!("REMOVE {EFFECTS_PENDING}, {LEGACY_EFFECTS_FLAG}"))
             .send()
             .await
             .map(drop)

@@ -2,10 +2,11 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
-use super::items::{
-    contact_pk, is_conditional_failure, message_sk, n, s, status_sk, store_error,
-    stored_by_same_record, webhook_log, Item, EFFECTS_FLAG,
+use super::attrs::{
+    is_conditional_failure, legacy_status_flag, n, s, store_error, stored_by_same_record,
+    webhook_log, Item, LEGACY_EFFECTS_FLAG, WEBHOOK_REQUEST,
 };
+use super::keys::{contact_pk, message_sk, status_sk};
 use super::{now_secs, DynamoStore};
 use crate::domain::inbound::{InboundMessage, MediaRef, MessageContent, StatusUpdate};
 use crate::domain::records::{
@@ -20,11 +21,6 @@ pub(super) const ORIGIN: &str = "origin";
 /// Status items hold one origin per status, as they hold one time per status.
 fn status_origin(status: &str) -> String {
     format!("or_{status}")
-}
-
-/// The effects flag of status items written before origins were recorded.
-fn legacy_status_flag(status: &str) -> String {
-    format!("fx_{status}")
 }
 
 impl MessageStore for DynamoStore {
@@ -48,8 +44,12 @@ impl MessageStore for DynamoStore {
                     _ => None,
                 };
                 Ok(
-                    if stored_by_same_record(old.as_ref(), ORIGIN, record.from.origin, EFFECTS_FLAG)
-                    {
+                    if stored_by_same_record(
+                        old.as_ref(),
+                        ORIGIN,
+                        record.from.origin,
+                        LEGACY_EFFECTS_FLAG,
+                    ) {
                         WriteOutcome::Retried
                     } else {
                         WriteOutcome::Duplicate
@@ -266,7 +266,7 @@ fn message_item(record: &MessageRecord<'_>) -> Item {
         ("ts".to_owned(), n(m.timestamp)),
         ("waba_id".to_owned(), s(record.from.waba_id)),
         ("content".to_owned(), s(m.raw.get())),
-        ("wh".to_owned(), webhook_log(record.from.request)),
+        (WEBHOOK_REQUEST.to_owned(), webhook_log(record.from.request)),
         ("stored_at".to_owned(), n(now_secs())),
         ("expires_at".to_owned(), n(record.expires_at)),
         (ORIGIN.to_owned(), s(record.from.origin)),

@@ -4,26 +4,13 @@
 
 use std::collections::HashMap;
 
-use super::items::{n, s, store_error, Item, RECEIPT_SK, SWEEP_DAY};
+use super::attrs::{n, s, store_error, Item, SWEEP_DAY};
+use super::keys::{audit_pk, receipt_pk, subject_pk, PENDING_ERASURES_PK, RECEIPT_SK};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::{audit_sk, day_of, AuditRecord, Receipt};
 use crate::ports::contacts::{AuditLog, AuditPage, ReceiptStore};
 use crate::ports::StoreError;
-
-pub const PENDING_ERASURES_PK: &str = "ERASURE#PENDING";
-
-pub fn receipt_pk(receipt_id: &str) -> String {
-    format!("RECEIPT#{receipt_id}")
-}
-
-pub fn subject_pk(subject_hash: &str) -> String {
-    format!("SUBJECT#{subject_hash}")
-}
-
-pub fn audit_pk(at_secs: i64) -> String {
-    format!("AUDIT#{}", day_of(at_secs))
-}
 
 fn pending_sk(r: &Receipt) -> String {
     format!("{:010}#{}", r.requested_at.max(0), r.receipt_id)

@@ -7,19 +7,18 @@
 
 use std::collections::HashMap;
 
-use super::items::{
-    contact_pk, is_conditional_failure, n, s, store_error, Item, PROFILE_SK, RECEIPT_SK, SWEEP_DAY,
+use super::attrs::{is_conditional_failure, n, s, store_error, Item, SWEEP_DAY};
+use super::keys::{
+    contact_pk, dated_log_named, dated_pk, dated_prefix, dated_sk_before, is_contact_pk,
+    PROFILE_SK, RECEIPT_SK, SWEEP_MARKER_SK, SWEEP_STATE_PK, SWEEP_STATE_SK,
 };
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::privacy::day_of;
-use crate::ports::contacts::{PartitionSwept, SweepState, SweepStore};
+use crate::ports::contacts::{DatedLog, PartitionSwept, SweepState, SweepStore};
 use crate::ports::StoreError;
 
 pub const SWEEP_INDEX: &str = "sweep";
-pub const SWEEP_MARKER_SK: &str = "SWEEP";
-const STATE_PK: &str = "SWEEP";
-const STATE_SK: &str = "STATE";
 
 impl DynamoStore {
     /// For writers that may create a partition without a profile (the
@@ -75,8 +74,8 @@ impl SweepStore for DynamoStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(STATE_PK))
-            .key("sk", s(STATE_SK))
+            .key("pk", s(SWEEP_STATE_PK))
+            .key("sk", s(SWEEP_STATE_SK))
             .consistent_read(true)
             .send()
             .await
@@ -89,7 +88,7 @@ impl SweepStore for DynamoStore {
             .and_then(|v| v.as_m().ok())
             .map(|m| {
                 m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_s().ok()?.clone())))
+                    .filter_map(|(k, v)| Some((dated_log_named(k)?, v.as_s().ok()?.clone())))
                     .collect()
             })
             .unwrap_or_default();
@@ -102,13 +101,16 @@ impl SweepStore for DynamoStore {
 
     async fn save_state(&self, st: &SweepState) -> Result<(), StoreError> {
         let mut item = HashMap::from([
-            ("pk".to_owned(), s(STATE_PK)),
-            ("sk".to_owned(), s(STATE_SK)),
+            ("pk".to_owned(), s(SWEEP_STATE_PK)),
+            ("sk".to_owned(), s(SWEEP_STATE_SK)),
             ("type".to_owned(), s("sweep_state")),
             (
                 "dated".to_owned(),
                 aws_sdk_dynamodb::types::AttributeValue::M(
-                    st.dated.iter().map(|(k, v)| (k.clone(), s(v))).collect(),
+                    st.dated
+                        .iter()
+                        .map(|(k, v)| (dated_prefix(*k).to_owned(), s(v)))
+                        .collect(),
                 ),
             ),
         ]);
@@ -166,7 +168,7 @@ impl SweepStore for DynamoStore {
     }
 
     async fn sweep_partition(&self, pk: &str, now: i64) -> Result<PartitionSwept, StoreError> {
-        if !pk.starts_with("C#") {
+        if !is_contact_pk(pk) {
             // Receipts: one item, deleted once expired.
             let result = self
                 .client
@@ -240,17 +242,19 @@ impl SweepStore for DynamoStore {
 
     async fn sweep_dated(
         &self,
-        pk: &str,
+        log: DatedLog,
+        day: &str,
         before_ms: i64,
         max_items: usize,
     ) -> Result<(u64, bool), StoreError> {
+        let pk = dated_pk(log, day);
         let out = self
             .client
             .query()
             .table_name(&self.table)
             .key_condition_expression("pk = :pk AND sk < :before")
             .expression_attribute_values(":pk", s(pk))
-            .expression_attribute_values(":before", s(format!("{:013}", before_ms.max(0))))
+            .expression_attribute_values(":before", s(dated_sk_before(before_ms)))
             .projection_expression("pk, sk")
             .limit(i32::try_from(max_items.clamp(1, 1000)).unwrap_or(100))
             .send()
@@ -268,7 +272,7 @@ fn key(pk: &str, sk: &str) -> Item {
 
 /// The base-table sort key of the item that marks partition `pk`.
 fn sk_of_marker(pk: &str) -> &'static str {
-    if pk.starts_with("C#") {
+    if is_contact_pk(pk) {
         PROFILE_SK
     } else {
         RECEIPT_SK

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::items::{is_conditional_failure, n, s, store_error};
+use super::attrs::{is_conditional_failure, n, s, store_error};
+use super::keys::{pause_pk, rate_pk};
 use super::DynamoStore;
 use crate::domain::ids::PhoneNumberId;
 use crate::ports::sending::Throttle;
@@ -44,7 +45,7 @@ impl Throttle for DynamoStore {
                 .client
                 .update_item()
                 .table_name(&self.table)
-                .key("pk", s(format!("RATE#{}", number.as_str())))
+                .key("pk", s(rate_pk(number)))
                 .key("sk", s(slot.to_string()))
                 .update_expression("ADD used :n SET expires_at = :exp, #type = :type")
                 .expression_attribute_names("#type", "type")
@@ -88,7 +89,7 @@ impl Throttle for DynamoStore {
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(format!("PAUSE#{}", number.as_str())))
+            .key("pk", s(pause_pk(number)))
             .key("sk", s("PAUSE"))
             .send()
             .await
@@ -107,7 +108,7 @@ impl Throttle for DynamoStore {
         self.client
             .put_item()
             .table_name(&self.table)
-            .item("pk", s(format!("PAUSE#{}", number.as_str())))
+            .item("pk", s(pause_pk(number)))
             .item("sk", s("PAUSE"))
             .item("until", n(until))
             .item("type", s("pause"))

@@ -1,66 +1,57 @@
-//! Key formats and small helpers shared by the DynamoDB adapter.
+//! Attribute helpers shared by the DynamoDB adapter (keys: `keys.rs`).
 
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use crate::domain::erasure::Traces;
-use crate::domain::ids::ContactKey;
 use crate::domain::queued::{RequestMeta, SignatureMatch};
 use crate::ports::{Retry, StoreError};
 
-pub const PROFILE_SK: &str = "PROFILE";
-pub const DIAGNOSTIC_PREFIX: &str = "D#";
-/// The sort key of an erasure receipt, which the sweeper also reads.
-pub const RECEIPT_SK: &str = "RECEIPT";
 /// The day attribute the retention sweeper's index is keyed on; receipts
 /// carry it too, so here rather than in either of them.
 pub const SWEEP_DAY: &str = "sweep_day";
 
-pub fn contact_pk(contact: &ContactKey) -> String {
-    format!("C#{}", contact.storage_id())
-}
-
-/// Messages sort by time within a contact, so history is a range query;
-/// Meta's timestamp for a wamid never changes, so the key is stable and the
-/// conditional put on it is the dedup.
-pub fn message_sk(timestamp: i64, wamid: &str) -> String {
-    format!("M#{:010}#{wamid}", timestamp.max(0))
-}
-
-/// The wamid in a message's or a status's sort key, for erasure's search.
-pub fn wamid_of_sk(sk: &str) -> Option<&str> {
-    match sk.strip_prefix("S#") {
-        Some(w) => Some(w),
-        None => sk.strip_prefix("M#")?.split_once('#').map(|(_, w)| w),
-    }
-}
-
-/// What erasure looks for in diagnostics: the person's identifiers and the
-/// wamids in the sort keys of their partition.
-pub fn traces_of<'a>(contact: &ContactKey, sort_keys: impl IntoIterator<Item = &'a str>) -> Traces {
-    let mut traces = Traces::of(contact);
-    for w in sort_keys.into_iter().filter_map(wamid_of_sk) {
-        traces.add_wamid(w);
-    }
-    traces
-}
-
-pub fn consent_sk(timestamp: i64, value: &str) -> String {
-    format!("CONSENT#{:010}#{value}", timestamp.max(0))
-}
-
-pub fn status_sk(wamid: &str) -> String {
-    format!("S#{wamid}")
-}
-
 pub type Item = HashMap<String, AttributeValue>;
 
 /// The effects flag: on a ledger entry until the sender's events for it are
-/// out. Facts the processor stored before origins were recorded (see
-/// [`stored_by_same_record`]) carry it too, `fx_<status>` on status items.
-pub const EFFECTS_FLAG: &str = "fx";
+/// out (set on the outcome, removed by `effects_done`).
+pub const EFFECTS_PENDING: &str = "effects_pending";
+
+/// Its name until issue #14 (`fx`), still read on items written before and
+/// not yet expired: ledger entries, and facts the processor stored before
+/// origins were recorded (`fx_<status>` on status items). Nothing writes it.
+pub const LEGACY_EFFECTS_FLAG: &str = "fx";
+
+/// Whether `item` says its effects are still owed, under either name.
+pub fn effects_pending(item: &Item) -> bool {
+    item.contains_key(EFFECTS_PENDING) || item.contains_key(LEGACY_EFFECTS_FLAG)
+}
+
+/// The effects flag of a status item written before origins were recorded.
+pub fn legacy_status_flag(status: &str) -> String {
+    format!("{LEGACY_EFFECTS_FLAG}_{status}")
+}
+
+/// The attribute holding the facts of the webhook POST an item came in
+/// (`wh` until issue #14: [`with_current_names`] reads both).
+pub const WEBHOOK_REQUEST: &str = "webhook_request";
+const LEGACY_WEBHOOK_REQUEST: &str = "wh";
+
+/// An item as read, its attributes under their current names: items
+/// written before issue #14 (`wh`, `fx`) live until they expire, and a
+/// reader must see them as it sees new ones.
+pub fn with_current_names(mut item: Item) -> Item {
+    for (old, new) in [
+        (LEGACY_WEBHOOK_REQUEST, WEBHOOK_REQUEST),
+        (LEGACY_EFFECTS_FLAG, EFFECTS_PENDING),
+    ] {
+        if let Some(v) = item.remove(old) {
+            item.entry(new.to_owned()).or_insert(v);
+        }
+    }
+    item
+}
 
 /// Whether a fact found already stored (`old`, the item as it was when the
 /// conditional write failed) came from the queue record `origin`, held in
@@ -138,12 +129,21 @@ where
     }
 }
 
-/// The suppression list: one partition per person, named by the keyed
-/// subject hash (never the number), one item per category.
-pub fn suppression_pk(subject_hash: &str) -> String {
-    format!("SUPPRESS#{subject_hash}")
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// The marketing opt-in and its evidence, in the contact's own partition
-/// (personal data: gone with retention or erasure like the rest).
-pub const MARKETING_OPT_IN_SK: &str = "OPTIN#marketing";
+    #[test]
+    fn items_written_under_the_old_names_read_as_new_ones() {
+        let old = Item::from([
+            ("wh".to_owned(), s("log")),
+            ("fx".to_owned(), AttributeValue::Bool(true)),
+        ]);
+        assert!(effects_pending(&old));
+        let read = with_current_names(old);
+        assert_eq!(read.get(WEBHOOK_REQUEST), Some(&s("log")));
+        assert!(effects_pending(&read));
+        assert!(!read.contains_key("wh") && !read.contains_key("fx"));
+        assert!(!effects_pending(&Item::new()));
+    }
+}

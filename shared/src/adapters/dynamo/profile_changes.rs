@@ -1,175 +1,46 @@
-//! One person's partition for the contacts API: paged reads, statuses by
-//! wamid, profile changes, links and history items, and erasure.
+//! Changes to one person's records through the contacts API: the profile
+//! (rectification, restriction, consent, hand-off), consent history entries
+//! and links to other systems' records.
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::items::{
-    contact_pk, is_conditional_failure, n, s, status_sk, store_error, Item, PROFILE_SK,
-};
-use super::json::{doc_to_item, from_json, item_to_doc};
+use super::attrs::{is_conditional_failure, n, s, store_error, Item};
+use super::json::{from_json, item_to_doc};
+use super::keys::{consent_sk, contact_pk, link_sk, PROFILE_SK};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
-use crate::ports::contacts::{ContactRecords, Doc, Page, PartitionQuery, ProfileChange};
+use crate::domain::privacy::LinkRequest;
+use crate::ports::contacts::{ConsentEntry, Doc, ProfileChange};
 use crate::ports::StoreError;
 
-const LIVE: &str = "attribute_not_exists(expires_at) OR expires_at > :now";
-
-fn live(item: &Item, now: i64) -> bool {
-    item.get("expires_at")
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse::<i64>().ok())
-        .is_none_or(|exp| exp > now)
+/// A consent history item: the one shape for Meta's reports (the
+/// processor, which also records the queue record as `origin`) and the
+/// contacts API's changes.
+pub(super) fn consent_history_item(
+    contact: &ContactKey,
+    e: &ConsentEntry<'_>,
+    origin: Option<&str>,
+) -> Item {
+    let mut item = HashMap::from([
+        ("pk".to_owned(), s(contact_pk(contact))),
+        ("sk".to_owned(), s(consent_sk(e.at, e.value))),
+        ("type".to_owned(), s("consent")),
+        ("category".to_owned(), s(e.category)),
+        ("value".to_owned(), s(e.value)),
+        ("source".to_owned(), s(e.source)),
+        ("ts".to_owned(), n(e.at)),
+        ("expires_at".to_owned(), n(e.expires_at)),
+    ]);
+    if let Some(o) = origin {
+        item.insert(super::messages::ORIGIN.to_owned(), s(o));
+    }
+    item
 }
 
-impl ContactRecords for DynamoStore {
-    async fn get(
-        &self,
-        contact: &ContactKey,
-        sk: &str,
-        now: i64,
-    ) -> Result<Option<Doc>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(contact_pk(contact)))
-            .key("sk", s(sk))
-            .consistent_read(true)
-            .send()
-            .await
-            .map_err(|e| store_error("get contact item", e))?;
-        Ok(out.item.filter(|i| live(i, now)).map(item_to_doc))
-    }
-
-    async fn query(
-        &self,
-        contact: &ContactKey,
-        q: PartitionQuery,
-        now: i64,
-    ) -> Result<Page, StoreError> {
-        let pk = contact_pk(contact);
-        let mut page = Page::default();
-        let mut start = q
-            .after
-            .as_ref()
-            .map(|sk| HashMap::from([("pk".to_owned(), s(&pk)), ("sk".to_owned(), s(sk))]));
-        // A filter is applied after `Limit`, so keep reading until the page is
-        // full or the partition ends: a short page then really means the end.
-        loop {
-            let want = q.limit.saturating_sub(page.items.len()).max(1);
-            let mut req = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .key_condition_expression(if q.prefix.is_empty() {
-                    "pk = :pk"
-                } else {
-                    "pk = :pk AND begins_with(sk, :prefix)"
-                })
-                .expression_attribute_values(":pk", s(&pk))
-                .scan_index_forward(!q.newest_first)
-                .limit(i32::try_from(want).unwrap_or(i32::MAX))
-                .consistent_read(true)
-                .set_exclusive_start_key(start.take());
-            if !q.prefix.is_empty() {
-                req = req.expression_attribute_values(":prefix", s(&q.prefix));
-            }
-            if !q.include_expired {
-                req = req
-                    .filter_expression(LIVE)
-                    .expression_attribute_values(":now", n(now));
-            }
-            let out = req
-                .send()
-                .await
-                .map_err(|e| store_error("query contact", e))?;
-            page.items
-                .extend(out.items.unwrap_or_default().into_iter().map(item_to_doc));
-            let last = out
-                .last_evaluated_key
-                .and_then(|k| k.get("sk").and_then(|v| v.as_s().ok()).cloned());
-            match last {
-                Some(sk) if page.items.len() < q.limit => {
-                    start = Some(HashMap::from([
-                        ("pk".to_owned(), s(&pk)),
-                        ("sk".to_owned(), s(sk)),
-                    ]));
-                }
-                Some(sk) => {
-                    page.next = Some(sk);
-                    return Ok(page);
-                }
-                None => return Ok(page),
-            }
-        }
-    }
-
-    async fn statuses(
-        &self,
-        contact: &ContactKey,
-        wamids: Vec<String>,
-        now: i64,
-    ) -> Result<HashMap<String, Doc>, StoreError> {
-        let pk = contact_pk(contact);
-        let mut found = HashMap::new();
-        for chunk in wamids.chunks(100) {
-            let mut keys: Vec<Item> = chunk
-                .iter()
-                .map(|w| {
-                    HashMap::from([
-                        ("pk".to_owned(), s(&pk)),
-                        ("sk".to_owned(), s(status_sk(w))),
-                    ])
-                })
-                .collect();
-            // Unprocessed keys come back under throttling: ask again for them.
-            for _ in 0..5 {
-                if keys.is_empty() {
-                    break;
-                }
-                let ask = KeysAndAttributes::builder()
-                    .set_keys(Some(std::mem::take(&mut keys)))
-                    .consistent_read(true)
-                    .build()
-                    .map_err(|e| StoreError {
-                        operation: "batch get statuses",
-                        message: e.to_string(),
-                        retry: crate::ports::Retry::Permanent,
-                    })?;
-                let out = self
-                    .client
-                    .batch_get_item()
-                    .request_items(&self.table, ask)
-                    .send()
-                    .await
-                    .map_err(|e| store_error("batch get statuses", e))?;
-                for item in out
-                    .responses
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default()
-                {
-                    if !live(&item, now) {
-                        continue;
-                    }
-                    if let Some(w) = item.get("wamid").and_then(|v| v.as_s().ok()).cloned() {
-                        found.insert(w, item_to_doc(item));
-                    }
-                }
-                keys = out
-                    .unprocessed_keys
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .map(|k| k.keys)
-                    .unwrap_or_default();
-            }
-        }
-        Ok(found)
-    }
-
-    async fn change_profile(
+impl DynamoStore {
+    pub(super) async fn apply_profile_change(
         &self,
         contact: &ContactKey,
         change: &ProfileChange,
@@ -285,8 +156,45 @@ impl ContactRecords for DynamoStore {
         }
     }
 
-    async fn put(&self, contact: &ContactKey, sk: &str, doc: Doc) -> Result<(), StoreError> {
-        let mut item = doc_to_item(&doc);
+    /// The contacts API's entry: a plain put (a repeat in the same second
+    /// writes the same item again).
+    pub(super) async fn put_consent_entry(
+        &self,
+        contact: &ContactKey,
+        entry: &ConsentEntry<'_>,
+    ) -> Result<(), StoreError> {
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(consent_history_item(contact, entry, None)))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("put contact item", e))
+    }
+
+    pub(super) async fn put_link(
+        &self,
+        contact: &ContactKey,
+        l: &LinkRequest,
+        linked_at: i64,
+        expires_at: i64,
+    ) -> Result<Doc, StoreError> {
+        let sk = link_sk(l);
+        let mut item = HashMap::from([
+            ("type".to_owned(), s("link")),
+            ("system".to_owned(), s(&l.system)),
+            ("record_type".to_owned(), s(&l.kind)),
+            ("record_id".to_owned(), s(&l.id)),
+            ("linked_at".to_owned(), n(linked_at)),
+            ("expires_at".to_owned(), n(expires_at)),
+        ]);
+        if let Some(w) = &l.wamid {
+            item.insert("wamid".into(), s(w));
+        }
+        // The answer: the link as stored, named by its key within the partition.
+        let mut answer = item_to_doc(item.clone());
+        answer.insert("sk".into(), serde_json::Value::String(sk.clone()));
         item.insert("pk".into(), s(contact_pk(contact)));
         item.insert("sk".into(), s(sk));
         self.client
@@ -295,12 +203,10 @@ impl ContactRecords for DynamoStore {
             .set_item(Some(item))
             .send()
             .await
-            .map(drop)
-            .map_err(|e| store_error("put contact item", e))
+            .map_err(|e| store_error("put contact item", e))?;
+        Ok(answer)
     }
-}
 
-impl DynamoStore {
     /// Stamps `restriction_updated_at`, `restriction_changed_ms` and the next
     /// `restriction_seq` when, and only when, this write flips
     /// the restriction (absent counts as not restricted). Conditional, so of
