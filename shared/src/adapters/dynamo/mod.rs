@@ -11,12 +11,12 @@ mod erasure;
 mod keys;
 mod ledger;
 mod messages;
-mod throttle;
+mod pacing;
 
 use aws_sdk_dynamodb::Client;
 
 pub use consent::KeyedConsent;
-pub use throttle::{slot_capacity, SLOTS_PER_SECOND};
+pub use pacing::{slot_capacity, SLOTS_PER_SECOND};
 
 #[derive(Clone)]
 pub struct DynamoStore {
