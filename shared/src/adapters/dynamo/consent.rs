@@ -20,7 +20,7 @@ pub struct KeyedConsent<H> {
 }
 
 fn live(item: &Item, now: i64) -> bool {
-    !super::contacts::is_expired(item, now)
+    !super::profiles::is_expired(item, now)
 }
 
 impl<H: SubjectHasher> KeyedConsent<H> {

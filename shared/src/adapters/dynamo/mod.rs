@@ -5,13 +5,13 @@
 mod attrs;
 mod automation;
 mod consent;
-mod contacts;
 mod diagnostics;
 mod erasure;
 mod keys;
 mod ledger;
 mod messages;
 mod pacing;
+mod profiles;
 
 use aws_sdk_dynamodb::Client;
 

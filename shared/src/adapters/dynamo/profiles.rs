@@ -1,3 +1,8 @@
+//! Contact profiles as the processor and the sender see them: the touch on
+//! every message (name, last inbound time for the 24-hour window, expiry),
+//! number changes, the consent a webhook records, and the recipient read
+//! the sender's gate makes.
+
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
