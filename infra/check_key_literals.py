@@ -16,7 +16,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = ["functions", "shared/src", "infra"]
 KEYS_MODULE = Path("shared/src/adapters/dynamo/keys.rs")
-LITERAL = re.compile(r'"(C|M|S|D|OUT|CONSENT|LINK|SUPPRESS|OPTIN|AUDIT|IN)#')
+# Any upper-case word and '#' opening a string: C#, M#, OUT#, FLOOD#, RATE#… and
+# whatever prefix comes next.
+LITERAL = re.compile(r'"[A-Z][A-Z_]*#')
 TEST_MODULE = re.compile(r"^\s*#\[cfg\(test\)\]\s*$")
 
 
