@@ -17,9 +17,11 @@ use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, ContactStore};
 use shared::telemetry::Metrics;
 
-use crate::effects::{reply, reply_key, Outbox};
-use crate::ingest::IngestError;
-use crate::Processor;
+use crate::error::IngestError;
+use crate::events::consent_event;
+use crate::outbox::Outbox;
+use crate::processor::Processor;
+use crate::reply::{reply, reply_key};
 
 /// Applies a stop or start word; `false` when `m` is not one (the rules
 /// then run as usual). `flooded`: the confirmation is not sent, as no
@@ -145,26 +147,4 @@ where
         )
         .await?;
     Ok(consent_event(c, number, "user_preferences", "marketing"))
-}
-
-fn consent_event(
-    c: &ConsentChange,
-    number: Option<&PhoneNumberId>,
-    source: &str,
-    category: &str,
-) -> Option<Event> {
-    let kind = match c.state()? {
-        ConsentState::OptedOut => "contact.opted_out",
-        ConsentState::OptedIn => "contact.opted_in",
-        ConsentState::Unknown => return None,
-    };
-    let fact = format!("{}|{}|{}", c.contact.storage_id(), c.timestamp, c.value);
-    Some(Event::new(
-        kind,
-        &fact,
-        c.timestamp,
-        number,
-        Some(&c.contact),
-        json!({"source": source, "category": category}),
-    ))
 }
