@@ -8,7 +8,7 @@ use shared::domain::inbound::{Direction, ParsedChange, Update};
 use shared::ports::automation::{AutomationStore, ContactState};
 
 use crate::error::IngestError;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 
 /// The updates of one queue record that were stored by this attempt (or
 /// whose effects a redelivery still owes).
@@ -16,8 +16,8 @@ pub(crate) type Owed<'a> = [(&'a ParsedChange, &'a Update)];
 
 /// Contact states for the inbound messages whose effects are owed. Read
 /// with automation off too: a restricted contact's messages set off nothing.
-pub async fn contact_states<M, C, D, K, E, Q, A: AutomationStore, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn contact_states<P: ProcessorPorts>(
+    p: &Processor<P>,
     owed: &Owed<'_>,
     now: i64,
 ) -> Result<HashMap<ContactKey, ContactState>, IngestError> {

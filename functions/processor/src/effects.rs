@@ -9,9 +9,7 @@ use std::collections::HashMap;
 use shared::domain::ids::ContactKey;
 use shared::domain::inbound::{Direction, Update};
 use shared::domain::queued::QueuedBatch;
-use shared::ports::automation::{AutomationStore, ContactState};
-use shared::ports::consent::ConsentLedger;
-use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
+use shared::ports::automation::ContactState;
 use shared::telemetry::Metrics;
 
 use crate::contact_states::{is_restricted, Owed};
@@ -20,27 +18,17 @@ use crate::events::{received_event, status_event};
 use crate::flood::flood_check;
 use crate::optout;
 use crate::outbox::Outbox;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 use crate::rules::automate;
 
-pub async fn run<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn run<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     owed: &Owed<'_>,
     states: &HashMap<ContactKey, ContactState>,
     now: i64,
     metrics: &mut Metrics,
-) -> Result<Outbox, IngestError>
-where
-    M: MessageStore,
-    C: ContactStore,
-    D: DiagnosticStore,
-    K: Clock,
-    E: EventSink,
-    Q: CommandQueue,
-    A: AutomationStore,
-    S: ConsentLedger,
-{
+) -> Result<Outbox, IngestError> {
     let mut out = Outbox::default();
     let flooded = flood_check(p, batch, owed, states, now, &mut out, metrics).await?;
     let with_text = p

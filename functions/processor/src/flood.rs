@@ -14,12 +14,12 @@ use shared::telemetry::Metrics;
 use crate::contact_states::{is_restricted, Owed};
 use crate::error::IngestError;
 use crate::outbox::Outbox;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 
 /// Counts each contact's inbound messages per window; a contact over the
 /// limit gets no automated replies for a while, and one `abuse.suspected`.
-pub(crate) async fn flood_check<M, C, D, K, E, Q, A: AutomationStore, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub(crate) async fn flood_check<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     owed: &Owed<'_>,
     states: &HashMap<ContactKey, ContactState>,

@@ -3,30 +3,16 @@
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::Error;
 use shared::domain::queued::QueuedBatch;
-use shared::ports::automation::AutomationStore;
-use shared::ports::consent::ConsentLedger;
-use shared::ports::{
-    Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore, Retry,
-};
+use shared::ports::{Clock, Retry};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
 use crate::error::IngestError;
 use crate::ingest;
 use crate::outbox::{self, Outbox};
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 
-impl<M, C, D, K, E, Q, A, S> Processor<M, C, D, K, E, Q, A, S>
-where
-    M: MessageStore,
-    C: ContactStore,
-    D: DiagnosticStore,
-    K: Clock,
-    E: EventSink,
-    Q: CommandQueue,
-    A: AutomationStore,
-    S: ConsentLedger,
-{
+impl<P: ProcessorPorts> Processor<P> {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         let mut metrics = Metrics::new("processor");
         let mut failed: Vec<String> = Vec::new();

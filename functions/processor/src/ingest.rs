@@ -15,7 +15,7 @@ use shared::domain::records::{
     StatusOutcome, StatusRecord, WriteOutcome,
 };
 use shared::ports::automation::AutomationStore;
-use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
+use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore};
 use shared::telemetry::Metrics;
 
 use tracing::Instrument;
@@ -24,7 +24,7 @@ use crate::contact_states::contact_states;
 use crate::effects;
 use crate::error::IngestError;
 use crate::outbox::Outbox;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 
 fn dedup_key(update: &Update) -> Option<String> {
     match update {
@@ -54,21 +54,11 @@ pub(crate) enum Done {
 
 /// Stores one queue record and works out its effects, which the caller
 /// publishes with the rest of the invocation's.
-pub async fn ingest<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn ingest<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     metrics: &mut Metrics,
-) -> Result<Outbox, IngestError>
-where
-    M: MessageStore,
-    C: ContactStore,
-    D: DiagnosticStore,
-    K: Clock,
-    E: EventSink,
-    Q: CommandQueue,
-    A: AutomationStore,
-    S: shared::ports::consent::ConsentLedger,
-{
+) -> Result<Outbox, IngestError> {
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
     let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();
@@ -140,8 +130,8 @@ where
     Ok(out)
 }
 
-async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+async fn store<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     index: usize,
     change: &ParsedChange,

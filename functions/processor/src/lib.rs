@@ -18,4 +18,4 @@ mod reply;
 mod rules;
 
 pub use error::IngestError;
-pub use processor::Processor;
+pub use processor::{Processor, ProcessorPorts};

@@ -20,15 +20,15 @@ use shared::telemetry::Metrics;
 use crate::error::IngestError;
 use crate::events::consent_event;
 use crate::outbox::Outbox;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 use crate::reply::{reply, reply_key};
 
 /// Applies a stop or start word; `false` when `m` is not one (the rules
 /// then run as usual). `flooded`: the confirmation is not sent, as no
 /// automated reply is during a flood pause.
 #[allow(clippy::too_many_arguments)]
-pub async fn apply<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn apply<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
@@ -36,12 +36,7 @@ pub async fn apply<M, C, D, K, E, Q, A, S>(
     now: i64,
     out: &mut Outbox,
     metrics: &mut Metrics,
-) -> Result<bool, IngestError>
-where
-    C: ContactStore,
-    K: Clock,
-    S: ConsentLedger,
-{
+) -> Result<bool, IngestError> {
     let settings = match p.automation.as_deref() {
         Some(a) => &a.settings,
         None => default_settings(),
@@ -116,15 +111,12 @@ where
 
 /// Meta's `user_preferences`: the WhatsApp marketing stop (and `resume`)
 /// concern marketing only; order updates keep flowing.
-pub async fn meta_preference<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn meta_preference<P: ProcessorPorts>(
+    p: &Processor<P>,
     c: &ConsentChange,
     number: Option<&PhoneNumberId>,
     now: i64,
-) -> Result<Option<Event>, IngestError>
-where
-    S: ConsentLedger,
-{
+) -> Result<Option<Event>, IngestError> {
     let opted_in = match c.state() {
         Some(ConsentState::OptedOut) => false,
         Some(ConsentState::OptedIn) => true,

@@ -9,17 +9,16 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::inbound::InboundMessage;
 use shared::domain::queued::QueuedBatch;
 use shared::ports::automation::{AutomationStore, ContactState};
-use shared::ports::{Clock, ContactStore};
 use shared::telemetry::Metrics;
 
 use crate::error::IngestError;
 use crate::outbox::Outbox;
-use crate::processor::Processor;
+use crate::processor::{Processor, ProcessorPorts};
 use crate::reply::{reply, reply_key};
 
 #[allow(clippy::too_many_arguments)]
-pub(crate) async fn automate<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub(crate) async fn automate<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
@@ -27,12 +26,7 @@ pub(crate) async fn automate<M, C, D, K, E, Q, A, S>(
     now: i64,
     out: &mut Outbox,
     metrics: &mut Metrics,
-) -> Result<(), IngestError>
-where
-    C: ContactStore,
-    K: Clock,
-    A: AutomationStore,
-{
+) -> Result<(), IngestError> {
     let Some(automation) = p.automation.as_deref() else {
         return Ok(());
     };
