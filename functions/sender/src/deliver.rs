@@ -8,17 +8,15 @@ use shared::domain::outbound::{
 };
 use shared::domain::privacy::OVERRIDE_ACTION;
 use shared::domain::sending::{overrides_restriction, precheck, Verdict};
-use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::Auditor;
 use shared::ports::sending::{
-    Claim, GraphApi, LedgerKey, OutboundLedger, Outcome, RecipientDirectory, Redelivery,
-    SentMessage, Throttle,
+    Claim, GraphApi, LedgerKey, OutboundLedger, Outcome, RecipientDirectory, SentMessage, Throttle,
 };
 use shared::ports::{Clock, EventSink, StoreError};
 
 use crate::outcome_event::outcome_event;
 
-use crate::{Origin, Sender};
+use crate::{Origin, Sender, SenderPorts};
 
 /// How long a send may wait in the function for a pacing permit before it
 /// goes back to the queue instead.
@@ -34,18 +32,7 @@ pub enum Step {
     Retry { seconds: u32, why: &'static str },
 }
 
-impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
-where
-    U: Auditor,
-    E: EventSink,
-    L: OutboundLedger,
-    R: RecipientDirectory,
-    T: Throttle,
-    G: GraphApi,
-    Q: Redelivery,
-    K: Clock,
-    S: ConsentLedger,
-{
+impl<P: SenderPorts> Sender<P> {
     /// Delivers one queue body. [`Sender::handle`] parses each body once
     /// and calls [`Sender::deliver_parsed`]; this is the same for one body.
     pub async fn deliver(&self, body: &str, receive_count: u32) -> Step {
