@@ -121,34 +121,18 @@ impl<P: SenderPorts> Sender<P> {
         {
             Claim::Acquired { .. } => {}
             Claim::Finished {
-                state,
-                sent,
-                reason,
+                outcome,
                 effects_pending,
             } => {
-                if let (true, Some(sent)) = (state == "sent", &sent) {
+                if let Outcome::Sent { wamid, sent_at } = &outcome {
                     // A crash between ledger and history leaves the history short; mend it.
-                    self.record(cmd, &contact, &number, &sent.wamid, sent.sent_at)
-                        .await?;
+                    self.record(cmd, &contact, &number, wamid, *sent_at).await?;
                 }
                 if effects_pending {
                     // The outcome was recorded but its event may not have gone out.
-                    let reason = reason.unwrap_or_default();
-                    let outcome = match (state.as_str(), sent) {
-                        ("sent", Some(s)) => Outcome::Sent {
-                            wamid: s.wamid,
-                            sent_at: s.sent_at,
-                        },
-                        ("suppressed", _) => Outcome::Suppressed { reason },
-                        ("expired", _) => Outcome::Expired,
-                        ("rejected", _) => Outcome::Rejected { reason },
-                        _ => Outcome::Failed {
-                            reason,
-                            error: None,
-                        },
-                    };
                     self.announce(cmd, &key, &number, &outcome).await?;
                 }
+                let state = outcome.state();
                 tracing::info!(state, "idempotency key already used; not sending again");
                 return Ok(Step::Done("duplicate"));
             }
