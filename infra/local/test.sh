@@ -44,6 +44,8 @@ run cargo test --workspace --all-targets
 # The published contracts agree with the fixtures (and so with the Rust validator).
 run "$VENV/bin/python" tests/fixtures/commands/check_schema.py
 run "$VENV/bin/python" tests/fixtures/webhooks/check_fixtures.py
+# The events' schemas against a sample of every payload (kept equal to the Rust payloads by a unit test).
+run "$VENV/bin/python" docs/contracts/events/validate_events.py --samples tests/fixtures/events/samples.jsonl
 # The shipped rules file: schema, then the connector's own checks.
 run "$VENV/bin/python" config/check_schema.py config/automation.yaml
 run cargo run -q -p processor --bin check-rules -- config/automation.yaml

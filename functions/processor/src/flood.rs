@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use serde_json::json;
+use shared::domain::events::payloads::AbuseSuspected;
 use shared::domain::events::Event;
 use shared::domain::ids::ContactKey;
 use shared::domain::inbound::{Direction, Update};
@@ -55,13 +55,18 @@ pub(crate) async fn flood_check<P: ProcessorPorts>(
                 p.automation_store.pause_automation(contact, until).await?;
                 tracing::warn!(contact = %contact.masked(), total, "message flood: automated replies paused");
                 metrics.count("AbuseSuspected", "Reason", "flood", 1);
+                let payload = AbuseSuspected::flood(
+                    total,
+                    limit.per_seconds,
+                    until,
+                    &batch.request.request_id,
+                );
                 out.events.push(Event::new(
-                    "abuse.suspected",
+                    &payload,
                     &format!("flood|{}|{window_start}", contact.storage_id()),
                     now,
                     None,
                     Some(contact),
-                    json!({"reason": "flood", "messages": total, "window_seconds": limit.per_seconds, "replies_paused_until": until, "request_id": batch.request.request_id}),
                 ));
             }
         }

@@ -4,9 +4,9 @@
 //! settings, blocklist, hand-off, restriction or flood pause. A legal duty,
 //! not an automation feature.
 
-use serde_json::json;
 use shared::domain::automation::{default_settings, opt_out_intent, OptIntent};
 use shared::domain::consent::{ConsentCategory, ConsentSource, ConsentUpdate, OptInEvidence};
+use shared::domain::events::payloads::ChangeSource;
 use shared::domain::events::Event;
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::inbound::{ConsentChange, InboundMessage};
@@ -21,7 +21,7 @@ use crate::error::IngestError;
 use crate::events::consent_event;
 use crate::outbox::Outbox;
 use crate::processor::{Processor, ProcessorPorts};
-use crate::reply::{reply, reply_key};
+use crate::reply::{reply_key, AutoReply};
 
 /// Applies a stop or start word; `false` when `m` is not one (the rules
 /// then run as usual). `flooded`: the confirmation is not sent, as no
@@ -83,7 +83,7 @@ pub async fn apply<P: ProcessorPorts>(
         )
         .await?;
     metrics.count("ConsentChanged", "Source", "keyword", 1);
-    if let Some(e) = consent_event(&change, number, "keyword", "all") {
+    if let Some(e) = consent_event(&change, number, ChangeSource::Keyword, "all") {
         out.events.push(e);
     }
     let blocklisted = match &m.contact {
@@ -98,13 +98,8 @@ pub async fn apply<P: ProcessorPorts>(
     };
     if window_open && !blocklisted && !flooded {
         let key = reply_key(&m.wamid, &format!("opt-{value}"));
-        out.commands.push(reply(
-            &key,
-            wa_id.as_str(),
-            number,
-            "service",
-            json!({"type": "text", "text": {"body": text}}),
-        ));
+        out.commands
+            .push(AutoReply::text(key, wa_id.clone(), number.cloned(), text));
     }
     Ok(true)
 }
@@ -138,5 +133,10 @@ pub async fn meta_preference<P: ProcessorPorts>(
             },
         )
         .await?;
-    Ok(consent_event(c, number, "user_preferences", "marketing"))
+    Ok(consent_event(
+        c,
+        number,
+        ChangeSource::UserPreferences,
+        "marketing",
+    ))
 }

@@ -3,11 +3,11 @@
 //! downstream drops it.
 
 use shared::domain::events::Event;
+use shared::domain::outbound::AutoReply;
 use shared::ports::{CommandQueue, EventSink};
 use shared::telemetry::Metrics;
 
 use crate::error::IngestError;
-use crate::events::event_kind_label;
 
 /// What one queue record's owed effects produce. The handler publishes the
 /// outboxes of a whole invocation together ([`publish`]): SQS bills per
@@ -16,7 +16,7 @@ use crate::events::event_kind_label;
 #[derive(Default)]
 pub struct Outbox {
     pub(crate) events: Vec<Event>,
-    pub(crate) commands: Vec<String>,
+    pub(crate) commands: Vec<AutoReply>,
 }
 
 /// Puts the automated replies, then the events, of the outboxes on their
@@ -34,10 +34,12 @@ pub async fn publish<'o, E: EventSink, Q: CommandQueue>(
         all.events.extend(out.events.iter().cloned());
         all.commands.extend(out.commands.iter().cloned());
     }
-    commands.submit(all.commands).await?;
+    commands
+        .submit(all.commands.iter().map(AutoReply::to_json).collect())
+        .await?;
     events.publish(&all.events).await?;
     for e in &all.events {
-        metrics.count("EventsPublished", "Type", event_kind_label(&e.kind), 1);
+        metrics.count("EventsPublished", "Type", e.kind.metric_label(), 1);
     }
     Ok(())
 }

@@ -2,8 +2,11 @@
 //! and pause checks, then each matched rule's actions (replies, hand-off,
 //! ticket, tags, its own events).
 
-use serde_json::json;
 use shared::domain::automation::{Action, Incoming};
+use shared::domain::events::payloads::{
+    ChangeSource, ExcerptMessage, HandoffReleased, HandoffRequested, ReleaseReason, RuleEvent,
+    TicketRequested,
+};
 use shared::domain::events::Event;
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::inbound::InboundMessage;
@@ -14,7 +17,7 @@ use shared::telemetry::Metrics;
 use crate::error::IngestError;
 use crate::outbox::Outbox;
 use crate::processor::{Processor, ProcessorPorts};
-use crate::reply::{reply, reply_key};
+use crate::reply::{reply_key, AutoReply};
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn automate<P: ProcessorPorts>(
@@ -47,13 +50,16 @@ pub(crate) async fn automate<P: ProcessorPorts>(
     if let Some(until) = state.handoff_until.filter(|t| *t <= now) {
         // The hand-off timed out: the bot answers again, and says so.
         p.automation_store.set_handoff(&m.contact, None).await?;
+        let payload = HandoffReleased {
+            reason: ReleaseReason::Timeout,
+            handoff_until: Some(until),
+        };
         out.events.push(Event::new(
-            "conversation.handoff_released",
+            &payload,
             &format!("{}|{until}", m.contact.storage_id()),
             now,
             number,
             Some(&m.contact),
-            json!({"reason": "timeout", "handoff_until": until}),
         ));
     }
     let skip = if state.handoff_until.is_some_and(|t| t > now) {
@@ -84,12 +90,11 @@ pub(crate) async fn automate<P: ProcessorPorts>(
                     "{{profile_name}}",
                     state.profile_name.as_deref().unwrap_or(""),
                 );
-                out.commands.push(reply(
-                    &key,
-                    wa_id.as_str(),
-                    number,
-                    "service",
-                    json!({"type": "text", "text": {"body": body.trim()}}),
+                out.commands.push(AutoReply::text(
+                    key,
+                    wa_id.clone(),
+                    number.cloned(),
+                    body.trim(),
                 ));
             }
             Action::ReplyTemplate {
@@ -97,16 +102,13 @@ pub(crate) async fn automate<P: ProcessorPorts>(
                 language,
                 components,
             } => {
-                let mut template = json!({"name": name, "language": {"code": language}});
-                if let Some(c) = components {
-                    template["components"] = c.clone();
-                }
-                out.commands.push(reply(
-                    &key,
-                    wa_id.as_str(),
-                    number,
-                    "utility",
-                    json!({"type": "template", "template": template}),
+                out.commands.push(AutoReply::template(
+                    key,
+                    wa_id.clone(),
+                    number.cloned(),
+                    name,
+                    language,
+                    components.clone(),
                 ));
             }
             Action::Handoff => {
@@ -114,14 +116,14 @@ pub(crate) async fn automate<P: ProcessorPorts>(
                 p.automation_store
                     .set_handoff(&m.contact, Some(until))
                     .await?;
-                out.events.push(Event::new(
-                    "conversation.handoff_requested",
-                    &fact,
-                    now,
-                    number,
-                    Some(&m.contact),
-                    json!({"wamid": m.wamid.as_str(), "rule": rule, "until": until}),
-                ));
+                let payload = HandoffRequested {
+                    source: ChangeSource::Rule,
+                    until,
+                    wamid: Some(m.wamid.as_str()),
+                    rule: Some(rule),
+                };
+                out.events
+                    .push(Event::new(&payload, &fact, now, number, Some(&m.contact)));
             }
             Action::Ticket => {
                 let recent = p
@@ -132,27 +134,38 @@ pub(crate) async fn automate<P: ProcessorPorts>(
                         automation.settings.include_message_text,
                     )
                     .await?;
-                let excerpt: Vec<_> = recent
-                    .iter()
-                    .map(|r| json!({"wamid": r.wamid, "direction": r.direction, "message_type": r.message_type, "timestamp": r.timestamp, "text": r.text}))
-                    .collect();
-                out.events.push(Event::new(
-                    "ticket.requested",
-                    &fact,
-                    now,
-                    number,
-                    Some(&m.contact),
-                    json!({"wamid": m.wamid.as_str(), "rule": rule, "profile_name": state.profile_name, "excerpt": excerpt}),
-                ));
+                let payload = TicketRequested {
+                    wamid: m.wamid.as_str(),
+                    rule,
+                    profile_name: state.profile_name.as_deref(),
+                    excerpt: recent
+                        .iter()
+                        .map(|r| ExcerptMessage {
+                            wamid: &r.wamid,
+                            direction: &r.direction,
+                            message_type: &r.message_type,
+                            timestamp: r.timestamp,
+                            text: r.text.as_deref(),
+                        })
+                        .collect(),
+                };
+                out.events
+                    .push(Event::new(&payload, &fact, now, number, Some(&m.contact)));
             }
             Action::Tag(t) => tags.push(t.clone()),
             Action::Emit(name) => {
-                let mut data = json!({"wamid": m.wamid.as_str(), "rule": rule, "message_type": m.message_type});
-                if automation.settings.include_message_text {
-                    data["text"] = json!(shared::domain::automation::searchable_text(&m.content));
-                }
+                let payload = RuleEvent {
+                    name,
+                    wamid: m.wamid.as_str(),
+                    rule,
+                    message_type: &m.message_type,
+                    text: automation
+                        .settings
+                        .include_message_text
+                        .then(|| shared::domain::automation::searchable_text(&m.content)),
+                };
                 out.events
-                    .push(Event::new(name, &fact, now, number, Some(&m.contact), data));
+                    .push(Event::new(&payload, &fact, now, number, Some(&m.contact)));
             }
             Action::Silence => {}
         }
