@@ -8,8 +8,11 @@
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
+use sha2::{Digest, Sha256};
+
+use super::payloads::{AbuseSuspected, MessageStatus};
 use super::samples::samples;
-use super::EventKind;
+use super::{rfc3339, Event, EventKind};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -67,4 +70,38 @@ fn the_event_samples_fixture_is_what_the_payloads_serialise() {
          docs/contracts/events/, then rewrite it with JUM_WRITE_EVENT_SAMPLES=1",
         path.display()
     );
+}
+
+fn status(timestamp: i64) -> MessageStatus<'static> {
+    MessageStatus {
+        wamid: "wamid.X",
+        status: "read",
+        timestamp,
+        errors: Vec::new(),
+        pricing: None,
+    }
+}
+
+#[test]
+fn the_same_fact_always_gets_the_same_event_id() {
+    let a = Event::new(&status(1), "wamid.X", 1, None, None);
+    let b = Event::new(&status(2), "wamid.X", 2, None, None);
+    let flood = AbuseSuspected::flood(1, 1, 1, "r");
+    let c = Event::new(&flood, "wamid.X", 1, None, None);
+    assert_eq!(a.event_id, b.event_id);
+    assert_ne!(a.event_id, c.event_id);
+}
+
+#[test]
+fn event_ids_are_the_hash_of_kind_and_fact_as_before_the_typed_payloads() {
+    // Consumers drop repeats by event_id: a new version must give an
+    // already published fact the id it had.
+    let e = Event::new(&status(1), "wamid.X|read", 1, None, None);
+    let digest = Sha256::digest("message.status\u{1f}wamid.X|read".as_bytes());
+    assert_eq!(e.event_id, format!("evt_{}", hex::encode(&digest[..16])));
+}
+
+#[test]
+fn occurred_at_is_rfc3339_utc() {
+    assert_eq!(rfc3339(1_764_000_000), "2025-11-24T16:00:00Z");
 }
