@@ -17,9 +17,9 @@ use shared::domain::privacy::{
 use shared::domain::ContactKey;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::{ContactRecords, ProfileChange};
-use shared::ports::{Clock, EventSink};
+use shared::ports::EventSink;
 
-use crate::{public, respond, ApiError, Caller, Contacts};
+use crate::{public, respond, ApiError, Caller, Contacts, ContactsPorts};
 
 impl From<InputError> for ApiError {
     fn from(e: InputError) -> Self {
@@ -28,9 +28,7 @@ impl From<InputError> for ApiError {
 }
 
 /// Changes need the records, the clock, and the events queue for hand-offs.
-impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
-    Contacts<R, E, Rc, A, H, C, Ev, S>
-{
+impl<P: ContactsPorts> Contacts<P> {
     async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
         let now = self.now();
         if !self.records.change_profile(contact, &change, now).await? {

@@ -3,9 +3,13 @@
 //! Retries wait in the queue (visibility timeout), not in the function.
 
 mod action;
+mod call;
+mod claim;
 pub mod config;
 mod consent_gate;
 mod deliver;
+mod gate;
+mod outcome;
 mod outcome_event;
 mod refusal;
 
