@@ -15,16 +15,35 @@ use std::time::Instant;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use graph_simulator::SimulatorConfig;
-use sender::{Sender, Settings};
+use sender::{Sender, SenderPorts, Settings};
 use shared::adapters::graph::GraphClient;
+use shared::adapters::memory::MemoryQueue;
+use shared::adapters::memory_consent::MemoryConsent;
+use shared::adapters::memory_contacts::{FixedKeyHasher, MemoryReceipts};
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
+use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::{StaticSecrets, WhatsAppSecrets};
+
+/// Storage in memory, Meta's API the simulator over HTTP.
+enum BenchPorts {}
+
+impl SenderPorts for BenchPorts {
+    type Events = MemoryQueue;
+    type Ledger = MemoryLedger;
+    type Recipients = MemoryRecipients;
+    type Throttle = MemoryThrottle;
+    type Graph = GraphClient<StaticSecrets>;
+    type Redelivery = MemoryRedelivery;
+    type Clock = SystemClock;
+    type Consent = MemoryConsent;
+    type Audit = HashingAuditor<FixedKeyHasher, MemoryReceipts>;
+}
 
 struct Args {
     seconds: u32,
@@ -97,8 +116,8 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..instances {
-        let sender = Sender {
-            events: shared::adapters::memory::MemoryQueue::default(),
+        let sender = Sender::<BenchPorts> {
+            events: MemoryQueue::default(),
             ledger: ledger.clone(),
             recipients: MemoryRecipients::default(),
             throttle: throttle.clone(),
@@ -110,7 +129,7 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
             .expect("client"),
             redelivery: MemoryRedelivery::default(),
             clock: SystemClock,
-            consent: shared::adapters::memory_consent::MemoryConsent::default(),
+            consent: MemoryConsent::default(),
             settings: Settings {
                 default_phone_number_id: Some(PhoneNumberId::parse("106540352242922").expect("id")),
                 messages_per_second: limit,
@@ -122,9 +141,9 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
             },
-            audit: shared::ports::contacts::HashingAuditor {
-                hasher: shared::adapters::memory_contacts::FixedKeyHasher("bench".into()),
-                log: shared::adapters::memory_contacts::MemoryReceipts::default(),
+            audit: HashingAuditor {
+                hasher: FixedKeyHasher("bench".into()),
+                log: MemoryReceipts::default(),
                 days: 30,
             },
         };

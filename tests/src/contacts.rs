@@ -1,29 +1,36 @@
 //! The contacts function wired to a test world, and API Gateway v2 requests
 //! carrying an IAM authorizer context, as the `AWS_IAM` routes deliver them.
 
+use std::marker::PhantomData;
 use std::time::Duration;
 
-use contacts::{Contacts, Settings};
+use contacts::{Contacts, ContactsPorts, Settings};
 use lambda_http::Request;
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
+use shared::adapters::sqs::SqsQueue;
 use shared::ports::Clock;
 
 use crate::World;
 
 pub const CALLER_ARN: &str = "arn:aws:sts::123456789012:assumed-role/privacy-officer/alice";
 
-pub type LocalContacts<C> = Contacts<
-    DynamoStore,
-    DynamoStore,
-    DynamoStore,
-    DynamoStore,
-    SecretHasher<SecretsManagerFetcher>,
-    C,
-    shared::adapters::sqs::SqsQueue,
-    crate::world::LocalConsent,
->;
+pub type LocalContacts<C> = Contacts<LocalContactsPorts<C>>;
+
+/// The contacts function's ports on moto, with the clock a test chooses.
+pub struct LocalContactsPorts<C>(PhantomData<fn() -> C>);
+
+impl<C: Clock> ContactsPorts for LocalContactsPorts<C> {
+    type Records = DynamoStore;
+    type Eraser = DynamoStore;
+    type Receipts = DynamoStore;
+    type Audit = DynamoStore;
+    type Hasher = SecretHasher<SecretsManagerFetcher>;
+    type Clock = C;
+    type Events = SqsQueue;
+    type Consent = crate::world::LocalConsent;
+}
 
 impl World {
     pub fn store(&self) -> DynamoStore {
@@ -40,7 +47,7 @@ impl World {
             hasher: self.hasher(),
             clock,
             settings,
-            events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
+            events: SqsQueue::new(self.sqs.clone(), &self.events_url),
             consent: self.keyed_consent(),
         }
     }

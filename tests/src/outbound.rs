@@ -9,7 +9,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use graph_simulator::{RunningSimulator, SimulatorConfig};
-use sender::{Sender, Settings};
+use sender::{Sender, SenderPorts, Settings};
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::graph::GraphClient;
 use shared::adapters::hashing::SecretHasher;
@@ -28,17 +28,22 @@ use crate::world::{Drain, LocalConsent, World, APP_SECRET};
 pub const ACCESS_TOKEN: &str = "dev-access-token";
 pub const PHONE_NUMBER_ID: &str = "106540352242922";
 
-pub type LocalSender = Sender<
-    DynamoStore,
-    DynamoStore,
-    DynamoStore,
-    GraphClient<CachedSecrets<SecretsManagerFetcher>>,
-    SqsRedelivery,
-    SystemClock,
-    SqsQueue,
-    LocalConsent,
-    HashingAuditor<SecretHasher<SecretsManagerFetcher>, DynamoStore>,
->;
+pub type LocalSender = Sender<LocalSenderPorts>;
+
+/// The sender's ports on moto and the Graph API simulator.
+pub enum LocalSenderPorts {}
+
+impl SenderPorts for LocalSenderPorts {
+    type Events = SqsQueue;
+    type Ledger = DynamoStore;
+    type Recipients = DynamoStore;
+    type Throttle = DynamoStore;
+    type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
+    type Redelivery = SqsRedelivery;
+    type Clock = SystemClock;
+    type Consent = LocalConsent;
+    type Audit = HashingAuditor<SecretHasher<SecretsManagerFetcher>, DynamoStore>;
+}
 
 impl World {
     /// A simulator that answers like Meta and posts its status webhooks to

@@ -6,7 +6,7 @@ use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use lambda_http::{Body, Response};
-use processor::Processor;
+use processor::{Processor, ProcessorPorts};
 use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
@@ -26,16 +26,21 @@ pub const VERIFY_TOKEN: &str = "dev-verify-token";
 pub type Item = HashMap<String, AttributeValue>;
 pub type LocalWebhook = Webhook<CachedSecrets<SecretsManagerFetcher>, SqsQueue, SystemClock>;
 pub type LocalConsent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
-pub type LocalProcessor = Processor<
-    DynamoStore,
-    DynamoStore,
-    DynamoStore,
-    TestClock,
-    SqsQueue,
-    SqsQueue,
-    DynamoStore,
-    LocalConsent,
->;
+pub type LocalProcessor = Processor<LocalPorts>;
+
+/// The processor's ports on moto, as deployed but for the clock.
+pub enum LocalPorts {}
+
+impl ProcessorPorts for LocalPorts {
+    type Messages = DynamoStore;
+    type Contacts = DynamoStore;
+    type Diagnostics = DynamoStore;
+    type Clock = TestClock;
+    type Events = SqsQueue;
+    type Commands = SqsQueue;
+    type Automation = DynamoStore;
+    type Consent = LocalConsent;
+}
 
 /// The system clock, or a fixed instant for tests about time of day.
 #[derive(Debug, Clone, Copy, Default)]

@@ -9,12 +9,11 @@ use serde_json::json;
 use shared::domain::privacy::{decode_cursor, encode_cursor, is_audit_sk};
 use shared::domain::ContactKey;
 use shared::ports::contacts::AuditLog;
-use shared::ports::Clock;
 
 use crate::reads::{DEFAULT_PAGE, MAX_PAGE};
-use crate::{respond, ApiError, Caller, Contacts};
+use crate::{respond, ApiError, Caller, Contacts, ContactsPorts};
 
-impl<R, E, Rc, A: AuditLog, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
+impl<P: ContactsPorts> Contacts<P> {
     /// Newest first, `limit` (1 to 100, default 50) per page. The record of
     /// this very request is left out (it was written a moment ago and the
     /// index may not show it yet): it is listed from the next request on.

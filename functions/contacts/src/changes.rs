@@ -4,6 +4,10 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
 use serde_json::{json, Value};
 use shared::domain::consent::{ConsentCategory, ConsentSource, ConsentUpdate, OptInEvidence};
+use shared::domain::events::payloads::{
+    ChangeSource, ConsentChanged, HandoffReleased, HandoffRequested, ReleaseReason,
+    RestrictionChanged,
+};
 use shared::domain::events::Event;
 use shared::domain::privacy::HandoffRequest;
 use shared::domain::privacy::{
@@ -12,9 +16,9 @@ use shared::domain::privacy::{
 use shared::domain::ContactKey;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::{ConsentEntry, ContactRecords, ProfileChange};
-use shared::ports::{Clock, EventSink};
+use shared::ports::EventSink;
 
-use crate::{public, respond, ApiError, Caller, Contacts};
+use crate::{public, respond, ApiError, Caller, Contacts, ContactsPorts};
 
 impl From<InputError> for ApiError {
     fn from(e: InputError) -> Self {
@@ -23,9 +27,7 @@ impl From<InputError> for ApiError {
 }
 
 /// Changes need the records, the clock, and the events queue for hand-offs.
-impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
-    Contacts<R, E, Rc, A, H, C, Ev, S>
-{
+impl<P: ContactsPorts> Contacts<P> {
     async fn change(&self, contact: &ContactKey, change: ProfileChange) -> Result<Value, ApiError> {
         let now = self.now();
         if !self.records.change_profile(contact, &change, now).await? {
@@ -65,19 +67,16 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         let (seq, announced) = (num("restriction_seq"), num("restriction_announced_seq"));
         if let Some(seq) = seq.filter(|seq| announced != Some(*seq)) {
             let at_ms = num("restriction_changed_ms").unwrap_or_default();
-            let restricted = profile.get("restricted").and_then(Value::as_bool) == Some(true);
-            let kind = if restricted {
-                "contact.restricted"
-            } else {
-                "contact.restriction_lifted"
+            let payload = RestrictionChanged {
+                restricted: profile.get("restricted").and_then(Value::as_bool) == Some(true),
+                source: ChangeSource::Api,
             };
             let event = Event::new(
-                kind,
+                &payload,
                 &format!("{}|{seq}|{at_ms}", contact.storage_id()),
                 at_ms.div_euclid(1000),
                 None,
                 Some(contact),
-                json!({"source": "api"}),
             );
             self.publish(event).await?;
             profile = self
@@ -111,21 +110,25 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
         let now = self.now();
         let until = h.active.then(|| now + i64::from(h.minutes) * 60);
         let profile = self.change(contact, ProfileChange::Handoff(until)).await?;
-        let (kind, data) = match until {
-            Some(until) => (
-                "conversation.handoff_requested",
-                json!({"source": "api", "until": until}),
-            ),
-            None => ("conversation.handoff_released", json!({"reason": "api"})),
+        let fact = format!("api|{}|{now}", contact.storage_id());
+        let event = match until {
+            Some(until) => {
+                let payload = HandoffRequested {
+                    source: ChangeSource::Api,
+                    until,
+                    wamid: None,
+                    rule: None,
+                };
+                Event::new(&payload, &fact, now, None, Some(contact))
+            }
+            None => {
+                let payload = HandoffReleased {
+                    reason: ReleaseReason::Api,
+                    handoff_until: None,
+                };
+                Event::new(&payload, &fact, now, None, Some(contact))
+            }
         };
-        let event = Event::new(
-            kind,
-            &format!("api|{}|{now}", contact.storage_id()),
-            now,
-            None,
-            Some(contact),
-            data,
-        );
         self.publish(event).await?;
         Ok(respond(StatusCode::OK, json!({"profile": profile})))
     }
@@ -181,13 +184,13 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
             expires_at: retention,
         };
         self.records.append_consent(contact, &entry).await?;
-        let kind = if c.opted_in {
-            "contact.opted_in"
-        } else {
-            "contact.opted_out"
+        let payload = ConsentChanged {
+            opted_in: c.opted_in,
+            source: ChangeSource::Api,
+            category: c.category_name(),
         };
         let event = Event::new(
-            kind,
+            &payload,
             &format!(
                 "api|{}|{now}|{}|{}",
                 contact.storage_id(),
@@ -197,7 +200,6 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
             now,
             None,
             Some(contact),
-            json!({"source": "api", "category": c.category_name()}),
         );
         self.publish(event).await?;
         Ok(respond(

@@ -12,7 +12,7 @@ use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, Eraser, ReceiptStore};
 use shared::ports::Clock;
 
-use crate::{respond, ApiError, Caller, Contacts};
+use crate::{respond, ApiError, Caller, Contacts, ContactsPorts};
 
 /// Unique per request and unrelated to the number (it hashes the keyed hash).
 fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
@@ -22,9 +22,7 @@ fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
 
 /// Erasure needs the records (is anything left?), the eraser, the receipts
 /// and the clock.
-impl<R: ContactRecords, E: Eraser, Rc: ReceiptStore, A, H, C: Clock, Ev, S>
-    Contacts<R, E, Rc, A, H, C, Ev, S>
-{
+impl<P: ContactsPorts> Contacts<P> {
     pub(crate) async fn erase(
         &self,
         contact: &ContactKey,

@@ -91,19 +91,32 @@ pub fn respond(status: StatusCode, body: Value) -> Response<Body> {
         .expect("static response parts")
 }
 
+/// Which adapter serves each port: `main.rs` names the AWS ones, the tests
+/// the in-memory fakes or moto's. Types only, resolved at compile time.
+pub trait ContactsPorts {
+    type Records: ContactRecords;
+    type Eraser: Eraser;
+    type Receipts: ReceiptStore;
+    type Audit: AuditLog;
+    type Hasher: SubjectHasher;
+    type Clock: Clock;
+    type Events: EventSink;
+    type Consent: ConsentLedger;
+}
+
 /// The handler, generic over the capabilities it uses.
-pub struct Contacts<R, E, Rc, A, H, C, Ev, S> {
-    pub records: R,
-    pub eraser: E,
-    pub receipts: Rc,
-    pub audit: A,
-    pub hasher: H,
-    pub clock: C,
+pub struct Contacts<P: ContactsPorts> {
+    pub records: P::Records,
+    pub eraser: P::Eraser,
+    pub receipts: P::Receipts,
+    pub audit: P::Audit,
+    pub hasher: P::Hasher,
+    pub clock: P::Clock,
     pub settings: Settings,
     /// Events for internal systems (hand-off released or taken by an agent).
-    pub events: Ev,
+    pub events: P::Events,
     /// The suppression list and marketing opt-ins (`PUT …/consent`).
-    pub consent: S,
+    pub consent: P::Consent,
 }
 
 /// Who asked, as API Gateway's IAM authorizer saw it.
@@ -133,17 +146,7 @@ fn caller(req: &Request, now_ms: i64) -> Caller {
     }
 }
 
-impl<R, E, Rc, A, H, C, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S>
-where
-    R: ContactRecords,
-    E: Eraser,
-    Rc: ReceiptStore,
-    A: AuditLog,
-    H: SubjectHasher,
-    C: Clock,
-    Ev: EventSink,
-    S: ConsentLedger,
-{
+impl<P: ContactsPorts> Contacts<P> {
     pub async fn handle(&self, req: Request) -> Result<Response<Body>, Error> {
         let (route, contact) = match routes::parse(req.method(), req.uri().path()) {
             Ok(r) => r,
@@ -224,7 +227,7 @@ where
     }
 }
 
-impl<R, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
+impl<P: ContactsPorts> Contacts<P> {
     fn now(&self) -> i64 {
         self.clock.now_secs()
     }

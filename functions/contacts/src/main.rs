@@ -1,4 +1,4 @@
-use contacts::{config::Config, Contacts};
+use contacts::{config::Config, Contacts, ContactsPorts};
 use lambda_http::{run, service_fn, Error, Request};
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::sqs::SqsQueue;
@@ -8,6 +8,20 @@ use shared::adapters::{
     secrets_manager::SecretsManagerFetcher,
 };
 use shared::ports::SystemClock;
+
+/// The deployed adapters: DynamoDB, SQS, the hashing key in Secrets Manager.
+enum Aws {}
+
+impl ContactsPorts for Aws {
+    type Records = DynamoStore;
+    type Eraser = DynamoStore;
+    type Receipts = DynamoStore;
+    type Audit = DynamoStore;
+    type Hasher = SecretHasher<SecretsManagerFetcher>;
+    type Clock = SystemClock;
+    type Events = SqsQueue;
+    type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -22,7 +36,7 @@ async fn main() -> Result<(), Error> {
             config.secret_refresh,
         )
     };
-    let contacts = Contacts {
+    let contacts = Contacts::<Aws> {
         records: store.clone(),
         eraser: store.clone(),
         receipts: store.clone(),

@@ -6,9 +6,8 @@ use serde_json::{json, Value};
 use shared::domain::privacy::rfc3339;
 use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, HistoryPage, PageError};
-use shared::ports::Clock;
 
-use crate::{public, respond, ApiError, Contacts};
+use crate::{public, respond, ApiError, Contacts, ContactsPorts};
 
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 100;
@@ -19,7 +18,7 @@ fn query_param(req: &Request, name: &str) -> Option<String> {
 }
 
 /// Reads need the records and the clock only.
-impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C, Ev, S> {
+impl<P: ContactsPorts> Contacts<P> {
     pub(crate) async fn exists(&self, contact: &ContactKey) -> Result<bool, ApiError> {
         Ok(self.records.exists(contact, self.now()).await?)
     }

@@ -3,7 +3,7 @@
 //! awkward to arrange there: a storage outage, an expired profile that TTL
 //! has not deleted yet, a fixed clock.
 
-use contacts::{Contacts, Settings};
+use contacts::{Contacts, ContactsPorts, Settings};
 use lambda_http::{Body, Request, Response};
 use secrecy::SecretString;
 use serde_json::{json, Value};
@@ -25,16 +25,21 @@ impl Clock for At {
     }
 }
 
-type Handler = Contacts<
-    MemoryPartitions,
-    MemoryPartitions,
-    MemoryReceipts,
-    MemoryReceipts,
-    FixedKeyHasher,
-    At,
-    MemoryQueue,
-    MemoryConsent,
->;
+/// The in-memory fakes, at a fixed instant.
+enum Fakes {}
+
+impl ContactsPorts for Fakes {
+    type Records = MemoryPartitions;
+    type Eraser = MemoryPartitions;
+    type Receipts = MemoryReceipts;
+    type Audit = MemoryReceipts;
+    type Hasher = FixedKeyHasher;
+    type Clock = At;
+    type Events = MemoryQueue;
+    type Consent = MemoryConsent;
+}
+
+type Handler = Contacts<Fakes>;
 
 fn handler(settings: Settings) -> Handler {
     let partitions = MemoryPartitions::default();

@@ -10,43 +10,15 @@ use std::path::PathBuf;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use processor::Processor;
-use shared::adapters::memory::{MemoryQueue, MemoryStore};
-use shared::adapters::memory_automation::MemoryAutomation;
 use shared::domain::envelope::split_for_queue;
 use shared::domain::queued::{RequestMeta, SignatureMatch};
-use shared::domain::records::Retention;
-use shared::ports::SystemClock;
 
-type Proc = Processor<
-    MemoryStore,
-    MemoryStore,
-    MemoryStore,
-    SystemClock,
-    MemoryQueue,
-    MemoryQueue,
-    MemoryAutomation,
-    shared::adapters::memory_consent::MemoryConsent,
->;
+#[path = "../tests/fakes/mod.rs"]
+mod fakes;
+
+use fakes::processor;
 
 const BATCH: usize = 10;
-
-fn processor() -> Proc {
-    let store = MemoryStore::default();
-    Processor {
-        messages: store.clone(),
-        contacts: store.clone(),
-        diagnostics: store,
-        clock: SystemClock,
-        retention: Retention::DEFAULT,
-        events: MemoryQueue::default(),
-        commands: MemoryQueue::default(),
-        automation_store: MemoryAutomation::default(),
-        automation: None,
-        consent: shared::adapters::memory_consent::MemoryConsent::default(),
-        suppression_retention: Default::default(),
-    }
-}
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -115,7 +87,7 @@ fn batch(c: &mut Criterion) {
     for (name, event) in cases {
         group.bench_function(name, |b| {
             b.iter_batched(
-                || (processor(), event.clone()),
+                || (processor().0, event.clone()),
                 |(p, e)| {
                     let r = rt.block_on(p.handle(black_box(e))).unwrap();
                     assert!(r.batch_item_failures.is_empty());

@@ -9,21 +9,22 @@ use shared::domain::ids::ContactKey;
 use shared::domain::inbound::{
     parse_change, Direction, MessageContent, ParsedChange, SystemEvent, Update,
 };
-use shared::domain::queued::{QueuedBatch, QueuedBatchError};
+use shared::domain::queued::QueuedBatch;
 use shared::domain::records::{
     ConsentRecord, ContactTouch, DiagnosticRecord, MessageRecord, NumberChange, Provenance,
     StatusOutcome, StatusRecord, WriteOutcome,
 };
 use shared::ports::automation::AutomationStore;
-use shared::ports::{
-    Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore, QueueError, Retry,
-    StoreError,
-};
+use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore};
 use shared::telemetry::Metrics;
 
 use tracing::Instrument;
 
-use crate::{effects, Processor};
+use crate::contact_states::contact_states;
+use crate::effects;
+use crate::error::IngestError;
+use crate::outbox::Outbox;
+use crate::processor::{Processor, ProcessorPorts};
 
 fn dedup_key(update: &Update) -> Option<String> {
     match update {
@@ -43,26 +44,6 @@ fn dedup_key(update: &Update) -> Option<String> {
 /// for a 100-update slice, few enough not to trip throttling.
 const CONCURRENT_WRITES: usize = 16;
 
-#[derive(Debug, thiserror::Error)]
-pub enum IngestError {
-    #[error("poison record: {0}")]
-    Poison(#[from] QueuedBatchError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Queue(#[from] QueueError),
-}
-
-impl IngestError {
-    pub fn retry(&self) -> Retry {
-        match self {
-            Self::Poison(_) => Retry::Permanent,
-            Self::Store(e) => e.retry,
-            Self::Queue(e) => e.retry,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Done {
     Message(&'static str, WriteOutcome),
@@ -73,21 +54,11 @@ pub(crate) enum Done {
 
 /// Stores one queue record and works out its effects, which the caller
 /// publishes with the rest of the invocation's.
-pub async fn ingest<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn ingest<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     metrics: &mut Metrics,
-) -> Result<effects::Outbox, IngestError>
-where
-    M: MessageStore,
-    C: ContactStore,
-    D: DiagnosticStore,
-    K: Clock,
-    E: EventSink,
-    Q: CommandQueue,
-    A: AutomationStore,
-    S: shared::ports::consent::ConsentLedger,
-{
+) -> Result<Outbox, IngestError> {
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
     let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();
@@ -135,7 +106,7 @@ where
     let now = p.clock.now_secs();
     // Read before the touch below, so a contact stored before `first_wamid`
     // was recorded is known as such (it never gets a first message).
-    let mut states = effects::contact_states(p, &owed, now).await?;
+    let mut states = contact_states(p, &owed, now).await?;
     // Contacts are touched after their messages, and on every attempt: a retry
     // after a failure here finds the messages stored and still updates them.
     for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
@@ -159,8 +130,8 @@ where
     Ok(out)
 }
 
-async fn store<M: MessageStore, C: ContactStore, D: DiagnosticStore, K: Clock, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+async fn store<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     index: usize,
     change: &ParsedChange,

@@ -4,130 +4,18 @@
 //! `maxReceiveCount`).
 
 pub mod config;
+mod contact_states;
 mod effects;
+mod error;
+mod events;
+mod flood;
+mod handler;
 mod ingest;
 mod optout;
+mod outbox;
+mod processor;
+mod reply;
+mod rules;
 
-use std::sync::Arc;
-
-use shared::domain::automation::Automation;
-use shared::domain::consent::SuppressionRetention;
-use shared::ports::automation::AutomationStore;
-use shared::ports::consent::ConsentLedger;
-use shared::ports::{CommandQueue, EventSink};
-
-use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use lambda_runtime::Error;
-use shared::domain::queued::QueuedBatch;
-use shared::domain::records::Retention;
-use shared::ports::{Clock, ContactStore, DiagnosticStore, MessageStore, Retry};
-use shared::telemetry::Metrics;
-use tracing::Instrument;
-
-pub use ingest::IngestError;
-
-pub struct Processor<M, C, D, K, E, Q, A, S> {
-    pub messages: M,
-    pub contacts: C,
-    pub diagnostics: D,
-    pub clock: K,
-    pub retention: Retention,
-    /// Events for internal systems.
-    pub events: E,
-    /// The outbound queue, for automated replies.
-    pub commands: Q,
-    pub automation_store: A,
-    /// The business's rules; `None` turns automation off (events still flow,
-    /// and STOP / START still work, with the default words and replies).
-    pub automation: Option<Arc<Automation>>,
-    /// The suppression list, written by STOP / START and Meta's marketing stop.
-    pub consent: S,
-    pub suppression_retention: SuppressionRetention,
-}
-
-impl<M, C, D, K, E, Q, A, S> Processor<M, C, D, K, E, Q, A, S>
-where
-    M: MessageStore,
-    C: ContactStore,
-    D: DiagnosticStore,
-    K: Clock,
-    E: EventSink,
-    Q: CommandQueue,
-    A: AutomationStore,
-    S: ConsentLedger,
-{
-    pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
-        let mut metrics = Metrics::new("processor");
-        let mut failed: Vec<String> = Vec::new();
-        let mut stored: Vec<(String, effects::Outbox)> = Vec::new();
-        for record in event.records {
-            let message_id = record.message_id.clone().unwrap_or_default();
-            let span = tracing::info_span!("record", message_id = %message_id, request_id = tracing::field::Empty);
-            let outcome = async {
-                let body = record.body.as_deref().unwrap_or_default();
-                let batch = QueuedBatch::parse(body).map_err(IngestError::Poison)?;
-                tracing::Span::current().record("request_id", batch.request.request_id.as_str());
-                ingest::ingest(self, &batch, &mut metrics).await
-            }
-            .instrument(span.clone())
-            .await;
-            match outcome {
-                Ok(out) => stored.push((message_id, out)),
-                Err(e) => {
-                    let _enter = span.enter();
-                    record_failure(&e, &mut metrics);
-                    failed.push(message_id);
-                }
-            }
-        }
-        // The invocation's events and replies in as few SQS requests as fit.
-        let together = effects::publish(
-            &self.events,
-            &self.commands,
-            stored.iter().map(|(_, out)| out),
-            &mut metrics,
-        )
-        .await;
-        if together.is_err() {
-            // Record by record, so that effects that can never be published
-            // (say, one event SQS refuses) fail only their own record, not
-            // their neighbours: those would go to the DLQ with it.
-            for (id, out) in &stored {
-                let alone =
-                    effects::publish(&self.events, &self.commands, [out], &mut metrics).await;
-                if let Err(e) = alone {
-                    let _enter = tracing::info_span!("record", message_id = %id).entered();
-                    record_failure(&e, &mut metrics);
-                    failed.push(id.clone());
-                }
-            }
-        }
-        let mut response = SqsBatchResponse::default();
-        response.batch_item_failures = failed
-            .into_iter()
-            .map(|id| {
-                let mut failure = BatchItemFailure::default();
-                failure.item_identifier = id;
-                failure
-            })
-            .collect();
-        metrics.flush(self.clock.now_ms());
-        Ok(response)
-    }
-}
-
-/// Logs and counts a record that SQS will redeliver (or, if permanent,
-/// move to the DLQ after `maxReceiveCount`).
-fn record_failure(e: &IngestError, metrics: &mut Metrics) {
-    let label = match e.retry() {
-        Retry::Retryable => {
-            tracing::warn!(error = %e, "record failed; SQS will redeliver it");
-            "retryable"
-        }
-        Retry::Permanent => {
-            tracing::error!(error = %e, "record cannot be processed; it will reach the DLQ");
-            "permanent"
-        }
-    };
-    metrics.count("RecordsFailed", "Retry", label, 1);
-}
+pub use error::IngestError;
+pub use processor::{Processor, ProcessorPorts};

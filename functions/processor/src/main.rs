@@ -3,12 +3,11 @@
 #![recursion_limit = "256"]
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use processor::{config::Config, Processor};
-use std::time::Duration;
-
+use processor::{config::Config, Processor, ProcessorPorts};
 use shared::adapters::{
     aws,
     dynamo::{DynamoStore, KeyedConsent},
@@ -18,6 +17,20 @@ use shared::adapters::{
 };
 use shared::ports::SystemClock;
 
+/// The deployed adapters: DynamoDB, SQS, the hashing key in Secrets Manager.
+enum Aws {}
+
+impl ProcessorPorts for Aws {
+    type Messages = DynamoStore;
+    type Contacts = DynamoStore;
+    type Diagnostics = DynamoStore;
+    type Clock = SystemClock;
+    type Events = SqsQueue;
+    type Commands = SqsQueue;
+    type Automation = DynamoStore;
+    type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_tracing();
@@ -25,7 +38,9 @@ async fn main() -> Result<(), Error> {
     let sdk = aws::load_config().await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
     let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let processor = Processor {
+    let secrets = aws_sdk_secretsmanager::Client::new(&sdk);
+    let hashing = SecretsManagerFetcher::new(secrets, &config.hashing_secret_id);
+    let processor = Processor::<Aws> {
         messages: store.clone(),
         contacts: store.clone(),
         diagnostics: store.clone(),
@@ -36,14 +51,8 @@ async fn main() -> Result<(), Error> {
         commands: SqsQueue::new(sqs, &config.outbound_queue_url),
         automation: config.automation.map(Arc::new),
         consent: KeyedConsent {
-            store: store.clone(),
-            hasher: SecretHasher::new(
-                SecretsManagerFetcher::new(
-                    aws_sdk_secretsmanager::Client::new(&sdk),
-                    &config.hashing_secret_id,
-                ),
-                Duration::from_secs(300),
-            ),
+            store,
+            hasher: SecretHasher::new(hashing, Duration::from_secs(300)),
         },
         suppression_retention: config.suppression_retention,
     };

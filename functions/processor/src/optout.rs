@@ -4,9 +4,9 @@
 //! settings, blocklist, hand-off, restriction or flood pause. A legal duty,
 //! not an automation feature.
 
-use serde_json::json;
 use shared::domain::automation::{default_settings, opt_out_intent, OptIntent};
 use shared::domain::consent::{ConsentCategory, ConsentSource, ConsentUpdate, OptInEvidence};
+use shared::domain::events::payloads::ChangeSource;
 use shared::domain::events::Event;
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::inbound::{ConsentChange, InboundMessage};
@@ -17,16 +17,18 @@ use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, ContactStore};
 use shared::telemetry::Metrics;
 
-use crate::effects::{reply, reply_key, Outbox};
-use crate::ingest::IngestError;
-use crate::Processor;
+use crate::error::IngestError;
+use crate::events::consent_event;
+use crate::outbox::Outbox;
+use crate::processor::{Processor, ProcessorPorts};
+use crate::reply::{reply_key, AutoReply};
 
 /// Applies a stop or start word; `false` when `m` is not one (the rules
 /// then run as usual). `flooded`: the confirmation is not sent, as no
 /// automated reply is during a flood pause.
 #[allow(clippy::too_many_arguments)]
-pub async fn apply<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn apply<P: ProcessorPorts>(
+    p: &Processor<P>,
     batch: &QueuedBatch,
     m: &InboundMessage,
     number: Option<&PhoneNumberId>,
@@ -34,12 +36,7 @@ pub async fn apply<M, C, D, K, E, Q, A, S>(
     now: i64,
     out: &mut Outbox,
     metrics: &mut Metrics,
-) -> Result<bool, IngestError>
-where
-    C: ContactStore,
-    K: Clock,
-    S: ConsentLedger,
-{
+) -> Result<bool, IngestError> {
     let settings = match p.automation.as_deref() {
         Some(a) => &a.settings,
         None => default_settings(),
@@ -86,7 +83,7 @@ where
         )
         .await?;
     metrics.count("ConsentChanged", "Source", "keyword", 1);
-    if let Some(e) = consent_event(&change, number, "keyword", "all") {
+    if let Some(e) = consent_event(&change, number, ChangeSource::Keyword, "all") {
         out.events.push(e);
     }
     let blocklisted = match &m.contact {
@@ -101,28 +98,20 @@ where
     };
     if window_open && !blocklisted && !flooded {
         let key = reply_key(&m.wamid, &format!("opt-{value}"));
-        out.commands.push(reply(
-            &key,
-            wa_id.as_str(),
-            number,
-            "service",
-            json!({"type": "text", "text": {"body": text}}),
-        ));
+        out.commands
+            .push(AutoReply::text(key, wa_id.clone(), number.cloned(), text));
     }
     Ok(true)
 }
 
 /// Meta's `user_preferences`: the WhatsApp marketing stop (and `resume`)
 /// concern marketing only; order updates keep flowing.
-pub async fn meta_preference<M, C, D, K, E, Q, A, S>(
-    p: &Processor<M, C, D, K, E, Q, A, S>,
+pub async fn meta_preference<P: ProcessorPorts>(
+    p: &Processor<P>,
     c: &ConsentChange,
     number: Option<&PhoneNumberId>,
     now: i64,
-) -> Result<Option<Event>, IngestError>
-where
-    S: ConsentLedger,
-{
+) -> Result<Option<Event>, IngestError> {
     let opted_in = match c.state() {
         Some(ConsentState::OptedOut) => false,
         Some(ConsentState::OptedIn) => true,
@@ -144,27 +133,10 @@ where
             },
         )
         .await?;
-    Ok(consent_event(c, number, "user_preferences", "marketing"))
-}
-
-fn consent_event(
-    c: &ConsentChange,
-    number: Option<&PhoneNumberId>,
-    source: &str,
-    category: &str,
-) -> Option<Event> {
-    let kind = match c.state()? {
-        ConsentState::OptedOut => "contact.opted_out",
-        ConsentState::OptedIn => "contact.opted_in",
-        ConsentState::Unknown => return None,
-    };
-    let fact = format!("{}|{}|{}", c.contact.storage_id(), c.timestamp, c.value);
-    Some(Event::new(
-        kind,
-        &fact,
-        c.timestamp,
+    Ok(consent_event(
+        c,
         number,
-        Some(&c.contact),
-        json!({"source": source, "category": category}),
+        ChangeSource::UserPreferences,
+        "marketing",
     ))
 }

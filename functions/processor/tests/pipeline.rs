@@ -5,44 +5,16 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 
 use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use processor::Processor;
-use shared::adapters::memory::{MemoryQueue, MemoryStore};
-use shared::adapters::memory_automation::MemoryAutomation;
+use shared::adapters::memory::MemoryQueue;
 use shared::domain::envelope::split_for_queue;
 use shared::domain::ids::{ContactKey, WaId};
 use shared::domain::queued::{RequestMeta, SignatureMatch};
-use shared::domain::records::{ConsentState, Retention};
+use shared::domain::records::ConsentState;
 use shared::domain::status::StatusKind;
-use shared::ports::SystemClock;
 
-type Proc = Processor<
-    MemoryStore,
-    MemoryStore,
-    MemoryStore,
-    SystemClock,
-    MemoryQueue,
-    MemoryQueue,
-    MemoryAutomation,
-    shared::adapters::memory_consent::MemoryConsent,
->;
+mod fakes;
 
-fn processor() -> (Proc, MemoryStore) {
-    let store = MemoryStore::default();
-    let p = Processor {
-        messages: store.clone(),
-        contacts: store.clone(),
-        diagnostics: store.clone(),
-        clock: SystemClock,
-        retention: Retention::DEFAULT,
-        events: MemoryQueue::default(),
-        commands: MemoryQueue::default(),
-        automation_store: MemoryAutomation::default(),
-        automation: None,
-        consent: shared::adapters::memory_consent::MemoryConsent::default(),
-        suppression_retention: Default::default(),
-    };
-    (p, store)
-}
+use fakes::processor;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))

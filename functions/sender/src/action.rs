@@ -5,28 +5,13 @@ use shared::domain::consent::ConsentFacts;
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{classify, graph_body, FailureClass, OutboundCommand};
 use shared::domain::sending::{precheck, Verdict};
-use shared::ports::consent::ConsentLedger;
-use shared::ports::contacts::Auditor;
-use shared::ports::sending::{
-    GraphApi, GraphCallError, OutboundLedger, RecipientDirectory, Redelivery, Throttle,
-};
-use shared::ports::{Clock, EventSink, StoreError};
+use shared::ports::sending::{GraphApi, GraphCallError};
+use shared::ports::{Clock, StoreError};
 
 use crate::deliver::{jitter, Step};
-use crate::Sender;
+use crate::{Sender, SenderPorts};
 
-impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
-where
-    U: Auditor,
-    E: EventSink,
-    L: OutboundLedger,
-    R: RecipientDirectory,
-    T: Throttle,
-    G: GraphApi,
-    Q: Redelivery,
-    K: Clock,
-    S: ConsentLedger,
-{
+impl<P: SenderPorts> Sender<P> {
     pub(crate) async fn send_action(
         &self,
         cmd: &OutboundCommand,

@@ -5,24 +5,11 @@ use shared::domain::consent::{ConsentCategory, ConsentFacts, ConsentSource, Cons
 use shared::domain::ids::ContactKey;
 use shared::domain::outbound::OutboundCommand;
 use shared::ports::consent::ConsentLedger;
-use shared::ports::contacts::Auditor;
-use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
-use shared::ports::{Clock, EventSink, StoreError};
+use shared::ports::StoreError;
 
-use crate::Sender;
+use crate::{Sender, SenderPorts};
 
-impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
-where
-    U: Auditor,
-    E: EventSink,
-    L: OutboundLedger,
-    R: RecipientDirectory,
-    T: Throttle,
-    G: GraphApi,
-    Q: Redelivery,
-    K: Clock,
-    S: ConsentLedger,
-{
+impl<P: SenderPorts> Sender<P> {
     /// The suppression list (and the marketing opt-in, after recording the
     /// command's own evidence), read only for the categories that need
     /// consent: service replies and actions never fetch the hashing key.

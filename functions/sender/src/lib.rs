@@ -3,9 +3,13 @@
 //! Retries wait in the queue (visibility timeout), not in the function.
 
 mod action;
+mod call;
+mod claim;
 pub mod config;
 mod consent_gate;
 mod deliver;
+mod gate;
+mod outcome;
 mod outcome_event;
 mod refusal;
 
@@ -42,34 +46,38 @@ pub struct Settings {
     pub consent: ConsentPolicy,
 }
 
-pub struct Sender<L, R, T, G, Q, K, E, S, U> {
-    /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
-    pub events: E,
-    pub ledger: L,
-    pub recipients: R,
-    pub throttle: T,
-    pub graph: G,
-    pub redelivery: Q,
-    pub clock: K,
-    /// The suppression list and marketing opt-ins, read before every send.
-    pub consent: S,
-    pub settings: Settings,
-    /// Where a send that overrides a restriction is audited.
-    pub audit: U,
+/// Which adapter serves each port: `main.rs` names the AWS ones, the tests
+/// the in-memory fakes or moto's and the Graph API simulator. Types only,
+/// resolved at compile time, so the handler is as fast as with concrete types.
+pub trait SenderPorts {
+    type Events: EventSink;
+    type Ledger: OutboundLedger;
+    type Recipients: RecipientDirectory;
+    type Throttle: Throttle;
+    type Graph: GraphApi;
+    type Redelivery: Redelivery;
+    type Clock: Clock;
+    type Consent: ConsentLedger;
+    type Audit: Auditor;
 }
 
-impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
-where
-    U: Auditor,
-    E: EventSink,
-    L: OutboundLedger,
-    R: RecipientDirectory,
-    T: Throttle,
-    G: GraphApi,
-    Q: Redelivery,
-    K: Clock,
-    S: ConsentLedger,
-{
+pub struct Sender<P: SenderPorts> {
+    /// Outcomes for internal systems (`message.sent`, `…rejected`, …).
+    pub events: P::Events,
+    pub ledger: P::Ledger,
+    pub recipients: P::Recipients,
+    pub throttle: P::Throttle,
+    pub graph: P::Graph,
+    pub redelivery: P::Redelivery,
+    pub clock: P::Clock,
+    /// The suppression list and marketing opt-ins, read before every send.
+    pub consent: P::Consent,
+    pub settings: Settings,
+    /// Where a send that overrides a restriction is audited.
+    pub audit: P::Audit,
+}
+
+impl<P: SenderPorts> Sender<P> {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         // Copies of one command in a batch go after the first has finished, so
         // they meet its final state instead of racing its claim.

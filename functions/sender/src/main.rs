@@ -1,6 +1,8 @@
+use std::sync::Arc;
+
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use sender::{config::Config, Sender};
+use sender::{config::Config, Sender, SenderPorts};
 use shared::adapters::graph::GraphClient;
 use shared::adapters::{
     aws,
@@ -13,6 +15,22 @@ use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
+/// The deployed adapters: DynamoDB, SQS, Meta's Graph API with the token
+/// and the hashing key from Secrets Manager.
+enum Aws {}
+
+impl SenderPorts for Aws {
+    type Events = SqsQueue;
+    type Ledger = DynamoStore;
+    type Recipients = DynamoStore;
+    type Throttle = DynamoStore;
+    type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
+    type Redelivery = SqsRedelivery;
+    type Clock = SystemClock;
+    type Consent = KeyedConsent<Arc<SecretHasher<SecretsManagerFetcher>>>;
+    type Audit = HashingAuditor<Arc<SecretHasher<SecretsManagerFetcher>>, DynamoStore>;
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_tracing();
@@ -22,7 +40,7 @@ async fn main() -> Result<(), Error> {
     let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
     // Nothing is fetched here: the hashing key is read on the first send
     // that needs consent or an audit, and then shared by both.
-    let hasher = std::sync::Arc::new(SecretHasher::new(
+    let hasher = Arc::new(SecretHasher::new(
         SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
         config.secret_refresh,
     ));
@@ -40,7 +58,7 @@ async fn main() -> Result<(), Error> {
         store: store.clone(),
         hasher,
     };
-    let sender = Sender {
+    let sender = Sender::<Aws> {
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
         ledger: store.clone(),
         recipients: store.clone(),

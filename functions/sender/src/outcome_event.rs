@@ -1,7 +1,9 @@
 //! The events that tell internal systems how a command ended.
 
-use serde_json::json;
-use shared::domain::events::Event;
+use shared::domain::events::payloads::{
+    CommandFacts, FailureError, MessageFailed, MessageRejected, MessageSent, MessageSuppressed,
+};
+use shared::domain::events::{Event, EventPayload};
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{IdempotencyKey, OutboundCommand};
 use shared::ports::sending::{LedgerKey, Outcome};
@@ -14,41 +16,62 @@ pub fn outcome_event(
     outcome: &Outcome,
     now: i64,
 ) -> Event {
-    let mut data = json!({
-        "idempotency_key": cmd.idempotency_key.as_str(),
-        "message_type": cmd.message.message_type(),
-        "category": cmd.category.as_str(),
-        "links": cmd.links,
-    });
-    let kind = match outcome {
-        Outcome::Sent { wamid, sent_at } => {
-            data["wamid"] = json!(wamid);
-            data["sent_at"] = json!(sent_at);
-            "message.sent"
-        }
-        Outcome::Failed { reason, error } => {
-            data["reason"] = json!(reason);
-            if let Some(e) = error {
-                data["error"] =
-                    json!({"code": e.code, "details": e.details, "http_status": e.http_status});
-            }
-            "message.failed"
-        }
-        Outcome::Rejected { reason } => {
-            data["reason"] = json!(reason);
-            "message.rejected"
-        }
-        Outcome::Expired => {
-            data["reason"] = json!("expired");
-            "message.rejected"
-        }
-        Outcome::Suppressed { reason } => {
-            data["reason"] = json!(reason);
-            "message.suppressed"
-        }
+    let idempotency_key = cmd.idempotency_key.as_str();
+    let command = CommandFacts {
+        message_type: cmd.message.message_type(),
+        category: cmd.category.as_str(),
+        links: &cmd.links,
     };
-    let fact = format!("{}|{}", key.contact.storage_id(), key.key.as_str());
-    Event::new(kind, &fact, now, Some(number), Some(&key.contact), data)
+    fn of<P: EventPayload>(p: &P, key: &LedgerKey, number: &PhoneNumberId, now: i64) -> Event {
+        let fact = format!("{}|{}", key.contact.storage_id(), key.key.as_str());
+        Event::new(p, &fact, now, Some(number), Some(&key.contact))
+    }
+    let rejected = |reason| MessageRejected {
+        idempotency_key: Some(idempotency_key),
+        command: Some(command.clone()),
+        reason,
+        detail: None,
+    };
+    match outcome {
+        Outcome::Sent { wamid, sent_at } => of(
+            &MessageSent {
+                idempotency_key,
+                command,
+                wamid,
+                sent_at: *sent_at,
+            },
+            key,
+            number,
+            now,
+        ),
+        Outcome::Failed { reason, error } => of(
+            &MessageFailed {
+                idempotency_key,
+                command,
+                reason,
+                error: error.as_ref().map(|e| FailureError {
+                    code: e.code,
+                    details: e.details.as_deref(),
+                    http_status: e.http_status,
+                }),
+            },
+            key,
+            number,
+            now,
+        ),
+        Outcome::Rejected { reason } => of(&rejected(reason), key, number, now),
+        Outcome::Expired => of(&rejected("expired"), key, number, now),
+        Outcome::Suppressed { reason } => of(
+            &MessageSuppressed {
+                idempotency_key,
+                command,
+                reason,
+            },
+            key,
+            number,
+            now,
+        ),
+    }
 }
 
 /// A command that could not be read: rejected with the validator's reason,
@@ -63,12 +86,11 @@ pub fn invalid_command_event(
         "invalid|{}|{reason}",
         key.map_or("", IdempotencyKey::as_str)
     );
-    Event::new(
-        "message.rejected",
-        &fact,
-        now,
-        None,
-        None::<&ContactKey>,
-        json!({"idempotency_key": key.map(IdempotencyKey::as_str), "reason": reason, "detail": detail}),
-    )
+    let payload = MessageRejected {
+        idempotency_key: key.map(IdempotencyKey::as_str),
+        command: None,
+        reason,
+        detail: Some(detail),
+    };
+    Event::new(&payload, &fact, now, None, None::<&ContactKey>)
 }

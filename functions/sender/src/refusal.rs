@@ -3,29 +3,13 @@
 
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{classify, FailureClass, OutboundCommand};
-use shared::ports::consent::ConsentLedger;
-use shared::ports::contacts::Auditor;
-use shared::ports::sending::{
-    GraphApi, GraphCallError, LedgerKey, OutboundLedger, Outcome, RecipientDirectory, Redelivery,
-    Throttle,
-};
-use shared::ports::{Clock, EventSink, StoreError};
+use shared::ports::sending::{GraphCallError, LedgerKey, OutboundLedger, Outcome, Throttle};
+use shared::ports::{Clock, StoreError};
 
 use crate::deliver::{jitter, Step};
-use crate::Sender;
+use crate::{Sender, SenderPorts};
 
-impl<L, R, T, G, Q, K, E, S, U> Sender<L, R, T, G, Q, K, E, S, U>
-where
-    U: Auditor,
-    E: EventSink,
-    L: OutboundLedger,
-    R: RecipientDirectory,
-    T: Throttle,
-    G: GraphApi,
-    Q: Redelivery,
-    K: Clock,
-    S: ConsentLedger,
-{
+impl<P: SenderPorts> Sender<P> {
     pub(crate) async fn refused(
         &self,
         cmd: &OutboundCommand,

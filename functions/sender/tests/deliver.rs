@@ -3,7 +3,7 @@
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
-use sender::{Sender, Settings, Step};
+use sender::{Sender, SenderPorts, Settings, Step};
 use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_consent::MemoryConsent;
@@ -64,17 +64,22 @@ impl GraphApi for ScriptedGraph {
     }
 }
 
-type TestSender = Sender<
-    MemoryLedger,
-    MemoryRecipients,
-    MemoryThrottle,
-    ScriptedGraph,
-    MemoryRedelivery,
-    SystemClock,
-    MemoryQueue,
-    MemoryConsent,
-    HashingAuditor<FixedKeyHasher, MemoryReceipts>,
->;
+/// The in-memory fakes, and Meta's answers scripted.
+enum Fakes {}
+
+impl SenderPorts for Fakes {
+    type Events = MemoryQueue;
+    type Ledger = MemoryLedger;
+    type Recipients = MemoryRecipients;
+    type Throttle = MemoryThrottle;
+    type Graph = ScriptedGraph;
+    type Redelivery = MemoryRedelivery;
+    type Clock = SystemClock;
+    type Consent = MemoryConsent;
+    type Audit = HashingAuditor<FixedKeyHasher, MemoryReceipts>;
+}
+
+type TestSender = Sender<Fakes>;
 
 fn sender(graph: ScriptedGraph) -> TestSender {
     let recipients = MemoryRecipients::default();

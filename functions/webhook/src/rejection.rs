@@ -2,8 +2,7 @@
 //! update so the processor keeps it (with TTL) beside the other diagnostics.
 
 use shared::domain::envelope::{sqs_safe, EnvelopeError};
-use shared::domain::inbound::REJECTED_FIELD;
-use shared::domain::queued::{OutgoingBatch, OutgoingChange, RequestMeta, FORMAT_VERSION};
+use shared::domain::queued::{QueuedBatch, RequestMeta};
 
 /// How much of a refused body is kept: enough to see what went wrong.
 const KEPT_BYTES: usize = 16 * 1024;
@@ -17,16 +16,6 @@ pub fn diagnostic_message(body: &[u8], meta: &RequestMeta, e: &EnvelopeError) ->
         "body_prefix": text,
     });
     let raw = serde_json::value::to_raw_value(&value).expect("JSON value serialises");
-    let change = OutgoingChange {
-        waba_id: "",
-        field: REJECTED_FIELD,
-        value: &raw,
-    };
-    let batch = OutgoingBatch {
-        v: FORMAT_VERSION,
-        request: meta,
-        part: 0,
-        changes: std::slice::from_ref(&change),
-    };
+    let batch = QueuedBatch::rejected_post(meta.clone(), raw);
     sqs_safe(serde_json::to_string(&batch).expect("serialises"))
 }

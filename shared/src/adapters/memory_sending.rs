@@ -63,24 +63,20 @@ impl OutboundLedger for MemoryLedger {
             }
             Some(e) if e.state == "sending" && e.lease_until > now => Ok(Claim::InFlight),
             Some(e) if e.state == "sending" => Ok(Claim::Abandoned),
+            // Read back as the DynamoDB ledger reads its item back.
             Some(e) => Ok(Claim::Finished {
-                reason: match &e.outcome {
-                    Some(
-                        Outcome::Failed { reason, .. }
-                        | Outcome::Rejected { reason }
-                        | Outcome::Suppressed { reason },
-                    ) => Some(reason.clone()),
-                    _ => None,
-                },
+                outcome: Outcome::from_ledger(
+                    &e.state,
+                    e.outcome.as_ref().and_then(Outcome::reason),
+                    match &e.outcome {
+                        Some(Outcome::Sent { wamid, sent_at }) => Some(SentRef {
+                            wamid: wamid.clone(),
+                            sent_at: *sent_at,
+                        }),
+                        _ => None,
+                    },
+                ),
                 effects_pending: e.effects_pending,
-                state: e.state.clone(),
-                sent: match &e.outcome {
-                    Some(Outcome::Sent { wamid, sent_at }) => Some(SentRef {
-                        wamid: wamid.clone(),
-                        sent_at: *sent_at,
-                    }),
-                    _ => None,
-                },
             }),
         }
     }

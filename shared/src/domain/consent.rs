@@ -8,6 +8,42 @@
 
 use super::outbound::Category;
 
+/// Whether a contact accepts marketing and utility messages (a profile's
+/// `consent_state`, the state `PUT /contacts/{wa_id}/consent` sets). Service
+/// replies inside the customer-service window are always allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConsentState {
+    Unknown,
+    OptedIn,
+    OptedOut,
+}
+
+impl ConsentState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Unknown => "unknown",
+            Self::OptedIn => "opted_in",
+            Self::OptedOut => "opted_out",
+        }
+    }
+
+    /// The one reader of the strings [`Self::as_str`] writes, wherever
+    /// they come from (a stored profile, an API request).
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Unknown, Self::OptedIn, Self::OptedOut]
+            .into_iter()
+            .find(|state| state.as_str() == s)
+    }
+
+    pub fn from_opted_in(opted_in: bool) -> Self {
+        if opted_in {
+            Self::OptedIn
+        } else {
+            Self::OptedOut
+        }
+    }
+}
+
 /// A category someone can opt out of. `all` (STOP, or an API change with no
 /// category) stands for both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -40,11 +76,13 @@ impl ConsentCategory {
     /// `consent_category`) opted out of: Meta's `marketing_messages` and
     /// `marketing` are marketing, anything else (STOP's `all`) both.
     pub fn profile_opt_out(state: Option<&str>, category: Option<&str>) -> &'static [Self] {
-        match (state, category) {
-            (Some("opted_out"), Some("marketing" | "marketing_messages")) => &[Self::Marketing],
-            (Some("opted_out"), Some("utility")) => &[Self::Utility],
-            (Some("opted_out"), _) => &Self::ALL,
-            _ => &[],
+        if state.and_then(ConsentState::parse) != Some(ConsentState::OptedOut) {
+            return &[];
+        }
+        match category {
+            Some("marketing" | "marketing_messages") => &[Self::Marketing],
+            Some("utility") => &[Self::Utility],
+            _ => &Self::ALL,
         }
     }
 
@@ -169,6 +207,40 @@ impl Default for ConsentPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_consent_state_reads_back_as_written_and_nothing_else_is_one() {
+        for state in [
+            ConsentState::Unknown,
+            ConsentState::OptedIn,
+            ConsentState::OptedOut,
+        ] {
+            assert_eq!(ConsentState::parse(state.as_str()), Some(state));
+        }
+        for other in ["stop", "OPTED_OUT", "opted out", ""] {
+            assert_eq!(ConsentState::parse(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn only_an_opted_out_profile_suppresses_and_its_category_says_what() {
+        let out = Some("opted_out");
+        assert_eq!(
+            ConsentCategory::profile_opt_out(out, Some("marketing_messages")),
+            &[ConsentCategory::Marketing]
+        );
+        assert_eq!(
+            ConsentCategory::profile_opt_out(out, Some("utility")),
+            &[ConsentCategory::Utility]
+        );
+        assert_eq!(
+            ConsentCategory::profile_opt_out(out, None),
+            &ConsentCategory::ALL
+        );
+        for state in [Some("opted_in"), Some("unknown"), Some("junk"), None] {
+            assert!(ConsentCategory::profile_opt_out(state, None).is_empty());
+        }
+    }
 
     #[test]
     fn all_stands_for_marketing_and_utility() {

@@ -23,8 +23,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::inbound::OVERSIZED_KEY;
 use super::queued::RequestMeta;
+use super::queued::OVERSIZED_KEY;
 use queue_message::{render, Header, Unit, UnitValue};
 use value_parts::ValueParts;
 

@@ -356,7 +356,7 @@ fn characters_sqs_refuses_are_escaped_in_slices_too() {
 
 #[test]
 fn queue_messages_are_written_as_the_batch_contract_serialises() {
-    use crate::domain::queued::{OutgoingBatch, OutgoingChange};
+    use crate::domain::queued::QueuedChange;
     let values: Vec<String> = (0..3)
         .map(|i| value(&[message(i, "1650", 10)], &["1650"]))
         .collect();
@@ -366,23 +366,19 @@ fn queue_messages_are_written_as_the_batch_contract_serialises() {
         ..meta()
     };
     let intake = split_for_queue(body.as_bytes(), &meta, 250_000).unwrap();
-    let raws: Vec<Box<RawValue>> = values
+    let changes: Vec<QueuedChange> = values
         .iter()
-        .map(|v| RawValue::from_string(v.clone()).unwrap())
-        .collect();
-    let changes: Vec<OutgoingChange> = raws
-        .iter()
-        .map(|raw| OutgoingChange {
-            waba_id: "102290129340398",
-            field: "messages",
-            value: raw,
+        .map(|v| QueuedChange {
+            waba_id: "102290129340398".into(),
+            field: "messages".into(),
+            value: RawValue::from_string(v.clone()).unwrap(),
         })
         .collect();
-    let expected = OutgoingBatch {
+    let expected = QueuedBatch {
         v: FORMAT_VERSION,
-        request: &meta,
+        request: meta,
         part: 0,
-        changes: &changes,
+        changes,
     };
     assert_eq!(intake.messages, [serde_json::to_string(&expected).unwrap()]);
 }

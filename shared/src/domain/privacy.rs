@@ -8,7 +8,7 @@ use hmac::{KeyInit, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
-use super::consent::ConsentCategory;
+use super::consent::{ConsentCategory, ConsentState};
 use super::ids::ContactKey;
 
 /// HMAC-SHA256 of the contact's storage id under a key from Secrets Manager.
@@ -203,9 +203,13 @@ impl ConsentRequest {
     pub fn parse(body: &Value) -> Result<Self, InputError> {
         let obj = object(body)?;
         only(obj, &["state", "category"])?;
-        let opted_in = match obj.get("state").and_then(Value::as_str) {
-            Some("opted_in") => true,
-            Some("opted_out") => false,
+        let opted_in = match obj
+            .get("state")
+            .and_then(Value::as_str)
+            .and_then(ConsentState::parse)
+        {
+            Some(ConsentState::OptedIn) => true,
+            Some(ConsentState::OptedOut) => false,
             _ => return Err(invalid("state", "must be opted_in or opted_out")),
         };
         let category = text(obj, "category", 64)?;
@@ -231,11 +235,7 @@ impl ConsentRequest {
     }
 
     pub fn state(&self) -> &'static str {
-        if self.opted_in {
-            "opted_in"
-        } else {
-            "opted_out"
-        }
+        ConsentState::from_opted_in(self.opted_in).as_str()
     }
 }
 

@@ -122,24 +122,7 @@ impl StatusOutcome {
     }
 }
 
-/// Whether a contact accepts marketing and utility messages. Service replies
-/// inside the customer-service window are always allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConsentState {
-    Unknown,
-    OptedIn,
-    OptedOut,
-}
-
-impl ConsentState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Unknown => "unknown",
-            Self::OptedIn => "opted_in",
-            Self::OptedOut => "opted_out",
-        }
-    }
-}
+pub use super::consent::ConsentState;
 
 impl ConsentChange {
     /// Meta's `user_preferences` values; others (e.g. `signup`) are kept in

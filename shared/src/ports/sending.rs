@@ -16,15 +16,14 @@ pub struct LedgerKey {
     pub key: IdempotencyKey,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Claim {
     /// This attempt may call Meta.
     Acquired { attempt: u32 },
     /// Already finished: sending again would break "at most once".
     Finished {
-        state: String,
-        sent: Option<SentRef>,
-        reason: Option<String>,
+        /// As the ledger entry records it ([`Outcome::from_ledger`]).
+        outcome: Outcome,
         /// The outcome's event may not have been published yet.
         effects_pending: bool,
     },
@@ -61,6 +60,8 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The ledger entry's `state` (stored: items already written keep
+    /// reading through [`Self::from_ledger`]).
     pub fn state(&self) -> &'static str {
         match self {
             Self::Sent { .. } => "sent",
@@ -68,6 +69,38 @@ impl Outcome {
             Self::Rejected { .. } => "rejected",
             Self::Suppressed { .. } => "suppressed",
             Self::Expired => "expired",
+        }
+    }
+
+    /// The reason recorded with the outcome, if it has one.
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Self::Failed { reason, .. }
+            | Self::Rejected { reason }
+            | Self::Suppressed { reason } => Some(reason),
+            Self::Sent { .. } | Self::Expired => None,
+        }
+    }
+
+    /// Reads a finished ledger entry back: its `state`, `reason` and sent
+    /// message. Meta's error is not read back (an outcome announced again
+    /// after a crash has no `error`). A `sent` without its message, or a
+    /// state this version does not know, reads as failed with the reason
+    /// recorded: the message may have gone, so it is never sent again.
+    pub fn from_ledger(state: &str, reason: Option<&str>, sent: Option<SentRef>) -> Self {
+        let reason = reason.unwrap_or_default().to_owned();
+        match (state, sent) {
+            ("sent", Some(s)) => Self::Sent {
+                wamid: s.wamid,
+                sent_at: s.sent_at,
+            },
+            ("suppressed", _) => Self::Suppressed { reason },
+            ("expired", _) => Self::Expired,
+            ("rejected", _) => Self::Rejected { reason },
+            _ => Self::Failed {
+                reason,
+                error: None,
+            },
         }
     }
 }
@@ -188,4 +221,60 @@ pub trait Redelivery: Send + Sync {
         receipt_handle: &str,
         seconds: u32,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_outcome_reads_back_from_the_strings_its_ledger_entry_keeps() {
+        let sent = SentRef {
+            wamid: "wamid.X".into(),
+            sent_at: 7,
+        };
+        for outcome in [
+            Outcome::Sent {
+                wamid: "wamid.X".into(),
+                sent_at: 7,
+            },
+            Outcome::Failed {
+                reason: "meta_refused".into(),
+                error: None,
+            },
+            Outcome::Rejected {
+                reason: "outside_window".into(),
+            },
+            Outcome::Suppressed {
+                reason: "opted_out".into(),
+            },
+            Outcome::Expired,
+        ] {
+            let stored = matches!(outcome, Outcome::Sent { .. }).then(|| sent.clone());
+            let read = Outcome::from_ledger(outcome.state(), outcome.reason(), stored);
+            assert_eq!(read, outcome);
+        }
+        // The strings items already in the table hold.
+        let states: Vec<_> = ["sent", "failed", "rejected", "suppressed", "expired"]
+            .into_iter()
+            .map(|s| Outcome::from_ledger(s, Some("r"), Some(sent.clone())).state())
+            .collect();
+        assert_eq!(
+            states,
+            ["sent", "failed", "rejected", "suppressed", "expired"]
+        );
+    }
+
+    #[test]
+    fn a_sent_entry_without_its_message_or_an_unknown_state_reads_as_failed() {
+        for (state, sent) in [("sent", None), ("archived", None)] {
+            assert_eq!(
+                Outcome::from_ledger(state, Some("r"), sent),
+                Outcome::Failed {
+                    reason: "r".into(),
+                    error: None
+                }
+            );
+        }
+    }
 }

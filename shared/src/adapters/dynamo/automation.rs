@@ -46,16 +46,10 @@ impl AutomationStore for DynamoStore {
                 .unwrap_or(false),
             handoff_until: num(&item, "handoff_until"),
             paused_until: num(&item, "automation_paused_until"),
-            consent: match item
+            consent: item
                 .get("consent_state")
                 .and_then(|v| v.as_s().ok())
-                .map(String::as_str)
-            {
-                Some("opted_out") => Some(ConsentState::OptedOut),
-                Some("opted_in") => Some(ConsentState::OptedIn),
-                Some(_) => Some(ConsentState::Unknown),
-                None => None,
-            },
+                .map(|s| ConsentState::parse(s).unwrap_or(ConsentState::Unknown)),
         })
     }
 

@@ -80,16 +80,18 @@ impl OutboundLedger for DynamoStore {
             Some("sending") if num(&old, "lease_until").is_some_and(|l| l > now) => Claim::InFlight,
             Some("sending") => Claim::Abandoned,
             Some(state) => Claim::Finished {
-                reason: text(&old, "reason").map(str::to_owned),
+                outcome: Outcome::from_ledger(
+                    state,
+                    text(&old, "reason"),
+                    match (text(&old, "wamid"), num(&old, "sent_at")) {
+                        (Some(w), Some(at)) => Some(SentRef {
+                            wamid: w.to_owned(),
+                            sent_at: at,
+                        }),
+                        _ => None,
+                    },
+                ),
                 effects_pending: super::attrs::effects_pending(&old),
-                state: state.to_owned(),
-                sent: match (text(&old, "wamid"), num(&old, "sent_at")) {
-                    (Some(w), Some(at)) => Some(SentRef {
-                        wamid: w.to_owned(),
-                        sent_at: at,
-                    }),
-                    _ => None,
-                },
             },
             None => Claim::InFlight,
         })

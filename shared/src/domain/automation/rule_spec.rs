@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::rules::{Action, Condition, Rule};
 use super::text::normalize;
-use crate::domain::events::BUILT_IN_TYPES;
+use crate::domain::events::EventKind;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum RulesError {
@@ -245,7 +245,7 @@ fn action(id: &str, a: ActionSpec) -> Result<Action, RulesError> {
                     format!("event name `{name}` must look like `order.status_requested`"),
                 ));
             }
-            if BUILT_IN_TYPES.contains(&name.as_str()) {
+            if EventKind::built_in(&name).is_some() {
                 return Err(rule_error(
                     id,
                     format!("`{name}` is a built-in event and cannot be emitted by a rule"),

@@ -1,5 +1,5 @@
-//! Writing inbound-queue messages: the `OutgoingBatch` shape of `queued.rs`,
-//! written directly so that a slice's text goes from the body into its queue
+//! Writing inbound-queue messages: a `QueuedBatch` (`queued.rs`) as serde
+//! writes it, written directly so that a slice's text goes from the body into its queue
 //! message in one copy (serde can only write raw text it holds as a
 //! `RawValue`, which a slice is not).
 
@@ -22,7 +22,7 @@ pub(super) enum UnitValue<'p, 'a> {
     /// The value as Meta sent it, byte for byte.
     Whole(&'a RawValue),
     Slice(Slice<'p, 'a>),
-    /// JSON written in its place (see `OVERSIZED_KEY`).
+    /// JSON written in its place (see `queued::OVERSIZED_KEY`).
     StandIn(String),
 }
 

@@ -7,6 +7,7 @@
 //! instead of failing at Meta. [`graph_body`] turns a command into the Graph
 //! API request, and [`graph_error`] reads Meta's answer when it fails.
 
+mod auto_reply;
 mod category;
 mod command;
 mod error;
@@ -20,6 +21,7 @@ mod template;
 
 use serde_json::Value;
 
+pub use auto_reply::{AutoReply, ReplyMessage, TemplateLanguage, TemplateRef, TextBody};
 pub use category::Category;
 pub use command::{
     BusinessLink, IdempotencyKey, OutboundCommand, OutboundMessage, RestrictionOverride,

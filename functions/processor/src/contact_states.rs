@@ -1,0 +1,44 @@
+//! The stored facts that owe effects, and what the effects need to know of
+//! each inbound message's contact (restriction, hand-off, pause, tags).
+
+use std::collections::HashMap;
+
+use shared::domain::ids::ContactKey;
+use shared::domain::inbound::{Direction, ParsedChange, Update};
+use shared::ports::automation::{AutomationStore, ContactState};
+
+use crate::error::IngestError;
+use crate::processor::{Processor, ProcessorPorts};
+
+/// The updates of one queue record that were stored by this attempt (or
+/// whose effects a redelivery still owes).
+pub(crate) type Owed<'a> = [(&'a ParsedChange, &'a Update)];
+
+/// Contact states for the inbound messages whose effects are owed. Read
+/// with automation off too: a restricted contact's messages set off nothing.
+pub async fn contact_states<P: ProcessorPorts>(
+    p: &Processor<P>,
+    owed: &Owed<'_>,
+    now: i64,
+) -> Result<HashMap<ContactKey, ContactState>, IngestError> {
+    let mut states = HashMap::new();
+    for (_, update) in owed {
+        if let Update::Message(m) = update {
+            if m.direction == Direction::Inbound && !states.contains_key(&m.contact) {
+                states.insert(
+                    m.contact.clone(),
+                    p.automation_store.contact_state(&m.contact, now).await?,
+                );
+            }
+        }
+    }
+    Ok(states)
+}
+
+/// Restricted (GDPR Art. 18): stored, never announced nor automated.
+pub(crate) fn is_restricted(
+    states: &HashMap<ContactKey, ContactState>,
+    contact: &ContactKey,
+) -> bool {
+    states.get(contact).is_some_and(|s| s.restricted)
+}

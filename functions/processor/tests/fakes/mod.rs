@@ -1,0 +1,43 @@
+//! The processor on the in-memory fakes of its ports, for the handler
+//! tests and the `batch` bench (which includes this file by `#[path]`).
+
+use processor::{Processor, ProcessorPorts};
+use shared::adapters::memory::{MemoryQueue, MemoryStore};
+use shared::adapters::memory_automation::MemoryAutomation;
+use shared::adapters::memory_consent::MemoryConsent;
+use shared::domain::records::Retention;
+use shared::ports::SystemClock;
+
+/// Every port served by the in-memory fakes.
+pub enum Fakes {}
+
+impl ProcessorPorts for Fakes {
+    type Messages = MemoryStore;
+    type Contacts = MemoryStore;
+    type Diagnostics = MemoryStore;
+    type Clock = SystemClock;
+    type Events = MemoryQueue;
+    type Commands = MemoryQueue;
+    type Automation = MemoryAutomation;
+    type Consent = MemoryConsent;
+}
+
+pub type Proc = Processor<Fakes>;
+
+pub fn processor() -> (Proc, MemoryStore) {
+    let store = MemoryStore::default();
+    let p = Processor {
+        messages: store.clone(),
+        contacts: store.clone(),
+        diagnostics: store.clone(),
+        clock: SystemClock,
+        retention: Retention::DEFAULT,
+        events: MemoryQueue::default(),
+        commands: MemoryQueue::default(),
+        automation_store: MemoryAutomation::default(),
+        automation: None,
+        consent: MemoryConsent::default(),
+        suppression_retention: Default::default(),
+    };
+    (p, store)
+}

@@ -1,0 +1,126 @@
+//! The send gate, in the order docs/sending.md gives: the rules of
+//! `precheck` (window, consent, restriction, expiry), then Meta's pause of
+//! the number and the pacing shared by every instance. A send that
+//! overrides a restriction is audited before the call.
+
+use std::time::Duration;
+
+use shared::domain::ids::{ContactKey, PhoneNumberId};
+use shared::domain::outbound::{FailureClass, OutboundCommand};
+use shared::domain::privacy::OVERRIDE_ACTION;
+use shared::domain::sending::{overrides_restriction, precheck, Recipient, Verdict};
+use shared::ports::contacts::Auditor;
+use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, Throttle};
+use shared::ports::{Clock, StoreError};
+
+use crate::deliver::{jitter, Step};
+use crate::{Origin, Sender, SenderPorts};
+
+/// How long a send may wait in the function for a pacing permit before it
+/// goes back to the queue instead.
+const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
+
+impl<P: SenderPorts> Sender<P> {
+    /// `Some(step)` when the command may not be sent now: ended for good
+    /// (recorded and announced), or released to come back later.
+    pub(crate) async fn gate(
+        &self,
+        cmd: &OutboundCommand,
+        key: &LedgerKey,
+        number: &PhoneNumberId,
+        recipient: Option<Recipient>,
+        receive_count: u32,
+        now: i64,
+    ) -> Result<Option<Step>, StoreError> {
+        let consent = self.consent_facts(cmd, &key.contact, now).await?;
+        let ended = match precheck(cmd, recipient, consent, self.settings.consent, now) {
+            Verdict::Send => None,
+            Verdict::Expired => Some((Outcome::Expired, "expired")),
+            Verdict::Suppressed(reason) => Some((
+                Outcome::Suppressed {
+                    reason: reason.into(),
+                },
+                "suppressed",
+            )),
+            Verdict::Rejected(reason) => Some((
+                Outcome::Rejected {
+                    reason: reason.into(),
+                },
+                "rejected",
+            )),
+        };
+        if let Some((outcome, label)) = ended {
+            self.finish(cmd, key, number, outcome).await?;
+            return Ok(Some(Step::Done(label)));
+        }
+        if let Some(until) = self.throttle.paused_until(number, now).await? {
+            self.ledger.release(key, "paused", now).await?;
+            return Ok(Some(Step::Retry {
+                seconds: u32::try_from(until - now).unwrap_or(60),
+                why: "paused",
+            }));
+        }
+        if !self.permit(number).await? {
+            self.ledger.release(key, "pacing", now).await?;
+            return Ok(Some(Step::Retry {
+                seconds: self.settings.retry.delay(
+                    FailureClass::Throughput,
+                    receive_count,
+                    jitter(),
+                ),
+                why: "pacing",
+            }));
+        }
+        Ok(None)
+    }
+
+    /// Audited before the call: a send that happened is never missing from
+    /// the trail (each attempt is recorded).
+    pub(crate) async fn audit_override(
+        &self,
+        cmd: &OutboundCommand,
+        contact: &ContactKey,
+        recipient: Option<Recipient>,
+        origin: &Origin<'_>,
+    ) -> Result<(), StoreError> {
+        if overrides_restriction(cmd, recipient) == Some(true) {
+            // Audited before the call: a send that happened is never missing
+            // from the trail (each attempt is recorded).
+            let ground = cmd.override_restriction.map(|o| o.as_str());
+            tracing::warn!(ground, "sending to a restricted contact");
+            self.audit
+                .audit(
+                    contact,
+                    OVERRIDE_ACTION,
+                    ground,
+                    &origin.principal(),
+                    origin.message_id,
+                    self.clock.now_ms(),
+                )
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Waits (briefly) for a pacing permit shared with every instance.
+    pub(crate) async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
+        let started = std::time::Instant::now();
+        loop {
+            let now_ms = self.clock.now_ms();
+            if self
+                .throttle
+                .take(number, 1, self.settings.messages_per_second, now_ms)
+                .await?
+                == 1
+            {
+                return Ok(true);
+            }
+            if started.elapsed() > MAX_PERMIT_WAIT {
+                return Ok(false);
+            }
+            // The next 100 ms slot, plus a little spread between waiters.
+            let wait = 100 - now_ms.rem_euclid(100) + (jitter() * 10.0) as i64;
+            tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(100))).await;
+        }
+    }
+}
