@@ -1,0 +1,27 @@
+//! Typed reading of one queued change (`entry[].changes[]`). Reading is
+//! tolerant by design: anything unexpected becomes an `Unknown` message or a
+//! diagnostic, never an error, so Meta adding a field or type cannot stop
+//! the pipeline.
+//!
+//! `model` and `updates` are what the rest of the code sees; `wire` is
+//! Meta's JSON as serde reads it; `read` and `content` turn one into the
+//! other; `contract` holds the webhook's hand-off constants.
+
+mod content;
+mod contract;
+mod model;
+mod read;
+mod updates;
+mod wire;
+
+pub use content::read_content;
+pub use contract::{OVERSIZED_KEY, REJECTED_FIELD};
+pub use model::{
+    Direction, InboundMessage, InteractiveReply, MediaKind, MediaRef, MessageContent, ReplyContext,
+    SystemEvent,
+};
+pub use read::parse_change;
+pub use updates::{
+    ConsentChange, Diagnostic, DiagnosticKind, ErrorData, ErrorDetail, ParsedChange, Pricing,
+    Profile, StatusUpdate, Update,
+};
