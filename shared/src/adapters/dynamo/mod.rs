@@ -5,6 +5,7 @@
 mod automation;
 mod consent;
 mod contacts;
+mod content;
 mod diagnostics;
 mod erasure;
 mod items;

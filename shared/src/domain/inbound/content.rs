@@ -1,7 +1,7 @@
 //! The content of one message, by its type.
 
 use super::model::{InteractiveReply, MediaKind, MediaRef, MessageContent, SystemEvent};
-use super::wire::Body;
+use super::wire::{Body, TypeOnly};
 use crate::domain::ids::WaId;
 
 fn content_of(message_type: &str, b: Body) -> Option<MessageContent> {
@@ -18,10 +18,13 @@ fn content_of(message_type: &str, b: Body) -> Option<MessageContent> {
             MessageContent::Location {
                 latitude: l.latitude,
                 longitude: l.longitude,
+                name: l.name,
+                address: l.address,
+                url: l.url,
             }
         }
         "contacts" => MessageContent::Contacts {
-            count: b.contacts?.len(),
+            contacts: b.contacts?,
         },
         "interactive" => {
             let i = b.interactive?;
@@ -61,7 +64,8 @@ fn content_of(message_type: &str, b: Body) -> Option<MessageContent> {
             let o = b.order?;
             MessageContent::Order {
                 catalog_id: o.catalog_id,
-                items: o.product_items.len(),
+                text: o.text,
+                items: o.product_items,
             }
         }
         "system" => {
@@ -83,9 +87,23 @@ fn content_of(message_type: &str, b: Body) -> Option<MessageContent> {
                 .filter_map(|e| e.code)
                 .collect(),
         },
-        "edit" => MessageContent::Edit {
-            original: b.edit?.original_message_id,
-        },
+        "edit" => {
+            let e = b.edit?;
+            let message_type = e
+                .message
+                .as_deref()
+                .and_then(|m| serde_json::from_str::<TypeOnly>(m.get()).ok())
+                .and_then(|t| t.kind);
+            let content = match (&message_type, &e.message) {
+                (Some(t), Some(m)) => Some(Box::new(read_content(t, m.get()))),
+                _ => None,
+            };
+            MessageContent::Edit {
+                original: e.original_message_id,
+                message_type,
+                content,
+            }
+        }
         "revoke" => MessageContent::Revoke {
             original: b.revoke?.original_message_id,
         },

@@ -9,6 +9,8 @@
 
 mod content;
 mod contract;
+mod details;
+mod fields;
 mod model;
 mod read;
 mod updates;
@@ -16,6 +18,11 @@ mod wire;
 
 pub use content::read_content;
 pub use contract::{OVERSIZED_KEY, REJECTED_FIELD};
+pub use details::{
+    ContactAddress, ContactEmail, ContactName, ContactOrg, ContactPhone, ContactUrl, OrderItem,
+    Referral, ReferredProduct, SharedContact,
+};
+pub use fields::{content_fields, message_fields, CONTENT_FIELDS};
 pub use model::{
     Direction, InboundMessage, InteractiveReply, MediaKind, MediaRef, MessageContent, ReplyContext,
     SystemEvent,

@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::details::{OrderItem, Referral, ReferredProduct, SharedContact};
 use crate::domain::ids::{ContactKey, WaId, Wamid};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -92,9 +93,12 @@ pub enum MessageContent {
     Location {
         latitude: f64,
         longitude: f64,
+        name: Option<String>,
+        address: Option<String>,
+        url: Option<String>,
     },
     Contacts {
-        count: usize,
+        contacts: Vec<SharedContact>,
     },
     Interactive(InteractiveReply),
     Button {
@@ -107,15 +111,20 @@ pub enum MessageContent {
     },
     Order {
         catalog_id: Option<String>,
-        items: usize,
+        text: Option<String>,
+        items: Vec<OrderItem>,
     },
     System(SystemEvent),
     Unsupported {
         kind: Option<String>,
         error_codes: Vec<i64>,
     },
+    /// The customer edited an earlier message: `content` is the new
+    /// content, of type `message_type`.
     Edit {
         original: Option<String>,
+        message_type: Option<String>,
+        content: Option<Box<MessageContent>>,
     },
     Revoke {
         original: Option<String>,
@@ -130,6 +139,8 @@ pub struct ReplyContext {
     pub replied_to: Option<String>,
     pub forwarded: bool,
     pub frequently_forwarded: bool,
+    /// The catalog product the customer wrote about.
+    pub referred_product: Option<ReferredProduct>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,5 +155,7 @@ pub struct InboundMessage {
     pub context: Option<ReplyContext>,
     pub group_id: Option<String>,
     pub has_referral: bool,
+    /// The ad or post the conversation started from, when Meta says.
+    pub referral: Option<Referral>,
     pub raw: Box<RawValue>,
 }

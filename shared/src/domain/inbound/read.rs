@@ -83,6 +83,12 @@ pub fn parse_change(change: &QueuedChange) -> ParsedChange {
     parsed
 }
 
+/// A nested part read on its own: one Meta shaped oddly is left out and
+/// the message kept (its raw element still has it).
+fn lenient<T: serde::de::DeserializeOwned>(raw: &RawValue) -> Option<T> {
+    serde_json::from_str(raw.get()).ok()
+}
+
 fn diagnostic(kind: DiagnosticKind, raw: &str) -> Update {
     Update::Diagnostic(Diagnostic {
         kind,
@@ -128,9 +134,11 @@ fn read_message(raw: &RawValue, direction: Direction) -> Update {
             replied_to: c.id,
             forwarded: c.forwarded.unwrap_or(false),
             frequently_forwarded: c.frequently_forwarded.unwrap_or(false),
+            referred_product: c.referred_product.as_deref().and_then(lenient),
         }),
         group_id: head.group_id,
         has_referral: head.referral.is_some(),
+        referral: head.referral.as_deref().and_then(lenient),
         raw: raw.to_owned(),
     }))
 }

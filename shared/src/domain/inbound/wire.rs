@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::details::{OrderItem, SharedContact};
 use super::model::MediaRef;
 use super::updates::{ErrorDetail, Pricing};
 
@@ -87,7 +88,9 @@ pub(super) struct Head {
     #[serde(default)]
     pub(super) group_id: Option<String>,
     #[serde(default)]
-    pub(super) referral: Option<serde::de::IgnoredAny>,
+    /// Read apart (see `read_message`): an odd referral must not cost the
+    /// message.
+    pub(super) referral: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -98,6 +101,8 @@ pub(super) struct ContextRaw {
     pub(super) forwarded: Option<bool>,
     #[serde(default)]
     pub(super) frequently_forwarded: Option<bool>,
+    #[serde(default)]
+    pub(super) referred_product: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -117,7 +122,7 @@ pub(super) struct Body {
     #[serde(default)]
     pub(super) location: Option<LocationRaw>,
     #[serde(default)]
-    pub(super) contacts: Option<Vec<serde::de::IgnoredAny>>,
+    pub(super) contacts: Option<Vec<SharedContact>>,
     #[serde(default)]
     pub(super) interactive: Option<InteractiveRaw>,
     #[serde(default)]
@@ -133,7 +138,7 @@ pub(super) struct Body {
     #[serde(default)]
     pub(super) errors: Option<Vec<ErrorDetail>>,
     #[serde(default)]
-    pub(super) edit: Option<OriginalRaw>,
+    pub(super) edit: Option<EditRaw>,
     #[serde(default)]
     pub(super) revoke: Option<OriginalRaw>,
 }
@@ -146,6 +151,12 @@ pub(super) struct TextRaw {
 pub(super) struct LocationRaw {
     pub(super) latitude: f64,
     pub(super) longitude: f64,
+    #[serde(default)]
+    pub(super) name: Option<String>,
+    #[serde(default)]
+    pub(super) address: Option<String>,
+    #[serde(default)]
+    pub(super) url: Option<String>,
 }
 #[derive(Deserialize)]
 pub(super) struct IdTitle {
@@ -188,7 +199,9 @@ pub(super) struct OrderRaw {
     #[serde(default)]
     pub(super) catalog_id: Option<String>,
     #[serde(default)]
-    pub(super) product_items: Vec<serde::de::IgnoredAny>,
+    pub(super) text: Option<String>,
+    #[serde(default)]
+    pub(super) product_items: Vec<OrderItem>,
 }
 #[derive(Deserialize)]
 pub(super) struct SystemRaw {
@@ -206,6 +219,20 @@ pub(super) struct UnsupportedRaw {
 pub(super) struct OriginalRaw {
     #[serde(default)]
     pub(super) original_message_id: Option<String>,
+}
+#[derive(Deserialize)]
+pub(super) struct EditRaw {
+    #[serde(default)]
+    pub(super) original_message_id: Option<String>,
+    /// The new content: `{"type": …, "<type>": {…}}`, as a message has it.
+    #[serde(default)]
+    pub(super) message: Option<Box<RawValue>>,
+}
+/// The type of a nested message (an edit's new content).
+#[derive(Deserialize)]
+pub(super) struct TypeOnly {
+    #[serde(rename = "type", default)]
+    pub(super) kind: Option<String>,
 }
 
 #[derive(Deserialize)]
