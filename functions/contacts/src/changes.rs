@@ -245,10 +245,6 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev: EventSink, S: ConsentLedger>
             None => l.sort_key(),
         };
         self.records.put(contact, &sk, doc.clone()).await?;
-        doc.insert("sk".into(), json!(sk));
-        Ok(respond(
-            StatusCode::CREATED,
-            json!({"link": Value::Object(doc)}),
-        ))
+        Ok(respond(StatusCode::CREATED, json!({"link": public(doc)})))
     }
 }

@@ -9,7 +9,7 @@ use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, PartitionQuery};
 use shared::ports::Clock;
 
-use crate::{public, respond, ApiError, Contacts};
+use crate::{public, resources, respond, ApiError, Contacts};
 
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 100;
@@ -122,11 +122,8 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
                 let status = m
                     .get("wamid")
                     .and_then(Value::as_str)
-                    .and_then(|w| statuses.remove(w))
-                    .map(public);
-                let mut v = public(m);
-                v["status"] = status.unwrap_or(Value::Null);
-                v
+                    .and_then(|w| statuses.remove(w));
+                resources::message(m, status, false)
             })
             .collect();
         Ok(respond(
@@ -169,7 +166,7 @@ impl<R: ContactRecords, E, Rc, A, H, C: Clock, Ev, S> Contacts<R, E, Rc, A, H, C
             json!({
                 "contact": contact.storage_id(),
                 "exported_at": rfc3339(self.now()),
-                "items": page.items.into_iter().map(public).collect::<Vec<_>>(),
+                "items": page.items.into_iter().map(resources::exported).collect::<Vec<_>>(),
                 "complete": page.next.is_none(),
                 "next_cursor": page.next.as_deref().map(encode_cursor),
             }),

@@ -4,6 +4,7 @@
 mod changes;
 mod common;
 mod erasure;
+mod messages;
 mod restriction;
 mod retention;
 mod rights;
