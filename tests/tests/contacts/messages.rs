@@ -3,6 +3,7 @@
 //! its typed content (a text's body a plain string), never the table's keys
 //! or bookkeeping, and the stored item holds the same typed attributes.
 
+use aws_sdk_dynamodb::types::AttributeValue;
 use integration_tests::{contacts_request, fixture, parts, World};
 use serde_json::{json, Value};
 use shared::adapters::dynamo::{doc_to_item, item_to_doc};
@@ -389,4 +390,59 @@ async fn a_message_stored_before_typed_attributes_is_answered_with_typed_content
         ad["messages"][0]["content"]["text"],
         "Can I get more info about this?"
     );
+}
+
+#[tokio::test]
+async fn a_message_the_sender_sent_is_answered_and_stored_with_the_same_typed_content() {
+    let world = World::new().await;
+    world
+        .post_signed(&world.webhook(), &fixture("text.json"))
+        .await;
+    world.drain(&world.processor()).await;
+    let (_, inbound) = message_of("text.json");
+    // The fixture is dated 2025: open the 24-hour window as if it were now.
+    let now = shared::ports::Clock::now_secs(&shared::ports::SystemClock);
+    world
+        .ddb
+        .update_item()
+        .table_name(&world.table)
+        .key("pk", AttributeValue::S("C#16505551234".into()))
+        .key("sk", AttributeValue::S("PROFILE".into()))
+        .update_expression("SET last_inbound_at = :now")
+        .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+        .send()
+        .await
+        .unwrap();
+    let sim = world
+        .simulator(|c| c.behaviour.rate_limits.pair.enabled = false)
+        .await;
+    let sender = world.sender(&sim, 80);
+    let reply = "Yes: ceramic planters come in sage, \"sand\" and slate.\nSee you!";
+    let command = json!({
+        "idempotency_key": "typed-reply-1",
+        "to": "16505551234",
+        "reply_to": inbound,
+        "message": {"type": "text", "text": {"body": reply}}
+    });
+    world.enqueue_command(&command.to_string()).await;
+    assert_eq!(world.drain_outbound(&sender).await.failed, 0);
+    let body = messages(&world, "16505551234").await;
+    let out = body["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["direction"] == "out" && m["reply_to"] == inbound.as_str())
+        .unwrap_or_else(|| panic!("no sent message in {body}"));
+    assert_eq!(out["content"], json!({"text": reply}));
+    assert_no_storage_layout(out);
+    let item = world
+        .items_of_type("message")
+        .await
+        .into_iter()
+        .find(|i| {
+            i.get("idempotency_key")
+                .is_some_and(|k| k.as_s().is_ok_and(|k| k == "typed-reply-1"))
+        })
+        .unwrap();
+    assert_eq!(item["text"].as_s().unwrap(), reply, "the exact body");
 }
