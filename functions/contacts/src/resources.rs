@@ -202,3 +202,46 @@ pub fn exported(doc: Doc) -> Value {
     };
     json!({"kind": kind, "item": item})
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(v: Value) -> Doc {
+        match v {
+            Value::Object(m) => m,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_status_lists_each_status_oldest_first_and_hides_its_bookkeeping() {
+        let s = status(doc(json!({
+            "pk": "C#1", "sk": "S#w", "type": "status", "wamid": "w", "status": "read",
+            "status_rank": 3, "st_read": 1_764_000_100, "st_sent": 1_764_000_000,
+            "st_delivered": 1_764_000_000, "raw_read": "{}", "or_read": "r#1",
+            "expires_at": 1_766_592_000
+        })));
+        assert_eq!(
+            s,
+            json!({"wamid": "w", "status": "read", "errors": [],
+                   "history": [{"status": "sent", "at": "2025-11-24T16:00:00Z"},
+                               {"status": "delivered", "at": "2025-11-24T16:00:00Z"},
+                               {"status": "read", "at": "2025-11-24T16:01:40Z"}],
+                   "retained_until": "2025-12-24T16:00:00Z"})
+        );
+    }
+
+    #[test]
+    fn any_other_item_keeps_its_attributes_without_keys_or_bookkeeping() {
+        let r = resource(doc(json!({
+            "pk": "C#1", "sk": "CONSENT#1#stop", "type": "consent", "origin": "r#1",
+            "wh": {"request_id": "r"}, "fx": true, "sweep_day": "2025-12-24",
+            "value": "stop", "ts": 1, "expires_at": 1_766_592_000
+        })));
+        assert_eq!(
+            r,
+            json!({"value": "stop", "ts": 1, "retained_until": "2025-12-24T16:00:00Z"})
+        );
+    }
+}
