@@ -222,9 +222,6 @@ impl<P: ContactsPorts> Contacts<P> {
             .records
             .add_link(contact, &l, self.now(), expires_at)
             .await?;
-        Ok(respond(
-            StatusCode::CREATED,
-            json!({"link": Value::Object(doc)}),
-        ))
+        Ok(respond(StatusCode::CREATED, json!({"link": public(doc)})))
     }
 }

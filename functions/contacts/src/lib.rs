@@ -8,6 +8,7 @@ mod changes;
 pub mod config;
 mod erase;
 mod reads;
+mod resources;
 pub mod routes;
 
 use lambda_http::http::{header, StatusCode};
@@ -242,9 +243,8 @@ fn body(req: &Request) -> Result<Value, ApiError> {
         .map_err(|_| ApiError::BadRequest("the body is not JSON".into()))
 }
 
-/// Items as shown to callers: the storage key is kept (it identifies the
-/// item in an export), the sweep's bookkeeping is not.
-pub fn public(mut doc: shared::ports::contacts::Doc) -> Value {
-    doc.remove("sweep_day");
-    Value::Object(doc)
+/// An item as shown to callers: a resource, never the storage layout
+/// (see resources.rs).
+pub fn public(doc: shared::ports::contacts::Doc) -> Value {
+    resources::resource(doc)
 }

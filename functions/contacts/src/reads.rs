@@ -7,7 +7,7 @@ use shared::domain::privacy::rfc3339;
 use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, HistoryPage, PageError};
 
-use crate::{public, respond, ApiError, Contacts, ContactsPorts};
+use crate::{public, resources, respond, ApiError, Contacts, ContactsPorts};
 
 pub const DEFAULT_PAGE: usize = 50;
 pub const MAX_PAGE: usize = 100;
@@ -91,11 +91,8 @@ impl<P: ContactsPorts> Contacts<P> {
                 let status = m
                     .get("wamid")
                     .and_then(Value::as_str)
-                    .and_then(|w| statuses.remove(w))
-                    .map(public);
-                let mut v = public(m);
-                v["status"] = status.unwrap_or(Value::Null);
-                v
+                    .and_then(|w| statuses.remove(w));
+                resources::message(m, status, false)
             })
             .collect();
         Ok(respond(
@@ -127,7 +124,7 @@ impl<P: ContactsPorts> Contacts<P> {
             json!({
                 "contact": contact.storage_id(),
                 "exported_at": rfc3339(self.now()),
-                "items": page.items.into_iter().map(public).collect::<Vec<_>>(),
+                "items": page.items.into_iter().map(resources::exported).collect::<Vec<_>>(),
                 "complete": page.next.is_none(),
                 "next_cursor": page.next,
             }),

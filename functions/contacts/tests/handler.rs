@@ -124,7 +124,7 @@ async fn an_expired_profile_is_neither_shown_nor_changed_but_is_still_exported()
     assert_eq!(status, 200);
     let items = export["items"].as_array().unwrap();
     assert_eq!(items.len(), 4);
-    assert!(items.iter().any(|i| i["sk"] == "PROFILE"));
+    assert!(items.iter().any(|i| i["kind"] == "profile"));
 }
 
 #[tokio::test]

@@ -5,6 +5,8 @@
 //! then read by `parse_change` as the processor does.
 
 mod changes;
+mod details;
+mod fields;
 mod messages;
 mod statuses;
 

@@ -4,6 +4,8 @@
 mod changes;
 mod common;
 mod erasure;
+mod message_types;
+mod messages;
 mod restriction;
 mod retention;
 mod rights;

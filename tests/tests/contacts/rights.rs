@@ -6,12 +6,21 @@ use crate::common::{audit, seeded, OUT_WAMID, WA_ID};
 #[tokio::test]
 async fn the_export_contains_every_item_of_the_contact() {
     let world = seeded().await;
+    // Each stored item by its kind and, for messages and statuses, wamid:
+    // the export names items as resources, not by storage key.
     let stored: Vec<String> = world
         .items()
         .await
         .into_iter()
         .filter(|i| integration_tests::s(i, "pk") == Some(&format!("C#{WA_ID}")))
-        .map(|i| integration_tests::s(&i, "sk").unwrap().to_owned())
+        .map(|i| {
+            let kind = match integration_tests::s(&i, "type") {
+                Some("contact") => "profile",
+                Some(t) => t,
+                None => "item",
+            };
+            format!("{kind}|{}", integration_tests::s(&i, "wamid").unwrap_or(""))
+        })
         .collect();
     assert!(stored.len() >= 6, "{stored:?}");
     let (status, body) = parts(
@@ -27,17 +36,22 @@ async fn the_export_contains_every_item_of_the_contact() {
     );
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["complete"], true);
-    let exported: Vec<&str> = body["items"]
+    let exported: Vec<String> = body["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| i["sk"].as_str().unwrap())
+        .map(|i| {
+            assert!(i["item"].get("pk").is_none() && i["item"].get("sk").is_none());
+            format!(
+                "{}|{}",
+                i["kind"].as_str().unwrap(),
+                i["item"]["wamid"].as_str().unwrap_or("")
+            )
+        })
         .collect();
-    for sk in &stored {
-        assert!(
-            exported.contains(&sk.as_str()),
-            "{sk} missing from the export"
-        );
+    assert_eq!(exported.len(), stored.len(), "{exported:?}");
+    for item in &stored {
+        assert!(exported.contains(item), "{item} missing from the export");
     }
     assert_eq!(audit(&world).await[0].0, "export");
     assert_eq!(audit(&world).await[0].1, CALLER_ARN);

@@ -227,6 +227,7 @@ impl OutboundLedger for DynamoStore {
             ("stored_at".to_owned(), n(m.sent_at)),
             ("expires_at".to_owned(), n(m.expires_at)),
         ]);
+        item.extend(super::content::sent(m.message_type, m.body));
         if !m.links.is_empty() {
             let links = m
                 .links

@@ -8,7 +8,7 @@ use super::attrs::{
 };
 use super::keys::{contact_pk, message_sk, status_sk};
 use super::{now_secs, DynamoStore};
-use crate::domain::inbound::{InboundMessage, MediaRef, MessageContent, StatusUpdate};
+use crate::domain::inbound::{InboundMessage, StatusUpdate};
 use crate::domain::records::{
     MessageRecord, Provenance, StatusOutcome, StatusRecord, WriteOutcome,
 };
@@ -274,35 +274,8 @@ fn message_item(record: &MessageRecord<'_>) -> Item {
     if let Some(p) = record.from.phone_number_id {
         item.insert("phone_number_id".into(), s(p.as_str()));
     }
-    if let MessageContent::Media { media, .. } = &m.content {
-        item.insert("media".into(), media_ref(media));
-    }
-    if let Some(ctx) = &m.context {
-        if let Some(id) = &ctx.replied_to {
-            item.insert("reply_to".into(), s(id));
-        }
-        if ctx.forwarded || ctx.frequently_forwarded {
-            item.insert("forwarded".into(), AttributeValue::Bool(true));
-        }
-    }
-    if let Some(g) = &m.group_id {
-        item.insert("group_id".into(), s(g));
-    }
+    // The typed content (text, caption, media, location…) and its context
+    // (reply_to, forwarded, group_id, referral), beside the raw element.
+    item.extend(super::content::received(m));
     item
-}
-
-fn media_ref(media: &MediaRef) -> AttributeValue {
-    let mut m = HashMap::new();
-    for (k, v) in [
-        ("id", &media.id),
-        ("mime_type", &media.mime_type),
-        ("sha256", &media.sha256),
-        ("filename", &media.filename),
-        ("url", &media.url),
-    ] {
-        if let Some(v) = v {
-            m.insert(k.to_owned(), s(v));
-        }
-    }
-    AttributeValue::M(m)
 }

@@ -5,6 +5,7 @@
 mod attrs;
 mod automation;
 mod consent;
+mod content;
 mod diagnostics;
 mod erasure;
 mod keys;

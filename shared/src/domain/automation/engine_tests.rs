@@ -48,6 +48,7 @@ fn message(content: MessageContent, message_type: &str) -> InboundMessage {
         context: None,
         group_id: None,
         has_referral: false,
+        referral: None,
         raw: serde_json::value::RawValue::from_string("{}".into()).unwrap(),
     }
 }
