@@ -15,13 +15,21 @@
 //! # Ok(()) }
 //! ```
 
+pub mod account;
 pub mod admin;
+pub mod admin_account;
+pub mod admin_media;
+pub mod body;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod control;
 pub mod errors;
 pub mod faults;
 pub mod ids;
 pub mod inbound;
+pub mod media;
+pub mod query;
 pub mod rate;
 pub mod record;
 pub mod routes;
@@ -62,6 +70,7 @@ pub async fn spawn(config: SimulatorConfig) -> Result<RunningSimulator, io::Erro
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let state = Arc::new(state::AppState::new(config).map_err(io::Error::other)?);
+    let _ = state.base_url.set(format!("http://{addr}"));
     let app = routes::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
