@@ -11,8 +11,10 @@ pub enum MediaFault {
     NotFound,
     /// The id answers, its download URL answers 404 (Meta's advice: ask
     /// for a new URL, then renew the token).
+    #[serde(rename = "download_404")]
     Download404,
     /// The download answers 500.
+    #[serde(rename = "download_500")]
     Download500,
     /// The download's last byte is changed: same size, sha256 mismatch.
     Corrupt,

@@ -74,12 +74,16 @@ struct Part {
 }
 
 /// Reads the whole form; `file_cap` gives the byte cap of the file part
-/// from its declared content type.
+/// from its declared content type. `size_hint` (the request's length)
+/// sizes the file's buffer once, so a 100 MB file is never re-allocated
+/// (which would hold it twice for a moment).
 pub async fn read(
     mut body: Body,
     boundary: &str,
+    size_hint: usize,
     file_cap: impl Fn(Option<&str>) -> usize,
 ) -> Result<Form, FormError> {
+    let file_cap = |content_type: Option<&str>| (file_cap(content_type), size_hint);
     let opening = format!("--{boundary}").into_bytes();
     let delimiter = format!("\r\n--{boundary}").into_bytes();
     let mut form = Form::default();
@@ -116,7 +120,7 @@ fn step(
     opening: &[u8],
     delimiter: &[u8],
     form: &mut Form,
-    file_cap: &impl Fn(Option<&str>) -> usize,
+    file_cap: &impl Fn(Option<&str>) -> (usize, usize),
 ) -> Result<bool, FormError> {
     match phase {
         Phase::Preamble => {
@@ -197,7 +201,7 @@ fn finish(part: Part, form: &mut Form) {
 
 fn part_from_headers(
     head: &str,
-    file_cap: &impl Fn(Option<&str>) -> usize,
+    file_cap: &impl Fn(Option<&str>) -> (usize, usize),
 ) -> Result<Part, FormError> {
     let head = head.trim_start_matches("\r\n");
     let mut name = None;
@@ -225,16 +229,18 @@ fn part_from_headers(
     }
     let name = name.ok_or_else(|| FormError::Malformed("a part has no name".into()))?;
     let is_file = name == "file";
+    let (cap, hint) = if is_file {
+        file_cap(content_type.as_deref())
+    } else {
+        (MAX_FIELD_BYTES, 0)
+    };
     Ok(Part {
-        cap: if is_file {
-            file_cap(content_type.as_deref())
-        } else {
-            MAX_FIELD_BYTES
-        },
+        cap,
         file: is_file.then(|| FilePart {
             filename,
             content_type,
-            data: Vec::new(),
+            // One byte over the cap is enough to know it is too large.
+            data: Vec::with_capacity(hint.min(cap + 1)),
         }),
         text: Vec::new(),
         name,

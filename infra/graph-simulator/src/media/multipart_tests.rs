@@ -8,7 +8,9 @@ const FORM: &[u8] = b"preamble\r\n--XyZ\r\nContent-Disposition: form-data; name=
 
 #[tokio::test]
 async fn fields_and_file_should_be_read_with_crlf_inside_the_file_kept() {
-    let form = read(body(FORM), "XyZ", |_| 1_000).await.unwrap();
+    let form = read(body(FORM), "XyZ", FORM.len(), |_| 1_000)
+        .await
+        .unwrap();
     assert_eq!(form.field("messaging_product"), Some("whatsapp"));
     assert_eq!(form.field("type"), Some("image/png"));
     let file = form.file.unwrap();
@@ -19,7 +21,7 @@ async fn fields_and_file_should_be_read_with_crlf_inside_the_file_kept() {
 
 #[tokio::test]
 async fn a_file_past_its_cap_should_stop_the_read() {
-    let err = read(body(FORM), "XyZ", |_| 4).await.unwrap_err();
+    let err = read(body(FORM), "XyZ", 0, |_| 4).await.unwrap_err();
     assert_eq!(
         err,
         FormError::TooLarge {
@@ -32,7 +34,7 @@ async fn a_file_past_its_cap_should_stop_the_read() {
 async fn a_body_without_the_closing_boundary_should_be_malformed() {
     let cut = &FORM[..FORM.len() - 10];
     assert!(matches!(
-        read(body(cut), "XyZ", |_| 1_000).await,
+        read(body(cut), "XyZ", 0, |_| 1_000).await,
         Err(FormError::Malformed(_))
     ));
 }

@@ -53,7 +53,7 @@ async fn store_upload(
     // A body that is not a form holds none of the parameters.
     let form = match multipart::boundary(content_type) {
         None => multipart::Form::default(),
-        Some(boundary) => match multipart::read(body, &boundary, file_cap).await {
+        Some(boundary) => match multipart::read(body, &boundary, length(headers), file_cap).await {
             Ok(form) => form,
             Err(FormError::TooLarge { content_type }) => {
                 let mime = content_type.unwrap_or_default();
@@ -94,6 +94,15 @@ async fn store_upload(
         }
     };
     (answer, Some(summary))
+}
+
+/// The request's `Content-Length`, 0 when not given.
+fn length(headers: &HeaderMap) -> usize {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 /// How far the file part is read before it is refused, from its declared
