@@ -15,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -58,6 +58,8 @@ pub fn router(state: Arc<AppState>) -> Router {
                 .fallback(unknown_path),
         )
         .route(crate::media::DOWNLOAD_PATH, get(media::download))
+        // Unknown control paths stay plain 404s, not Graph objects.
+        .route("/_sim/{*rest}", any(unknown_path))
         .nest(
             "/_sim",
             admin::router()

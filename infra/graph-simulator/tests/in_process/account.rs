@@ -283,3 +283,19 @@ async fn a_numbers_fields_should_be_answered_as_set_per_number() {
     let (status, _) = control(&sim, "/account/phone_numbers/1", json!({"colour": "red"})).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn unknown_control_paths_and_other_methods_should_keep_their_answers() {
+    let sim = spawn(fast_config(None)).await.unwrap();
+    let (status, body) = get(&sim, "/_sim/nothing", None).await;
+    assert_eq!(
+        (status, body),
+        (
+            404,
+            json!({"error": "no simulator endpoint GET /_sim/nothing"})
+        )
+    );
+    let post = reqwest::Client::new().post(format!("{}/v24.0/123", sim.base_url()));
+    let (status, body) = answer(post.send().await.unwrap()).await;
+    assert_eq!((status, body["error"]["code"].clone()), (400, json!(2500)));
+}
