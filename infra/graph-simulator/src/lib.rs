@@ -190,6 +190,33 @@ impl RunningSimulator {
             .insert(recipient.to_string(), code);
     }
 
+    /// Stores a customer's file (7-day id) for `GET /{media-id}`; answers
+    /// what `POST /_sim/media` answers: `id`, `sha256` (base64, as in
+    /// webhooks), `sha256_hex`, `file_size`, `expires_at` …
+    pub fn seed_media(&self, bytes: Vec<u8>, mime_type: &str) -> Value {
+        let media = media::NewMedia {
+            bytes: bytes.into(),
+            mime_type: mime_type.to_string(),
+            origin: media::Origin::Webhook,
+            phone_number_id: Some(self.state.identity.default_phone_number_id.clone()),
+        };
+        self.state
+            .media
+            .insert(media, self.state.clock.now())
+            .summary()
+    }
+
+    /// Moves the simulator's clock (media URLs, media ids, token expiry).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.state.clock.advance(seconds);
+    }
+
+    /// Changes what Graph answers about the account (templates, token,
+    /// subscriptions, number health) in place.
+    pub fn update_account(&self, change: impl FnOnce(&mut account::Account)) {
+        change(&mut self.state.lock().account);
+    }
+
     /// Restarts the fault random sequence.
     pub fn reseed(&self, seed: u64) {
         self.state.lock().rng = faults::Rng::new(seed);

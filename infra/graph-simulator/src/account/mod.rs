@@ -103,6 +103,26 @@ impl Account {
         }
     }
 
+    /// Meta's refusal of a send naming a template it holds but would not
+    /// send: 132015 paused, 132016 disabled, 132001 any other status
+    /// ("does not exist in the translation or is not approved"). `None`
+    /// for approved templates and for templates the simulator does not
+    /// hold (those are accepted, as before the template list existed).
+    pub fn template_refusal(&self, name: &str, language: &str) -> Option<(u32, String)> {
+        let template = self
+            .wabas
+            .values()
+            .flat_map(|waba| &waba.templates)
+            .find(|t| t.name == name && templates::same_language(&t.language, language))?;
+        let code = match template.status.as_str() {
+            "APPROVED" => return None,
+            "PAUSED" => 132015,
+            "DISABLED" => 132016,
+            _ => 132001,
+        };
+        Some((code, template.status.clone()))
+    }
+
     pub fn waba_mut(&mut self, waba_id: &str) -> &mut Waba {
         self.wabas.entry(waba_id.to_string()).or_default()
     }
@@ -124,6 +144,18 @@ mod tests {
         assert!(templates
             .iter()
             .any(|t| t.name == "order_shipped" && t.status == "APPROVED"));
+    }
+
+    #[test]
+    fn sends_of_held_but_unapproved_templates_should_get_metas_codes() {
+        let account = Account::seeded("w", "p", "15550783881");
+        assert_eq!(account.template_refusal("order_shipped", "en_US"), None);
+        assert_eq!(account.template_refusal("unknown", "en_US"), None);
+        let code = |name| account.template_refusal(name, "en_US").unwrap().0;
+        assert_eq!(code("rainy_day_deals"), 132015);
+        assert_eq!(code("old_newsletter"), 132016);
+        assert_eq!(code("store_location"), 132001);
+        assert_eq!(code("free_umbrella"), 132001);
     }
 
     #[test]

@@ -160,6 +160,12 @@ fn send_message(
             ));
             return Answer::error(err, "template");
         }
+        let language = body["template"]["language"]["code"].as_str().unwrap_or("");
+        if let Some((code, status)) = inner.account.template_refusal(name, language) {
+            let err = GraphError::from_code(code)
+                .with_details(format!("template name ({name}) in {language} is {status}"));
+            return Answer::error(err, "template");
+        }
     }
     let recipients = &behaviour.recipients;
     let undeliverable = config::listed(&recipients.not_on_whatsapp, recipient);

@@ -108,3 +108,34 @@ async fn account_webhooks_should_be_refused_without_a_url_or_a_needed_value() {
     let unknown_key = json!({"field": "security", "colour": "red"});
     assert_eq!(control(&sim, "/account/webhooks", unknown_key).await.0, 400);
 }
+
+#[tokio::test]
+async fn a_send_of_a_template_paused_by_webhook_should_answer_132015() {
+    let receiver = start_receiver("sim-app-secret", 0).await;
+    let sim = spawn(fast_config(Some(receiver.url.clone())))
+        .await
+        .unwrap();
+    let template = json!({"messaging_product": "whatsapp", "to": "16505551234", "type": "template",
+        "template": {"name": "order_shipped", "language": {"code": "en_US"}}});
+    assert_eq!(send(&sim, TOKEN, template.clone()).await.0, 200);
+    control(
+        &sim,
+        "/account/webhooks",
+        json!({"field": "message_template_status_update",
+        "template": {"name": "order_shipped"}, "value": {"event": "PAUSED"}}),
+    )
+    .await;
+    let (status, refused) = send(&sim, TOKEN, template.clone()).await;
+    assert_eq!(
+        (status, refused["error"]["code"].clone()),
+        (400, json!(132015))
+    );
+    let (status, _) = send(
+        &sim,
+        TOKEN,
+        json!({"messaging_product": "whatsapp", "to": "16505551234",
+        "type": "template", "template": {"name": "order_shipped", "language": {"code": "es"}}}),
+    )
+    .await;
+    assert_eq!(status, 200);
+}
