@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
+use crate::control::{bad_request, no_webhook_url};
 use crate::inbound::{InboundRequest, InboundResult};
 use crate::state::AppState;
 
@@ -22,14 +23,6 @@ pub fn router() -> Router<Arc<AppState>> {
         .route("/config", get(config).post(update_config))
         .route("/reset", post(reset))
         .route("/inbound", post(inbound))
-}
-
-fn bad_request(message: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error": message.into()})),
-    )
-        .into_response()
 }
 
 async fn requests(State(state): State<Arc<AppState>>) -> Response {
@@ -104,11 +97,7 @@ async fn inbound(State(state): State<Arc<AppState>>, body: axum::body::Bytes) ->
     };
     match inject(&state, request).await {
         Ok(result) => Json(result).into_response(),
-        Err(InjectError::NoWebhookUrl) => (
-            StatusCode::CONFLICT,
-            Json(json!({"error": "no webhook_url configured"})),
-        )
-            .into_response(),
+        Err(InjectError::NoWebhookUrl) => no_webhook_url(),
         Err(InjectError::Invalid(message)) => bad_request(message),
     }
 }
@@ -125,7 +114,7 @@ pub enum InjectError {
 /// returning, so callers know whether the receiver acknowledged it.
 pub async fn inject(
     state: &AppState,
-    request: InboundRequest,
+    mut request: InboundRequest,
 ) -> Result<InboundResult, InjectError> {
     if state.behaviour().webhook_url.is_none() {
         return Err(InjectError::NoWebhookUrl);
@@ -138,6 +127,14 @@ pub async fn inject(
             .clone()
             .unwrap_or_else(|| state.identity.default_phone_number_id.clone()),
     };
+    let base = state.public_base(None);
+    let media = crate::media::inbound::Context {
+        store: &state.media,
+        now: state.clock.now(),
+        base_url: &base,
+        phone_number_id: &business.phone_number_id,
+    };
+    crate::media::inbound::complete(&mut request, &media).map_err(InjectError::Invalid)?;
     let (wamid, body) =
         crate::inbound::build(&request, &business, &state.ids).map_err(InjectError::Invalid)?;
     // A customer message opens the 24 h window again.

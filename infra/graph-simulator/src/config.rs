@@ -8,6 +8,8 @@ use std::net::SocketAddr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::media::fault::MediaFault;
+
 /// Everything needed to start a simulator. `Default` suits in-process tests:
 /// random port on loopback, no webhook URL, limits on, no faults.
 #[derive(Clone)]
@@ -137,6 +139,8 @@ pub struct Faults {
     pub force_next: Vec<ForcedError>,
     /// Recipient (any phone format) → code answered for every send to it.
     pub recipient_errors: BTreeMap<String, u32>,
+    /// Media id → what its metadata or download does wrong.
+    pub media: BTreeMap<String, MediaFault>,
 }
 
 impl Default for Faults {
@@ -148,6 +152,7 @@ impl Default for Faults {
             timeout_ms: 10_000,
             force_next: Vec::new(),
             recipient_errors: BTreeMap::new(),
+            media: BTreeMap::new(),
         }
     }
 }
@@ -308,7 +313,7 @@ impl Behaviour {
     }
 }
 
-fn merge(target: &mut Value, patch: &Value) {
+pub fn merge(target: &mut Value, patch: &Value) {
     match (target, patch) {
         (Value::Object(target), Value::Object(patch)) => {
             for (key, value) in patch {

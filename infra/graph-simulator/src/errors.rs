@@ -17,6 +17,9 @@ pub struct GraphError {
     /// `error_data.details`; only WhatsApp-specific errors carry `error_data`.
     pub details: Option<String>,
     pub is_transient: Option<bool>,
+    /// `error_user_title` and `error_user_msg`, which some Graph errors add
+    /// (boxed: most errors have none, and the type stays small).
+    pub user_message: Option<Box<(String, String)>>,
 }
 
 struct Entry {
@@ -119,6 +122,7 @@ impl GraphError {
             message,
             details,
             is_transient: generic.then_some(true),
+            user_message: None,
         }
     }
 
@@ -136,6 +140,7 @@ impl GraphError {
             message: "Invalid OAuth access token - Cannot parse access token".into(),
             details: None,
             is_transient: None,
+            user_message: None,
         }
     }
 
@@ -148,20 +153,27 @@ impl GraphError {
             message: "Error validating access token: Session has expired.".into(),
             details: None,
             is_transient: None,
+            user_message: None,
         }
     }
 
     pub fn unknown_object(id: &str) -> Self {
+        Self::unknown_object_for(id, "post")
+    }
+
+    /// Meta names the method in the message: "Unsupported get request. …".
+    pub fn unknown_object_for(id: &str, method: &str) -> Self {
         Self {
             http_status: 400,
             code: 100,
             subcode: Some(33),
             error_type: "GraphMethodException",
             message: format!(
-                "Unsupported post request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
+                "Unsupported {method} request. Object with ID '{id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation. Please read the Graph API documentation at https://developers.facebook.com/docs/graph-api"
             ),
             details: None,
             is_transient: None,
+            user_message: None,
         }
     }
 
@@ -174,7 +186,30 @@ impl GraphError {
             message: format!("Unknown path components: {path}"),
             details: None,
             is_transient: None,
+            user_message: None,
         }
+    }
+
+    /// `fields=` naming a field the node does not have.
+    pub fn nonexisting_field(field: &str, node_type: &str) -> Self {
+        let mut err = Self::from_code(100);
+        err.message = format!(
+            "(#100) Tried accessing nonexisting field ({field}) on node type ({node_type})"
+        );
+        err
+    }
+
+    /// 100 with Meta's `error_user_title` / `error_user_msg`.
+    pub fn with_user_message(mut self, title: &str, msg: impl Into<String>) -> Self {
+        self.user_message = Some(Box::new((title.to_string(), msg.into())));
+        self
+    }
+
+    /// An app token (`app_id|app_secret`) that does not match the app.
+    pub fn invalid_app_token() -> Self {
+        let mut err = Self::missing_token();
+        err.message = "Invalid OAuth access token signature.".into();
+        err
     }
 
     /// `(#100) The parameter X is required.`, Meta's answer for a missing
@@ -223,6 +258,11 @@ impl GraphError {
         }
         if let Some(transient) = self.is_transient {
             error.insert("is_transient".into(), json!(transient));
+        }
+        if let Some(user_message) = &self.user_message {
+            let (title, msg) = user_message.as_ref();
+            error.insert("error_user_title".into(), json!(title));
+            error.insert("error_user_msg".into(), json!(msg));
         }
         error.insert("fbtrace_id".into(), json!(fbtrace_id));
         json!({ "error": error })

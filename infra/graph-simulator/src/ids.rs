@@ -39,6 +39,11 @@ impl IdGen {
         }
     }
 
+    /// Differs from one start to the next; media ids use it too.
+    pub fn run_tag(&self) -> u32 {
+        self.run_tag
+    }
+
     pub fn wamid(&self, user_digits: &str, direction: Direction) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         // Meta's outgoing keys are 18 hex chars, incoming ones 20.

@@ -15,13 +15,21 @@
 //! # Ok(()) }
 //! ```
 
+pub mod account;
 pub mod admin;
+pub mod admin_account;
+pub mod admin_media;
+pub mod body;
 pub mod cli;
+pub mod clock;
 pub mod config;
+pub mod control;
 pub mod errors;
 pub mod faults;
 pub mod ids;
 pub mod inbound;
+pub mod media;
+pub mod query;
 pub mod rate;
 pub mod record;
 pub mod routes;
@@ -62,6 +70,7 @@ pub async fn spawn(config: SimulatorConfig) -> Result<RunningSimulator, io::Erro
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let state = Arc::new(state::AppState::new(config).map_err(io::Error::other)?);
+    let _ = state.base_url.set(format!("http://{addr}"));
     let app = routes::router(state.clone());
     let (stop, stopped) = oneshot::channel::<()>();
     let server = tokio::spawn(async move {
@@ -179,6 +188,33 @@ impl RunningSimulator {
             .faults
             .recipient_errors
             .insert(recipient.to_string(), code);
+    }
+
+    /// Stores a customer's file (7-day id) for `GET /{media-id}`; answers
+    /// what `POST /_sim/media` answers: `id`, `sha256` (base64, as in
+    /// webhooks), `sha256_hex`, `file_size`, `expires_at` …
+    pub fn seed_media(&self, bytes: Vec<u8>, mime_type: &str) -> Value {
+        let media = media::NewMedia {
+            bytes: bytes.into(),
+            mime_type: mime_type.to_string(),
+            origin: media::Origin::Webhook,
+            phone_number_id: Some(self.state.identity.default_phone_number_id.clone()),
+        };
+        self.state
+            .media
+            .insert(media, self.state.clock.now())
+            .summary()
+    }
+
+    /// Moves the simulator's clock (media URLs, media ids, token expiry).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.state.clock.advance(seconds);
+    }
+
+    /// Changes what Graph answers about the account (templates, token,
+    /// subscriptions, number health) in place.
+    pub fn update_account(&self, change: impl FnOnce(&mut account::Account)) {
+        change(&mut self.state.lock().account);
     }
 
     /// Restarts the fault random sequence.

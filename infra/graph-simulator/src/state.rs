@@ -2,13 +2,16 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::future::Future;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use tokio::task::JoinSet;
 
+use crate::account::Account;
+use crate::clock::Clock;
 use crate::config::{Behaviour, SimulatorConfig};
 use crate::faults::Rng;
 use crate::ids::IdGen;
+use crate::media::MediaStore;
 use crate::rate::RateLimiter;
 use crate::record::{RecordedRequest, Stats, WebhookAttempt, WebhookDelivery};
 
@@ -32,7 +35,12 @@ pub struct AppState {
     pub identity: Identity,
     pub ids: IdGen,
     pub http: reqwest::Client,
+    pub clock: Clock,
+    pub media: MediaStore,
+    /// `http://ADDR`, known once the listener is bound.
+    pub base_url: OnceLock<String>,
     initial: Behaviour,
+    initial_account: Account,
     initial_seed: u64,
     inner: Mutex<Inner>,
     tasks: Mutex<JoinSet<()>>,
@@ -45,6 +53,7 @@ pub struct Inner {
     pub rng: Rng,
     pub limiter: RateLimiter,
     pub stats: Stats,
+    pub account: Account,
     requests: VecDeque<RecordedRequest>,
     next_request_seq: u64,
     webhooks: VecDeque<WebhookDelivery>,
@@ -53,8 +62,9 @@ pub struct Inner {
 }
 
 impl Inner {
-    fn new(behaviour: Behaviour, seed: u64) -> Self {
+    fn new(behaviour: Behaviour, seed: u64, account: Account) -> Self {
         Self {
+            account,
             limiter: RateLimiter::new(behaviour.rate_limits.clone()),
             behaviour,
             rng: Rng::new(seed),
@@ -89,7 +99,17 @@ impl AppState {
         let http = reqwest::Client::builder()
             .user_agent("facebookexternalua")
             .build()?;
+        let account = Account::seeded(
+            &config.waba_id,
+            &config.default_phone_number_id,
+            &config.display_phone_number,
+        );
+        let ids = IdGen::new();
         Ok(Self {
+            clock: Clock::default(),
+            media: MediaStore::new(ids.run_tag()),
+            base_url: OnceLock::new(),
+            initial_account: account.clone(),
             identity: Identity {
                 access_token: config.access_token,
                 app_secret: config.app_secret,
@@ -97,11 +117,11 @@ impl AppState {
                 display_phone_number: config.display_phone_number,
                 default_phone_number_id: config.default_phone_number_id,
             },
-            ids: IdGen::new(),
+            ids,
             http,
             initial: config.behaviour.clone(),
             initial_seed: config.seed,
-            inner: Mutex::new(Inner::new(config.behaviour, config.seed)),
+            inner: Mutex::new(Inner::new(config.behaviour, config.seed, account)),
             tasks: Mutex::new(JoinSet::new()),
         })
     }
@@ -117,10 +137,30 @@ impl AppState {
         self.lock().behaviour.clone()
     }
 
-    /// Back to the configuration the instance started with, records cleared.
+    /// Back to the configuration the instance started with, records,
+    /// media and account changes cleared, the clock back to real time.
     pub fn reset(&self) {
         self.abort_tasks();
-        *self.lock() = Inner::new(self.initial.clone(), self.initial_seed);
+        *self.lock() = Inner::new(
+            self.initial.clone(),
+            self.initial_seed,
+            self.initial_account.clone(),
+        );
+        self.media.clear();
+        self.clock.reset();
+    }
+
+    /// Base of URLs the simulator hands out (media downloads, paging):
+    /// the request's `Host` when given, else the bound address.
+    pub fn public_base(&self, host: Option<&str>) -> String {
+        match host {
+            Some(host) if !host.is_empty() => format!("http://{host}"),
+            _ => self
+                .base_url
+                .get()
+                .cloned()
+                .unwrap_or_else(|| "http://127.0.0.1".into()),
+        }
     }
 
     pub fn record_request(&self, mut request: RecordedRequest) -> u64 {

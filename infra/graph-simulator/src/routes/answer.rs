@@ -18,7 +18,8 @@ use crate::state::AppState;
 pub struct Answer {
     pub result: Result<Value, GraphError>,
     pub cause: &'static str,
-    pub wamid: Option<String>,
+    /// Boxed to keep `Answer` small: it travels in `Result`s.
+    pub wamid: Option<Box<str>>,
 }
 
 impl Answer {
@@ -26,7 +27,7 @@ impl Answer {
         Self {
             result: Ok(body),
             cause: "ok",
-            wamid,
+            wamid: wamid.map(String::into_boxed_str),
         }
     }
 
@@ -86,10 +87,25 @@ pub fn graph_response(
         body,
         error_code,
         cause: answer.cause.to_string(),
-        wamid: answer.wamid,
+        wamid: answer.wamid.map(String::from),
         held_ms: None,
     };
     (response, recorded)
+}
+
+/// The HTTP response of a Graph answer, recorded with `body` as the
+/// request body (routes whose bodies are not JSON pass a summary).
+pub fn respond(
+    state: &AppState,
+    answer: Answer,
+    version: &str,
+    request: (&Method, &Uri, &HeaderMap),
+    body: Option<Value>,
+) -> Response {
+    let (response, recorded) = graph_response(state, answer, version);
+    let (method, uri, headers) = request;
+    record(state, method, uri, headers, &Bytes::new(), body, recorded);
+    response
 }
 
 pub fn record(

@@ -10,6 +10,7 @@ use axum::response::Response;
 use serde_json::{json, Value};
 
 use super::answer::{graph_response, record, Answer};
+use super::auth::{self, api_major};
 use crate::config::{self, Undeliverable};
 use crate::errors::GraphError;
 use crate::faults::{self, ForcedBy};
@@ -105,39 +106,9 @@ fn check_request(
     phone_number_id: &str,
     headers: &HeaderMap,
 ) -> Result<(), Answer> {
-    if api_major(version).is_none() {
-        let path = format!("/{version}/{phone_number_id}/messages");
-        return Err(Answer::error(GraphError::unknown_path(&path), "path"));
-    }
-    let token = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        });
-    match token {
-        None => return Err(Answer::error(GraphError::missing_token(), "auth")),
-        Some(token) if token.trim() != state.identity.access_token => {
-            return Err(Answer::error(GraphError::invalid_token(), "auth"))
-        }
-        Some(_) => {}
-    }
-    let known = &state.lock().behaviour.phone_number_ids;
-    if !known.is_empty() && !known.iter().any(|id| id == phone_number_id) {
-        return Err(Answer::error(
-            GraphError::unknown_object(phone_number_id),
-            "unknown_phone_number_id",
-        ));
-    }
-    Ok(())
-}
-
-/// `v24.0` → 24.
-pub fn api_major(version: &str) -> Option<u32> {
-    let (major, minor) = version.strip_prefix('v')?.split_once('.')?;
-    minor.parse::<u32>().ok()?;
-    major.parse().ok()
+    let path = format!("/{version}/{phone_number_id}/messages");
+    auth::check_graph(state, version, &path, headers)?;
+    auth::check_phone_number(state, phone_number_id)
 }
 
 fn limited_error(limited: Limited) -> Answer {
@@ -187,6 +158,12 @@ fn send_message(
             let err = GraphError::from_code(132001).with_details(format!(
                 "template name ({name}) does not exist in {language}"
             ));
+            return Answer::error(err, "template");
+        }
+        let language = body["template"]["language"]["code"].as_str().unwrap_or("");
+        if let Some((code, status)) = inner.account.template_refusal(name, language) {
+            let err = GraphError::from_code(code)
+                .with_details(format!("template name ({name}) in {language} is {status}"));
             return Answer::error(err, "template");
         }
     }
@@ -241,18 +218,4 @@ fn send_message(
         );
     }
     Answer::ok(response, Some(wamid))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::api_major;
-
-    #[test]
-    fn api_major_should_parse_graph_versions_only() {
-        assert_eq!(api_major("v24.0"), Some(24));
-        assert_eq!(api_major("v17.0"), Some(17));
-        assert_eq!(api_major("24.0"), None);
-        assert_eq!(api_major("v24"), None);
-        assert_eq!(api_major("latest"), None);
-    }
 }

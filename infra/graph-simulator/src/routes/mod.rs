@@ -1,8 +1,13 @@
-//! HTTP surface: the Graph endpoint, the `/_sim` control endpoints, and a
-//! Graph-style answer for every other path.
+//! HTTP surface: the Graph endpoints (messages, media, templates, account),
+//! media download URLs, the `/_sim` control endpoints, and a Graph-style
+//! answer for every other path.
 
+pub mod account;
 mod answer;
+pub mod auth;
+pub mod media;
 pub mod messages;
+pub mod objects;
 
 use std::sync::Arc;
 
@@ -10,7 +15,7 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -26,7 +31,41 @@ pub fn router(state: Arc<AppState>) -> Router {
             "/{version}/{phone_number_id}/messages",
             post(messages::send),
         )
-        .nest("/_sim", admin::router())
+        // Other methods on these paths get Graph's answer for unknown paths.
+        .route(
+            "/{version}/{phone_number_id}/media",
+            post(media::upload).fallback(unknown_path),
+        )
+        .route(
+            "/{version}/debug_token",
+            get(account::debug_token).fallback(unknown_path),
+        )
+        .route(
+            "/{version}/{id}",
+            get(objects::get)
+                .delete(objects::delete)
+                .fallback(unknown_path),
+        )
+        .route(
+            "/{version}/{waba_id}/message_templates",
+            get(account::message_templates).fallback(unknown_path),
+        )
+        .route(
+            "/{version}/{waba_id}/subscribed_apps",
+            get(account::subscribed_apps)
+                .post(account::subscribed_apps)
+                .delete(account::subscribed_apps)
+                .fallback(unknown_path),
+        )
+        .route(crate::media::DOWNLOAD_PATH, get(media::download))
+        // Unknown control paths stay plain 404s, not Graph objects.
+        .route("/_sim/{*rest}", any(unknown_path))
+        .nest(
+            "/_sim",
+            admin::router()
+                .merge(crate::admin_media::router())
+                .merge(crate::admin_account::router()),
+        )
         .fallback(unknown_path)
         .with_state(state)
 }
