@@ -1,22 +1,42 @@
-//! What the connector knows about WhatsApp, free of AWS.
+//! What the connector knows about WhatsApp, free of AWS. One module per
+//! business concept, so a reader finds each in one hop:
+//!
+//! | concept | module |
+//! |---|---|
+//! | a webhook POST cut into queue messages | `envelope`, `queued` |
+//! | what Meta sends, typed | `inbound` |
+//! | commands from internal systems, Meta's error classes | `outbound` |
+//! | the 24-hour customer-service window | `window` |
+//! | opt-out, opt-in and the suppression list | `consent` |
+//! | the checks before a send | `sending` |
+//! | when to try again after Meta refused | `retries` |
+//! | delivery statuses and how they merge | `status` |
+//! | events for internal systems | `events` |
+//! | automated answers | `automation` |
+//! | data-subject rights, audit, receipts | `privacy`, `privacy_records` |
+//! | erasure's reach outside a person's partition | `erasure` |
+//! | how long personal data is kept | `retention` |
+//!
+//! Pacing is shared state, so it lives with its adapter
+//! (`adapters/dynamo/pacing.rs`).
 
-pub mod envelope;
-pub mod ids;
-pub mod inbound;
-pub mod outbound;
-pub mod queued;
-pub mod records;
-pub mod status;
-
-pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
 pub mod automation;
 pub mod consent;
 pub mod dates;
+pub mod envelope;
 pub mod erasure;
 pub mod events;
+pub mod ids;
+pub mod inbound;
+pub mod outbound;
 pub mod privacy;
 pub mod privacy_records;
+pub mod queued;
+pub mod records;
 pub mod retention;
 pub mod retries;
 pub mod sending;
+pub mod status;
 pub mod window;
+
+pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};
