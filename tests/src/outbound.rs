@@ -22,7 +22,8 @@ use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
 use crate::events::{api_gateway_request, ApiRequest};
-use crate::world::{Drain, World, APP_SECRET};
+use crate::queues::Drain;
+use crate::world::{World, APP_SECRET};
 
 pub const ACCESS_TOKEN: &str = "dev-access-token";
 pub const PHONE_NUMBER_ID: &str = "106540352242922";
@@ -146,7 +147,7 @@ impl World {
     /// left on the queue (its visibility runs out as usual).
     pub async fn outbound_batch(&self) -> aws_lambda_events::event::sqs::SqsEvent {
         let url = self.outbound_url.clone();
-        crate::world::sqs_event(&self.receive_batch(&url).await)
+        crate::queues::sqs_event(&self.receive_batch(&url).await)
     }
 
     pub async fn drain_outbound(&self, sender: &LocalSender) -> Drain {
