@@ -7,13 +7,17 @@ pub mod chaos;
 mod contacts;
 mod events;
 mod outbound;
+mod queues;
+mod table;
 mod world;
 
 pub use automation::{message_webhook, of_type, reply_texts, text_webhook};
 pub use contacts::{contacts_request, parts, LocalContacts, CALLER_ARN};
 pub use events::{api_gateway_request, ApiRequest};
 pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
-pub use world::{n, s, Drain, Item, LocalProcessor, TestClock, World, APP_SECRET, VERIFY_TOKEN};
+pub use queues::Drain;
+pub use table::{n, s, Item};
+pub use world::{LocalProcessor, TestClock, World, APP_SECRET, VERIFY_TOKEN};
 
 /// Reads a fixture from `tests/fixtures/webhooks/`.
 pub fn fixture(name: &str) -> Vec<u8> {

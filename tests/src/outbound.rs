@@ -9,12 +9,11 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use graph_simulator::{RunningSimulator, SimulatorConfig};
-use sender::{Sender, SenderPorts, Settings};
-use shared::adapters::dynamo::DynamoStore;
+use sender::{Sender, Settings};
+use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::graph::GraphClient;
-use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
-use shared::adapters::sqs::{SqsQueue, SqsRedelivery};
+use shared::adapters::sqs::SqsRedelivery;
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::records::Retention;
 use shared::domain::sending::RetryPolicy;
@@ -23,27 +22,15 @@ use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
 use crate::events::{api_gateway_request, ApiRequest};
-use crate::world::{Drain, LocalConsent, World, APP_SECRET};
+use crate::queues::Drain;
+use crate::world::{World, APP_SECRET};
 
 pub const ACCESS_TOKEN: &str = "dev-access-token";
 pub const PHONE_NUMBER_ID: &str = "106540352242922";
 
-pub type LocalSender = Sender<LocalSenderPorts>;
-
-/// The sender's ports on moto and the Graph API simulator.
-pub enum LocalSenderPorts {}
-
-impl SenderPorts for LocalSenderPorts {
-    type Events = SqsQueue;
-    type Ledger = DynamoStore;
-    type Recipients = DynamoStore;
-    type Throttle = DynamoStore;
-    type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
-    type Redelivery = SqsRedelivery;
-    type Clock = SystemClock;
-    type Consent = LocalConsent;
-    type Audit = HashingAuditor<SecretHasher<SecretsManagerFetcher>, DynamoStore>;
-}
+/// The sender with the deployed bundle of adapters (`sender::aws`), on moto
+/// and the Graph API simulator.
+pub type LocalSender = Sender<sender::aws::Aws>;
 
 impl World {
     /// A simulator that answers like Meta and posts its status webhooks to
@@ -110,6 +97,8 @@ impl World {
             SecretsManagerFetcher::new(self.secrets.clone(), &self.secret_id),
             Duration::from_secs(300),
         );
+        // One hashing key cache for consent and audits, as deployed.
+        let hasher = Arc::new(self.hasher());
         Sender {
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             ledger: store.clone(),
@@ -118,7 +107,10 @@ impl World {
             graph: GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
             clock: SystemClock,
-            consent: self.keyed_consent(),
+            consent: KeyedConsent {
+                store: store.clone(),
+                hasher: hasher.clone(),
+            },
             settings: Settings {
                 default_phone_number_id: Some(PhoneNumberId::parse(PHONE_NUMBER_ID).expect("id")),
                 messages_per_second,
@@ -132,7 +124,7 @@ impl World {
                 consent: shared::domain::consent::ConsentPolicy::default(),
             },
             audit: HashingAuditor {
-                hasher: self.hasher(),
+                hasher,
                 log: store,
                 days: 30,
             },
@@ -155,7 +147,7 @@ impl World {
     /// left on the queue (its visibility runs out as usual).
     pub async fn outbound_batch(&self) -> aws_lambda_events::event::sqs::SqsEvent {
         let url = self.outbound_url.clone();
-        crate::world::sqs_event(&self.receive_batch(&url).await)
+        crate::queues::sqs_event(&self.receive_batch(&url).await)
     }
 
     pub async fn drain_outbound(&self, sender: &LocalSender) -> Drain {

@@ -1,10 +1,11 @@
-use std::collections::HashMap;
+//! A fresh world: its own stack in moto and the real handlers wired to it.
+//! The queues are played as Lambda does in `queues.rs`, the table read in
+//! `table.rs`, the sender wired in `outbound.rs`, the contacts API in
+//! `contacts.rs`.
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use aws_lambda_events::event::sqs::{SqsEvent, SqsMessage};
-use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeName};
 use lambda_http::{Body, Response};
 use processor::{Processor, ProcessorPorts};
 use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
@@ -23,7 +24,6 @@ use crate::events::{api_gateway_request, ApiRequest};
 pub const APP_SECRET: &str = "dev-app-secret";
 pub const VERIFY_TOKEN: &str = "dev-verify-token";
 
-pub type Item = HashMap<String, AttributeValue>;
 pub type LocalWebhook = Webhook<CachedSecrets<SecretsManagerFetcher>, SqsQueue, SystemClock>;
 pub type LocalConsent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
 pub type LocalProcessor = Processor<LocalPorts>;
@@ -65,12 +65,6 @@ pub struct World {
     pub ddb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
-}
-
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Drain {
-    pub delivered: usize,
-    pub failed: usize,
 }
 
 fn endpoint() -> String {
@@ -233,216 +227,6 @@ impl World {
         });
         webhook.handle(req).await.expect("the handler answers")
     }
-
-    /// Plays the SQS event-source mapping until the inbound queue is empty:
-    /// batches of up to 10, successes deleted, failures made visible again at
-    /// once (as if their visibility timeout had passed), so a poison record
-    /// is received until SQS moves it to the DLQ.
-    pub async fn drain(&self, processor: &LocalProcessor) -> Drain {
-        self.drain_queue(&self.inbound_url.clone(), true, |event| {
-            processor.handle(event)
-        })
-        .await
-    }
-
-    /// Plays the event-source mapping for `url`, handing each batch to
-    /// `handle`. `reset_failed`: failed records come back at once.
-    pub async fn drain_queue<F, Fut, E>(&self, url: &str, reset_failed: bool, handle: F) -> Drain
-    where
-        F: Fn(SqsEvent) -> Fut,
-        Fut: std::future::Future<
-            Output = Result<aws_lambda_events::event::sqs::SqsBatchResponse, E>,
-        >,
-        E: std::fmt::Debug,
-    {
-        let mut totals = Drain::default();
-        let mut idle_rounds = 0;
-        for _ in 0..400 {
-            let messages = self.receive_batch(url).await;
-            if messages.is_empty() {
-                // Retries may be waiting out a short visibility timeout.
-                if reset_failed || self.queue_depth(url).await == 0 || idle_rounds > 50 {
-                    return totals;
-                }
-                idle_rounds += 1;
-                tokio::time::sleep(Duration::from_millis(100)).await;
-                continue;
-            }
-            idle_rounds = 0;
-            let response = handle(sqs_event(&messages))
-                .await
-                .expect("the handler answers");
-            let failed: Vec<&str> = response
-                .batch_item_failures
-                .iter()
-                .map(|f| f.item_identifier.as_str())
-                .collect();
-            // Successes are deleted in one request, as the event-source mapping does.
-            let mut succeeded = Vec::new();
-            for m in &messages {
-                if failed.contains(&m.message_id.as_deref().unwrap_or_default()) {
-                    totals.failed += 1;
-                    if reset_failed {
-                        self.sqs
-                            .change_message_visibility()
-                            .queue_url(url)
-                            .receipt_handle(m.receipt_handle().unwrap_or_default())
-                            .visibility_timeout(0)
-                            .send()
-                            .await
-                            .expect("change visibility");
-                    }
-                } else {
-                    totals.delivered += 1;
-                    succeeded.push(m);
-                }
-            }
-            let refused = self.delete_batch(url, succeeded).await;
-            assert!(refused.is_empty(), "deletes failed: {refused:?}");
-        }
-        panic!("the queue did not drain");
-    }
-
-    /// Deletes received messages in one request (none: no request), and
-    /// gives back the entries SQS refused.
-    pub(crate) async fn delete_batch<'a>(
-        &self,
-        url: &str,
-        messages: impl IntoIterator<Item = &'a aws_sdk_sqs::types::Message>,
-    ) -> Vec<aws_sdk_sqs::types::BatchResultErrorEntry> {
-        let entries: Vec<DeleteMessageBatchRequestEntry> = messages
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| {
-                DeleteMessageBatchRequestEntry::builder()
-                    .id(i.to_string())
-                    .receipt_handle(m.receipt_handle().unwrap_or_default())
-                    .build()
-                    .expect("id and handle are set")
-            })
-            .collect();
-        if entries.is_empty() {
-            return Vec::new();
-        }
-        self.sqs
-            .delete_message_batch()
-            .queue_url(url)
-            .set_entries(Some(entries))
-            .send()
-            .await
-            .expect("delete from moto")
-            .failed
-    }
-
-    /// Up to 10 messages, as the event-source mapping receives them.
-    pub(crate) async fn receive_batch(&self, url: &str) -> Vec<aws_sdk_sqs::types::Message> {
-        self.sqs
-            .receive_message()
-            .queue_url(url)
-            .max_number_of_messages(10)
-            .message_system_attribute_names(MessageSystemAttributeName::All)
-            .send()
-            .await
-            .expect("receive from moto")
-            .messages
-            .unwrap_or_default()
-    }
-
-    pub async fn queue_depth(&self, url: &str) -> usize {
-        let out = self
-            .sqs
-            .get_queue_attributes()
-            .queue_url(url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
-            .attribute_names(
-                aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessagesNotVisible,
-            )
-            .send()
-            .await
-            .expect("queue attributes");
-        out.attributes
-            .unwrap_or_default()
-            .values()
-            .map(|v| v.parse::<usize>().unwrap_or(0))
-            .sum()
-    }
-
-    /// Every item in the table (tests only: production code never scans).
-    pub async fn items(&self) -> Vec<Item> {
-        let mut items = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .ddb
-                .scan()
-                .table_name(&self.table)
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .expect("scan");
-            items.extend(out.items.unwrap_or_default());
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                return items;
-            }
-        }
-    }
-
-    pub async fn items_of_type(&self, kind: &str) -> Vec<Item> {
-        self.items()
-            .await
-            .into_iter()
-            .filter(|i| s(i, "type") == Some(kind))
-            .collect()
-    }
-
-    pub async fn get(&self, pk: &str, sk: &str) -> Option<Item> {
-        self.ddb
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", AttributeValue::S(pk.into()))
-            .key("sk", AttributeValue::S(sk.into()))
-            .consistent_read(true)
-            .send()
-            .await
-            .expect("get item")
-            .item
-    }
-}
-
-/// Received SQS messages as the event-source mapping hands them to Lambda.
-pub(crate) fn sqs_event(messages: &[aws_sdk_sqs::types::Message]) -> SqsEvent {
-    let mut event = SqsEvent::default();
-    event.records = messages.iter().map(sqs_record).collect();
-    event
-}
-
-fn sqs_record(m: &aws_sdk_sqs::types::Message) -> SqsMessage {
-    let mut record = SqsMessage::default();
-    record.message_id = m.message_id.clone();
-    record.receipt_handle = m.receipt_handle.clone();
-    record.body = m.body.clone();
-    record.event_source = Some("aws:sqs".into());
-    record.attributes = m
-        .attributes
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v))
-        .collect();
-    record
-}
-
-pub fn s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
-    item.get(name)
-        .and_then(|v| v.as_s().ok())
-        .map(String::as_str)
-}
-
-pub fn n(item: &Item, name: &str) -> Option<i64> {
-    item.get(name)
-        .and_then(|v| v.as_n().ok())
-        .and_then(|v| v.parse().ok())
 }
 
 async fn sdk_config() -> aws_config::SdkConfig {

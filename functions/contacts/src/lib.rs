@@ -4,6 +4,7 @@
 //! and the audit trail itself for the privacy officer.
 
 mod audit;
+pub mod aws;
 mod changes;
 pub mod config;
 mod erase;
@@ -92,7 +93,7 @@ pub fn respond(status: StatusCode, body: Value) -> Response<Body> {
         .expect("static response parts")
 }
 
-/// Which adapter serves each port: `main.rs` names the AWS ones, the tests
+/// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
 /// the in-memory fakes or moto's. Types only, resolved at compile time.
 pub trait ContactsPorts {
     type Records: ContactRecords;

@@ -3,6 +3,7 @@
 //! redelivers just those (and moves a poison record to the DLQ after
 //! `maxReceiveCount`).
 
+pub mod aws;
 pub mod config;
 mod contact_states;
 mod effects;

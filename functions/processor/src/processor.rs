@@ -10,7 +10,7 @@ use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
-/// Which adapter serves each port: `main.rs` names the AWS ones, the tests
+/// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
 /// the in-memory fakes or moto's. Types only, resolved at compile time, so
 /// the handler is as fast as with concrete types.
 pub trait ProcessorPorts {

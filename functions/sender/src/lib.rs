@@ -3,6 +3,7 @@
 //! Retries wait in the queue (visibility timeout), not in the function.
 
 mod action;
+pub mod aws;
 mod call;
 mod claim;
 pub mod config;
@@ -46,7 +47,7 @@ pub struct Settings {
     pub consent: ConsentPolicy,
 }
 
-/// Which adapter serves each port: `main.rs` names the AWS ones, the tests
+/// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
 /// the in-memory fakes or moto's and the Graph API simulator. Types only,
 /// resolved at compile time, so the handler is as fast as with concrete types.
 pub trait SenderPorts {

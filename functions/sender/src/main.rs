@@ -1,75 +1,13 @@
-use std::sync::Arc;
-
 use aws_lambda_events::event::sqs::SqsEvent;
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use sender::{config::Config, Sender, SenderPorts};
-use shared::adapters::graph::GraphClient;
-use shared::adapters::{
-    aws,
-    dynamo::{DynamoStore, KeyedConsent},
-    hashing::SecretHasher,
-    secrets_manager::SecretsManagerFetcher,
-    sqs::{SqsQueue, SqsRedelivery},
-};
-use shared::ports::contacts::HashingAuditor;
-use shared::ports::SystemClock;
-use shared::secrets::CachedSecrets;
-
-/// The deployed adapters: DynamoDB, SQS, Meta's Graph API with the token
-/// and the hashing key from Secrets Manager.
-enum Aws {}
-
-impl SenderPorts for Aws {
-    type Events = SqsQueue;
-    type Ledger = DynamoStore;
-    type Recipients = DynamoStore;
-    type Throttle = DynamoStore;
-    type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
-    type Redelivery = SqsRedelivery;
-    type Clock = SystemClock;
-    type Consent = KeyedConsent<Arc<SecretHasher<SecretsManagerFetcher>>>;
-    type Audit = HashingAuditor<Arc<SecretHasher<SecretsManagerFetcher>>, DynamoStore>;
-}
+use sender::{aws, config::Config};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_tracing();
     let config = Config::from_env()?;
-    let sdk = aws::load_config().await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&sdk), &config.table_name);
-    let secrets_manager = aws_sdk_secretsmanager::Client::new(&sdk);
-    // Nothing is fetched here: the hashing key is read on the first send
-    // that needs consent or an audit, and then shared by both.
-    let hasher = Arc::new(SecretHasher::new(
-        SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
-        config.secret_refresh,
-    ));
-    let audit = HashingAuditor {
-        hasher: hasher.clone(),
-        log: store.clone(),
-        days: config.audit_days,
-    };
-    let secrets = CachedSecrets::new(
-        SecretsManagerFetcher::new(secrets_manager, &config.secret_id),
-        config.secret_refresh,
-    );
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
-    let consent = KeyedConsent {
-        store: store.clone(),
-        hasher,
-    };
-    let sender = Sender::<Aws> {
-        events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
-        ledger: store.clone(),
-        recipients: store.clone(),
-        throttle: store,
-        graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
-        redelivery: SqsRedelivery::new(sqs, &config.outbound_queue_url),
-        clock: SystemClock,
-        consent,
-        settings: config.settings,
-        audit,
-    };
+    let sdk = shared::adapters::aws::load_config().await;
+    let sender = aws::sender(&sdk, config)?;
     let sender = &sender;
     run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
         sender.handle(event.payload).await

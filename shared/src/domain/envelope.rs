@@ -215,3 +215,7 @@ pub fn sqs_safe(json: String) -> String {
 #[cfg(test)]
 #[path = "envelope_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "envelope_slicing_tests.rs"]
+mod slicing_tests;

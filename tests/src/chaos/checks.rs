@@ -3,77 +3,13 @@
 //! queued and emitted.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fmt::Write as _;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 
 use super::load::{Expect, Load, Trigger};
-use crate::world::{s, Item};
-
-/// One line of the printed table. `zero` lines are targets: the run fails
-/// if one is not 0. The others are figures, with the reason when a figure
-/// is not what a user might expect.
-pub struct Row {
-    pub check: String,
-    pub value: usize,
-    pub zero: bool,
-    pub note: String,
-}
-
-#[derive(Default)]
-pub struct Report {
-    pub rows: Vec<Row>,
-}
-
-impl Report {
-    fn figure(&mut self, check: &str, value: usize, note: &str) {
-        self.rows.push(Row {
-            check: check.into(),
-            value,
-            zero: false,
-            note: note.into(),
-        });
-    }
-
-    fn target(&mut self, check: &str, value: usize) {
-        self.target_with(check, value, None);
-    }
-
-    /// A target, with one offending key in the note to start the search from.
-    fn target_with(&mut self, check: &str, value: usize, example: Option<&String>) {
-        self.rows.push(Row {
-            check: check.into(),
-            value,
-            zero: true,
-            note: example.map_or_else(String::new, |e| format!("e.g. {e}")),
-        });
-    }
-
-    pub fn failures(&self) -> Vec<&Row> {
-        self.rows
-            .iter()
-            .filter(|r| r.zero && r.value != 0)
-            .collect()
-    }
-
-    pub fn table(&self) -> String {
-        let mut out = String::from("| check | count | target | note |\n|---|---:|---|---|\n");
-        for r in &self.rows {
-            let target = match (r.zero, r.value) {
-                (true, 0) => "0 ✓",
-                (true, _) => "0 ✗",
-                _ => "",
-            };
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} |",
-                r.check, r.value, target, r.note
-            );
-        }
-        out
-    }
-}
+use super::report::Report;
+use super::truth::{events_per_fact, ledger, once_each, reply_key, truth};
+use crate::table::{s, Item};
 
 /// What the run observed, gathered before checking.
 pub struct Observed {
@@ -83,110 +19,6 @@ pub struct Observed {
     pub status_webhooks: Vec<Value>,
     pub outbound_dlq: Vec<String>,
     pub inbound_dlq: usize,
-}
-
-/// The sender's idempotency key of an automated reply
-/// (`functions/processor/src/effects.rs`, `reply_key`), recomputed here
-/// from the inbound wamid and the rule.
-fn reply_key(wamid: &str, what: &str) -> String {
-    let digest = Sha256::digest(format!("{wamid}|{what}").as_bytes());
-    format!("auto-{}", hex::encode(&digest[..16]))
-}
-
-struct Truth {
-    /// Accepted sends (wamids) per idempotency key, from the simulator.
-    sends: HashMap<String, Vec<String>>,
-    /// Statuses per wamid, in the order Meta (the simulator) reported them.
-    statuses: HashMap<String, Vec<String>>,
-}
-
-fn truth(webhooks: &[Value]) -> Truth {
-    let mut sends: HashMap<String, Vec<String>> = HashMap::new();
-    let mut statuses: HashMap<String, Vec<String>> = HashMap::new();
-    for w in webhooks {
-        for st in w["entry"][0]["changes"][0]["value"]["statuses"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let wamid = st["id"].as_str().unwrap_or_default().to_owned();
-            let status = st["status"].as_str().unwrap_or_default().to_owned();
-            let seen = statuses.entry(wamid.clone()).or_default();
-            if seen.is_empty() {
-                let key = st["biz_opaque_callback_data"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                sends.entry(key).or_default().push(wamid);
-            }
-            seen.push(status);
-        }
-    }
-    Truth { sends, statuses }
-}
-
-/// Ledger outcome per idempotency key: `state` and `reason`.
-fn ledger(items: &[Item]) -> HashMap<String, (String, String)> {
-    items
-        .iter()
-        .filter_map(|i| {
-            let key = s(i, "sk")?.strip_prefix("OUT#")?;
-            Some((
-                key.to_owned(),
-                (
-                    s(i, "state").unwrap_or_default().to_owned(),
-                    s(i, "reason").unwrap_or_default().to_owned(),
-                ),
-            ))
-        })
-        .collect()
-}
-
-/// Distinct `event_id`s per fact, for events of `kind`, the fact named by `fact`.
-fn events_per_fact(
-    events: &[Value],
-    kind: &str,
-    fact: impl Fn(&Value) -> String,
-) -> HashMap<String, HashSet<String>> {
-    let mut out: HashMap<String, HashSet<String>> = HashMap::new();
-    for e in events.iter().filter(|e| e["type"] == kind) {
-        out.entry(fact(&e["data"]))
-            .or_default()
-            .insert(e["event_id"].as_str().unwrap_or_default().to_owned());
-    }
-    out
-}
-
-/// Facts among `expected` with no event, and with more than one `event_id`.
-fn once_each<'a>(
-    per_fact: &HashMap<String, HashSet<String>>,
-    expected: impl Iterator<Item = &'a String>,
-) -> (Vec<&'a String>, Vec<&'a String>) {
-    let (mut missing, mut duplicated) = (Vec::new(), Vec::new());
-    for f in expected {
-        match per_fact.get(f).map_or(0, HashSet::len) {
-            0 => missing.push(f),
-            1 => {}
-            _ => duplicated.push(f),
-        }
-    }
-    (missing, duplicated)
-}
-
-impl Report {
-    fn once_each_rows(&mut self, name: &str, twice: &str, found: (Vec<&String>, Vec<&String>)) {
-        let (missing, duplicated) = found;
-        self.target_with(
-            &format!("{name} missing"),
-            missing.len(),
-            missing.first().copied(),
-        );
-        self.target_with(
-            &format!("{name} twice for one {twice}"),
-            duplicated.len(),
-            duplicated.first().copied(),
-        );
-    }
 }
 
 pub fn check(load: &Load, seen: &Observed) -> Report {

@@ -19,7 +19,8 @@ use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use shared::signature::sign;
 
 use crate::events::{api_gateway_request, ApiRequest};
-use crate::world::{sqs_event, LocalWebhook, World, APP_SECRET};
+use crate::queues::sqs_event;
+use crate::world::{LocalWebhook, World, APP_SECRET};
 
 /// Meta gives up after 7 days; the run gives up after this many attempts.
 const MAX_WEBHOOK_ATTEMPTS: usize = 200;

@@ -11,6 +11,8 @@ mod collector;
 mod lambda;
 mod load;
 pub mod proxy;
+mod report;
+mod truth;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -18,9 +20,9 @@ use std::time::{Duration, Instant};
 use aws_sdk_sqs::types::QueueAttributeName;
 use graph_simulator::SimulatorConfig;
 
-pub use checks::{Report, Row};
 pub use load::Sizes;
 pub use proxy::FAULT_KINDS;
+pub use report::{Report, Row};
 
 use crate::outbound::ACCESS_TOKEN;
 use crate::world::{World, APP_SECRET};

@@ -1,0 +1,54 @@
+//! The adapters a deployed contacts API uses: DynamoDB, SQS, the hashing key
+//! in Secrets Manager. `main.rs` builds them from its config and runs.
+
+use shared::adapters::hashing::SecretHasher;
+use shared::adapters::sqs::SqsQueue;
+use shared::adapters::{
+    dynamo::{DynamoStore, KeyedConsent},
+    secrets_manager::SecretsManagerFetcher,
+};
+use shared::ports::SystemClock;
+
+use crate::config::Config;
+use crate::{Contacts, ContactsPorts};
+
+/// The deployed adapters of each port.
+pub enum Aws {}
+
+impl ContactsPorts for Aws {
+    type Records = DynamoStore;
+    type Eraser = DynamoStore;
+    type Receipts = DynamoStore;
+    type Audit = DynamoStore;
+    type Hasher = SecretHasher<SecretsManagerFetcher>;
+    type Clock = SystemClock;
+    type Events = SqsQueue;
+    type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
+}
+
+/// The contacts API on the AWS clients of `sdk`, as `config` names its
+/// table, queue and secret. Nothing is fetched here.
+pub fn contacts(sdk: &aws_config::SdkConfig, config: Config) -> Contacts<Aws> {
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name);
+    let secrets_manager = aws_sdk_secretsmanager::Client::new(sdk);
+    let hasher = || {
+        SecretHasher::new(
+            SecretsManagerFetcher::new(secrets_manager.clone(), &config.hashing_secret_id),
+            config.secret_refresh,
+        )
+    };
+    Contacts {
+        records: store.clone(),
+        eraser: store.clone(),
+        receipts: store.clone(),
+        audit: store.clone(),
+        hasher: hasher(),
+        clock: SystemClock,
+        settings: config.settings,
+        events: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &config.events_queue_url),
+        consent: KeyedConsent {
+            store,
+            hasher: hasher(),
+        },
+    }
+}
