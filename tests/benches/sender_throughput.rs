@@ -24,8 +24,8 @@ use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
 use shared::domain::ids::PhoneNumberId;
-use shared::domain::records::Retention;
-use shared::domain::sending::RetryPolicy;
+use shared::domain::retention::Retention;
+use shared::domain::retries::RetryPolicy;
 use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
 use shared::secrets::{StaticSecrets, WhatsAppSecrets};

@@ -12,7 +12,7 @@ use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::SqsQueue;
-use shared::domain::records::Retention;
+use shared::domain::retention::Retention;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 use shared::signature::sign;

@@ -1,7 +1,7 @@
 use shared::config::{parsed_or, required, ConfigError};
 use shared::domain::automation::{load, Automation};
 use shared::domain::consent::SuppressionRetention;
-use shared::domain::records::Retention;
+use shared::domain::retention::Retention;
 
 /// The rules shipped with the function (`config/automation.yaml`), so a
 /// deployment answers as the repository says; `AUTOMATION_RULES_PATH` points

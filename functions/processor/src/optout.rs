@@ -12,7 +12,7 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::inbound::{ConsentChange, InboundMessage};
 use shared::domain::queued::QueuedBatch;
 use shared::domain::records::{ConsentRecord, ConsentState};
-use shared::domain::sending::CUSTOMER_SERVICE_WINDOW_SECS;
+use shared::domain::window;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, ContactStore};
 use shared::telemetry::Metrics;
@@ -90,7 +90,7 @@ pub async fn apply<P: ProcessorPorts>(
         ContactKey::Phone(wa_id) => settings.blocklist.contains(wa_id.as_str()),
         ContactKey::Scoped(_) => false,
     };
-    let window_open = now - m.timestamp < CUSTOMER_SERVICE_WINDOW_SECS;
+    let window_open = window::is_open(Some(m.timestamp), now);
     // BSUID senders have no number to answer to: recorded, not answered.
     // Abuse guards (blocklist, flood) keep their promise of no replies.
     let ContactKey::Phone(wa_id) = &m.contact else {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use shared::domain::automation::Automation;
 use shared::domain::consent::SuppressionRetention;
-use shared::domain::records::Retention;
+use shared::domain::retention::Retention;
 use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};

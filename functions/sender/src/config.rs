@@ -4,8 +4,8 @@ use shared::adapters::graph::{DEFAULT_BASE_URL, DEFAULT_VERSION};
 use shared::config::{parsed_or, required, ConfigError};
 use shared::domain::consent::ConsentPolicy;
 use shared::domain::ids::PhoneNumberId;
-use shared::domain::records::Retention;
-use shared::domain::sending::RetryPolicy;
+use shared::domain::retention::Retention;
+use shared::domain::retries::RetryPolicy;
 
 use crate::Settings;
 

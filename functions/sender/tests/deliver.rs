@@ -13,8 +13,9 @@ use shared::adapters::memory_sending::{
 };
 use shared::domain::ids::{ContactKey, PhoneNumberId, WaId};
 use shared::domain::outbound::parse_graph_error;
-use shared::domain::records::Retention;
-use shared::domain::sending::{Recipient, RetryPolicy};
+use shared::domain::retention::Retention;
+use shared::domain::retries::RetryPolicy;
+use shared::domain::sending::Recipient;
 use shared::ports::contacts::HashingAuditor;
 use shared::ports::sending::{Accepted, GraphApi, GraphCallError, Outcome};
 use shared::ports::SystemClock;

@@ -4,8 +4,6 @@ use super::ids::{ContactKey, PhoneNumberId, WaId};
 use super::inbound::{ConsentChange, DiagnosticKind, InboundMessage, StatusUpdate};
 use super::queued::RequestMeta;
 
-// Re-exported: callers found it here before retention got its own module.
-pub use super::retention::Retention;
 
 /// Where the update came from: the request-level webhook-log facts.
 #[derive(Debug, Clone, Copy)]

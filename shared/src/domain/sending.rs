@@ -3,10 +3,6 @@
 
 use super::consent::{ConsentCategory, ConsentFacts, ConsentPolicy};
 use super::outbound::{Category, OutboundCommand};
-// Re-exported: callers found them here before the window and the retry
-// delays got modules of their own.
-pub use super::retries::RetryPolicy;
-pub use super::window::CUSTOMER_SERVICE_WINDOW_SECS;
 
 /// What the sender knows about the recipient's profile (an expired profile
 /// is absent). The suppression list ([`ConsentFacts`]) outlives the profile

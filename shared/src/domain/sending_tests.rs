@@ -1,6 +1,7 @@
 use super::*;
 use crate::domain::consent::{ConsentCategory, ConsentFacts, ConsentPolicy};
 use crate::domain::outbound::parse_command;
+use crate::domain::window::CUSTOMER_SERVICE_WINDOW_SECS;
 
 const NOW: i64 = 1_800_000_000;
 

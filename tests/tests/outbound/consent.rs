@@ -4,7 +4,7 @@
 
 use integration_tests::{contacts_request, fixture, n, parts, s, text_webhook, World};
 use serde_json::json;
-use shared::domain::records::Retention;
+use shared::domain::retention::Retention;
 
 use crate::common::{ledger, now, sends, state, template_command, TO};
 

@@ -5,7 +5,7 @@ use processor::{Processor, ProcessorPorts};
 use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::memory_automation::MemoryAutomation;
 use shared::adapters::memory_consent::MemoryConsent;
-use shared::domain::records::Retention;
+use shared::domain::retention::Retention;
 use shared::ports::SystemClock;
 
 /// Every port served by the in-memory fakes.
