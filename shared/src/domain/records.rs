@@ -4,7 +4,6 @@ use super::ids::{ContactKey, PhoneNumberId, WaId};
 use super::inbound::{ConsentChange, DiagnosticKind, InboundMessage, StatusUpdate};
 use super::queued::RequestMeta;
 
-
 /// Where the update came from: the request-level webhook-log facts.
 #[derive(Debug, Clone, Copy)]
 pub struct Provenance<'a> {
