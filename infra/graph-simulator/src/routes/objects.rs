@@ -23,18 +23,19 @@ pub async fn get(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let answer = match auth::check_graph(&state, &version, uri.path(), &headers) {
-        Err(answer) => answer,
-        Ok(()) => {
-            let query = Query::parse(uri.query());
-            let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-            match phone_number(&state, &id, &query) {
-                Some(answer) => answer,
-                None => media_answer(&state, &id, &query, host),
-            }
-        }
-    };
-    respond(&state, answer, &version, (&method, &uri, &headers), None)
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    checked(
+        &state,
+        &version,
+        (&method, &uri, &headers),
+        |query| match phone_number(&state, &id, query) {
+            Some(answer) => answer,
+            None => media_answer(&state, &id, query, host.as_deref()),
+        },
+    )
 }
 
 pub async fn delete(
@@ -44,23 +45,37 @@ pub async fn delete(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let answer = match auth::check_graph(&state, &version, uri.path(), &headers) {
-        Err(answer) => answer,
-        Ok(()) => {
-            let query = Query::parse(uri.query());
-            match live_media(&state, &id, &query) {
-                Some(_) if state.media.delete(&id) => {
-                    tracing::info!(media_id = %id, "media deleted");
-                    Answer::ok(json!({"success": true}), None)
-                }
-                _ => Answer::error(
-                    GraphError::unknown_object_for(&id, "delete"),
-                    "unknown_object",
-                ),
+    checked(
+        &state,
+        &version,
+        (&method, &uri, &headers),
+        |query| match live_media(&state, &id, query) {
+            Some(_) if state.media.delete(&id) => {
+                tracing::info!(media_id = %id, "media deleted");
+                Answer::ok(json!({"success": true}), None)
             }
-        }
+            _ => Answer::error(
+                GraphError::unknown_object_for(&id, "delete"),
+                "unknown_object",
+            ),
+        },
+    )
+}
+
+/// Version and token first (2500, 190), then `then` with the query; the
+/// answer recorded and sent as every Graph route does.
+fn checked(
+    state: &AppState,
+    version: &str,
+    request: (&Method, &Uri, &HeaderMap),
+    then: impl FnOnce(&Query) -> Answer,
+) -> Response {
+    let (_, uri, headers) = request;
+    let answer = match auth::check_graph(state, version, uri.path(), headers) {
+        Err(answer) => answer,
+        Ok(()) => then(&Query::parse(uri.query())),
     };
-    respond(&state, answer, &version, (&method, &uri, &headers), None)
+    respond(state, answer, version, request, None)
 }
 
 /// The number's fields, when `id` is a business number the simulator knows.
