@@ -5,6 +5,7 @@
 //! |---|---|
 //! | a webhook POST cut into queue messages | `envelope`, `queued` |
 //! | what Meta sends, typed | `inbound` |
+//! | media files: Meta's limits, the copy job, its answers | `media` |
 //! | commands from internal systems, Meta's error classes | `outbound` |
 //! | the 24-hour customer-service window | `window` |
 //! | opt-out, opt-in and the suppression list | `consent` |
@@ -28,6 +29,7 @@ pub mod erasure;
 pub mod events;
 pub mod ids;
 pub mod inbound;
+pub mod media;
 pub mod outbound;
 pub mod privacy;
 pub mod privacy_records;
