@@ -170,7 +170,7 @@ impl MediaCallError {
     }
 }
 
-/// Meta's media endpoints.
+/// Meta's media endpoints, for the media function's copies.
 pub trait MediaGraph: Send + Sync {
     fn lookup(
         &self,
@@ -179,7 +179,10 @@ pub trait MediaGraph: Send + Sync {
     ) -> impl Future<Output = Result<MediaInfo, MediaCallError>> + Send;
 
     fn download(&self, url: &str) -> impl Future<Output = Result<Download, MediaCallError>> + Send;
+}
 
+/// Meta's upload endpoint, for the sender's files from S3.
+pub trait MediaUploads: Send + Sync {
     /// `POST /{phone-number-id}/media`; Meta's media id.
     fn upload(
         &self,
