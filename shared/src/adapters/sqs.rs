@@ -191,3 +191,12 @@ impl crate::ports::CommandQueue for SqsQueue {
         self.enqueue(commands).await
     }
 }
+
+impl crate::ports::media::MediaJobs for SqsQueue {
+    async fn enqueue(&self, jobs: &[crate::domain::media::MediaJob]) -> Result<(), QueueError> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
+        InboundQueue::enqueue(self, jobs.iter().map(|j| j.to_json()).collect()).await
+    }
+}

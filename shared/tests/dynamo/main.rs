@@ -5,6 +5,7 @@
 //! table, key, condition, update and values. No moto, no network; the
 //! integration tests in tests/tests check the same writes against moto.
 
+mod media;
 mod reads;
 mod recorder;
 mod writes;

@@ -10,6 +10,7 @@ mod diagnostics;
 mod erasure;
 mod keys;
 mod ledger;
+mod media;
 mod messages;
 mod pacing;
 mod profiles;
