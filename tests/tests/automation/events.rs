@@ -107,9 +107,12 @@ async fn every_event_type_is_emitted_once_per_fact_and_matches_its_schema() {
     let kinds: std::collections::BTreeSet<&str> =
         events.iter().filter_map(|e| e["type"].as_str()).collect();
     let built_in = shared::domain::events::EventKind::BUILT_IN;
+    // The media copy's events come from the media function, which this
+    // run does not play: tests/tests/media checks them against the schemas.
     for expected in built_in
         .iter()
         .map(|k| k.as_str())
+        .filter(|k| !k.starts_with("media."))
         .chain(["order.status_requested"])
     {
         assert!(

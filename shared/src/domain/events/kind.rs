@@ -19,6 +19,9 @@ pub enum EventKind {
     HandoffReleased,
     TicketRequested,
     AbuseSuspected,
+    MediaStored,
+    MediaUnavailable,
+    MediaFailed,
     /// The name a rule's `emit` action gives (`order.status_requested`).
     /// The rules file may not use a built-in name (`automation::config`).
     Rule(String),
@@ -26,7 +29,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind but the rule-named ones.
-    pub const BUILT_IN: [Self; 14] = [
+    pub const BUILT_IN: [Self; 17] = [
         Self::MessageReceived,
         Self::MessageStatus,
         Self::MessageSent,
@@ -41,6 +44,9 @@ impl EventKind {
         Self::HandoffReleased,
         Self::TicketRequested,
         Self::AbuseSuspected,
+        Self::MediaStored,
+        Self::MediaUnavailable,
+        Self::MediaFailed,
     ];
 
     /// The event's `type`.
@@ -60,6 +66,9 @@ impl EventKind {
             Self::HandoffReleased => "conversation.handoff_released",
             Self::TicketRequested => "ticket.requested",
             Self::AbuseSuspected => "abuse.suspected",
+            Self::MediaStored => "media.stored",
+            Self::MediaUnavailable => "media.unavailable",
+            Self::MediaFailed => "media.failed",
             Self::Rule(name) => name,
         }
     }

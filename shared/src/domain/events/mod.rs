@@ -9,6 +9,7 @@
 //! `tests/fixtures/events/samples.jsonl`).
 
 mod kind;
+pub mod media_payloads;
 pub mod payloads;
 
 #[cfg(test)]

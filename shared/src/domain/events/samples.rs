@@ -1,6 +1,7 @@
 //! A sample of every kind of event, in each shape its emitters give it
 //! (optional fields present and absent), for the schema check.
 
+use super::media_payloads::{MediaNotKept, MediaStored};
 use super::payloads::*;
 use super::Event;
 use crate::domain::ids::{ContactKey, PhoneNumberId, UserId, WaId};
@@ -228,5 +229,26 @@ pub fn samples() -> Vec<Event> {
         ..rule
     };
     out.push(Event::new(&with_text, "e2", AT, n, Some(&phone)));
+
+    let stored = MediaStored {
+        wamid: WAMID,
+        media_id: "4862369177436161",
+        bucket: "jum-media-123456789012-eu-west-1",
+        key: "c/5f2b8e0c0d4a/3e1c7a9b2d4f6a80/4862369177436161",
+        mime_type: "image/jpeg",
+        bytes: 48_213,
+        sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        sha256_checked: true,
+    };
+    out.push(Event::new(&stored, "m1", AT, n, Some(&phone)));
+    for (failed, reason) in [(false, "meta_not_found"), (true, "sha256_mismatch")] {
+        let gone = MediaNotKept {
+            failed,
+            wamid: WAMID,
+            media_id: "4862369177436161",
+            reason,
+        };
+        out.push(Event::new(&gone, "m2", AT, n, Some(&phone)));
+    }
     out
 }
