@@ -27,6 +27,7 @@ impl ProcessorPorts for Aws {
     type Commands = SqsQueue;
     type Automation = DynamoStore;
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
+    type Media = SqsQueue;
 }
 
 /// The processor on the AWS clients of `sdk`, as `config` names its table,
@@ -44,7 +45,8 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         clock: SystemClock,
         retention: config.retention,
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
-        commands: SqsQueue::new(sqs, &config.outbound_queue_url),
+        commands: SqsQueue::new(sqs.clone(), &config.outbound_queue_url),
+        media: SqsQueue::new(sqs, &config.media_queue_url),
         automation: config.automation.map(Arc::new),
         consent: KeyedConsent {
             store,

@@ -14,6 +14,8 @@ pub struct Config {
     pub retention: Retention,
     pub events_queue_url: String,
     pub outbound_queue_url: String,
+    /// The media queue: one job per stored file (docs/media.md).
+    pub media_queue_url: String,
     pub automation: Option<Automation>,
     /// `<stack>/hashing`: names people on the suppression list; fetched on
     /// the first STOP / START, not at start.
@@ -52,6 +54,7 @@ impl Config {
             retention: Retention { days },
             events_queue_url: required("EVENTS_QUEUE_URL")?,
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
+            media_queue_url: required("MEDIA_QUEUE_URL")?,
             automation,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
             suppression_retention: SuppressionRetention::from_days(parsed_or(

@@ -15,6 +15,7 @@ use shared::telemetry::Metrics;
 use crate::contact_states::{is_restricted, Owed};
 use crate::error::IngestError;
 use crate::events::{received_event, status_event};
+use crate::media::media_job;
 use crate::flood::flood_check;
 use crate::optout;
 use crate::outbox::Outbox;
@@ -35,10 +36,20 @@ pub async fn run<P: ProcessorPorts>(
         .automation
         .as_ref()
         .is_some_and(|a| a.settings.include_message_text);
+    // The messages' own expiry (ingest stored them with it): their files
+    // go with them.
+    let expires_at = p
+        .retention
+        .expires_at(batch.request.received_at_ms.div_euclid(1000));
     for (change, update) in owed {
         let number = change.phone_number_id.as_ref();
         match update {
             Update::Message(m) => {
+                // A customer's file (or an echo's) is copied to the bucket;
+                // a restricted contact's is not: the copy announces itself.
+                if !is_restricted(states, &m.contact) {
+                    out.media.extend(media_job(m, number, expires_at));
+                }
                 // Restricted (GDPR Art. 18): stored, and not announced.
                 if m.direction == Direction::Inbound && !is_restricted(states, &m.contact) {
                     out.events

@@ -41,6 +41,7 @@ impl<P: ProcessorPorts> Processor<P> {
         let together = outbox::publish(
             &self.events,
             &self.commands,
+            &self.media,
             stored.iter().map(|(_, out)| out),
             &mut metrics,
         )
@@ -51,7 +52,14 @@ impl<P: ProcessorPorts> Processor<P> {
             // their neighbours: those would go to the DLQ with it.
             for (id, out) in &stored {
                 let alone =
-                    outbox::publish(&self.events, &self.commands, [out], &mut metrics).await;
+                    outbox::publish(
+                    &self.events,
+                    &self.commands,
+                    &self.media,
+                    [out],
+                    &mut metrics,
+                )
+                .await;
                 if let Err(e) = alone {
                     let _enter = tracing::info_span!("record", message_id = %id).entered();
                     record_failure(&e, &mut metrics);

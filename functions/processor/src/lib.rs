@@ -12,6 +12,7 @@ mod events;
 mod flood;
 mod handler;
 mod ingest;
+mod media;
 mod optout;
 mod outbox;
 mod processor;

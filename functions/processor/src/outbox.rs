@@ -3,7 +3,9 @@
 //! downstream drops it.
 
 use shared::domain::events::Event;
+use shared::domain::media::MediaJob;
 use shared::domain::outbound::AutoReply;
+use shared::ports::media::MediaJobs;
 use shared::ports::{CommandQueue, EventSink};
 use shared::telemetry::Metrics;
 
@@ -17,15 +19,18 @@ use crate::error::IngestError;
 pub struct Outbox {
     pub(crate) events: Vec<Event>,
     pub(crate) commands: Vec<AutoReply>,
+    /// Files to copy to the media bucket.
+    pub(crate) media: Vec<MediaJob>,
 }
 
-/// Puts the automated replies, then the events, of the outboxes on their
+/// Puts the automated replies, the media jobs, then the events, of the outboxes on their
 /// queues. All or nothing as far as the caller knows: on an error each of
 /// these records is retried, and its effects repeat with the same event ids
 /// and idempotency keys, which downstream drops.
-pub async fn publish<'o, E: EventSink, Q: CommandQueue>(
+pub async fn publish<'o, E: EventSink, Q: CommandQueue, M: MediaJobs>(
     events: &E,
     commands: &Q,
+    media: &M,
     outboxes: impl IntoIterator<Item = &'o Outbox>,
     metrics: &mut Metrics,
 ) -> Result<(), IngestError> {
@@ -33,10 +38,12 @@ pub async fn publish<'o, E: EventSink, Q: CommandQueue>(
     for out in outboxes {
         all.events.extend(out.events.iter().cloned());
         all.commands.extend(out.commands.iter().cloned());
+        all.media.extend(out.media.iter().cloned());
     }
     commands
         .submit(all.commands.iter().map(AutoReply::to_json).collect())
         .await?;
+    media.enqueue(&all.media).await?;
     events.publish(&all.events).await?;
     for e in &all.events {
         metrics.count("EventsPublished", "Type", e.kind.metric_label(), 1);

@@ -8,6 +8,7 @@ use shared::domain::consent::SuppressionRetention;
 use shared::domain::retention::Retention;
 use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
+use shared::ports::media::MediaJobs;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
 /// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
@@ -22,6 +23,7 @@ pub trait ProcessorPorts {
     type Commands: CommandQueue;
     type Automation: AutomationStore;
     type Consent: ConsentLedger;
+    type Media: MediaJobs;
 }
 
 pub struct Processor<P: ProcessorPorts> {
@@ -41,4 +43,6 @@ pub struct Processor<P: ProcessorPorts> {
     /// The suppression list, written by STOP / START and Meta's marketing stop.
     pub consent: P::Consent,
     pub suppression_retention: SuppressionRetention,
+    /// The media queue: one job per stored file to copy to the bucket.
+    pub media: P::Media,
 }

@@ -5,6 +5,7 @@ use processor::{Processor, ProcessorPorts};
 use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::memory_automation::MemoryAutomation;
 use shared::adapters::memory_consent::MemoryConsent;
+use shared::adapters::memory_media::MemoryMediaJobs;
 use shared::domain::retention::Retention;
 use shared::ports::SystemClock;
 
@@ -20,6 +21,7 @@ impl ProcessorPorts for Fakes {
     type Commands = MemoryQueue;
     type Automation = MemoryAutomation;
     type Consent = MemoryConsent;
+    type Media = MemoryMediaJobs;
 }
 
 pub type Proc = Processor<Fakes>;
@@ -38,6 +40,7 @@ pub fn processor() -> (Proc, MemoryStore) {
         automation: None,
         consent: MemoryConsent::default(),
         suppression_retention: Default::default(),
+        media: MemoryMediaJobs::default(),
     };
     (p, store)
 }
