@@ -10,7 +10,14 @@
 - every function has an alarm on its Lambda Errors metric;
 - the public POST /webhook route is throttled by parameters, so a flood of
   unsigned POSTs is refused before it costs an invocation;
-- the bad-signature alarm counts every signature refusal (missing too).
+- the bad-signature alarm counts every signature refusal (missing too);
+- every bucket is encrypted, blocks all public access, is owned by the
+  bucket owner (no ACLs), has no versioning, a TLS-only bucket policy, and
+  a lifecycle rule expiring objects after RetentionDays and incomplete
+  multipart uploads after a day (docs/media.md);
+- the functions that touch a bucket (the media function, the sender) hold
+  no s3:* or s3 wildcard action and no Resource "*": each S3 grant names
+  the bucket or a prefix of it.
 
 Run by `make test` (infra/local/test.sh) with the .venv's Python.
 """
@@ -139,15 +146,91 @@ def main(path):
         if log_groups.get(expected) != {"Ref": "LogRetentionDays"}:
             problems.append(f"{name}: no log group kept LogRetentionDays days")
 
+    problems.extend(bucket_problems(resources))
+    problems.extend(s3_grant_problems(resources, ("MediaFunction", "SenderFunction")))
+
     for p in problems:
         print(f"{path}: {p}", file=sys.stderr)
     if problems:
         return 1
     print(
         f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted, TLS-only and alarmed, "
-        f"functions' errors alarmed, webhook throttled, signature refusals alarmed, log groups kept {default_days} days"
+        f"functions' errors alarmed, webhook throttled, signature refusals alarmed, log groups kept {default_days} days, "
+        f"buckets encrypted, private, TLS-only and expiring after RetentionDays, S3 grants named"
     )
     return 0
+
+
+def bucket_problems(resources):
+    problems = []
+    policies = {}
+    for res in resources.values():
+        if res["Type"] == "AWS::S3::BucketPolicy":
+            policies[res["Properties"]["Bucket"].get("Ref")] = res["Properties"]["PolicyDocument"]
+    for name, res in resources.items():
+        if res["Type"] != "AWS::S3::Bucket":
+            continue
+        props = res.get("Properties") or {}
+        rules = (props.get("BucketEncryption") or {}).get("ServerSideEncryptionConfiguration") or []
+        algorithms = {(r.get("ServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") for r in rules}
+        if not algorithms & {"AES256", "aws:kms", "aws:kms:dsse"}:
+            problems.append(f"{name}: bucket not encrypted by default")
+        block = props.get("PublicAccessBlockConfiguration") or {}
+        for key in ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"):
+            if block.get(key) is not True:
+                problems.append(f"{name}: public access not blocked ({key})")
+        owners = [r.get("ObjectOwnership") for r in (props.get("OwnershipControls") or {}).get("Rules", [])]
+        if owners != ["BucketOwnerEnforced"]:
+            problems.append(f"{name}: ObjectOwnership is not BucketOwnerEnforced")
+        if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+            problems.append(f"{name}: versioning on (a version outlives erasure and retention)")
+        lifecycle = (props.get("LifecycleConfiguration") or {}).get("Rules") or []
+        enabled = [r for r in lifecycle if r.get("Status") == "Enabled"]
+        if not any(r.get("ExpirationInDays") == {"Ref": "RetentionDays"} and not r.get("Prefix") for r in enabled):
+            problems.append(f"{name}: no lifecycle rule expiring every object after RetentionDays")
+        if not any((r.get("AbortIncompleteMultipartUpload") or {}).get("DaysAfterInitiation") == 1 for r in enabled):
+            problems.append(f"{name}: incomplete multipart uploads not aborted after 1 day")
+        doc = policies.get(name) or {}
+        tls_only = any(
+            st.get("Effect") == "Deny"
+            and st.get("Principal") == "*"
+            and st.get("Action") in ("s3:*", ["s3:*"])
+            and (st.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+            and {"GetAtt": f"{name}.Arn"} in st.get("Resource", [])
+            and {"Sub": f"${{{name}.Arn}}/*"} in st.get("Resource", [])
+            for st in doc.get("Statement", [])
+        )
+        if not tls_only:
+            problems.append(f"{name}: no TLS-only bucket policy on the bucket and its objects")
+    return problems
+
+
+def s3_grant_problems(resources, functions):
+    problems = []
+    for name in functions:
+        res = resources.get(name)
+        if res is None:
+            problems.append(f"{name}: missing")
+            continue
+        for policy in res["Properties"].get("Policies") or []:
+            if not isinstance(policy, dict):
+                continue
+            for st in policy.get("Statement", []):
+                actions = st.get("Action", [])
+                actions = [actions] if isinstance(actions, str) else actions
+                targets = st.get("Resource", [])
+                targets = targets if isinstance(targets, list) else [targets]
+                if "*" in targets:
+                    problems.append(f"{name}: Resource \"*\" in {actions}")
+                if not any(a.startswith("s3:") for a in actions):
+                    continue
+                if any(a == "s3:*" or "*" in a for a in actions):
+                    problems.append(f"{name}: S3 wildcard action in {actions}")
+                for t in targets:
+                    text = str(t)
+                    if "Bucket" not in text and "bucket" not in text:
+                        problems.append(f"{name}: S3 grant on {t} names no bucket")
+    return problems
 
 
 if __name__ == "__main__":
