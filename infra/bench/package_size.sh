@@ -4,13 +4,13 @@
 # which is what `sam build` / `sam deploy` use (Python's zipfile default).
 # Extra cargo arguments after `--` (e.g. `--config 'profile.release.panic="abort"'`)
 # go to `cargo lambda build`, to measure a variant without editing Cargo.toml.
-# Usage: infra/bench/package_size.sh [function...] [-- cargo-args...]   (default: all five)
+# Usage: infra/bench/package_size.sh [function...] [-- cargo-args...]   (default: all six)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 functions=()
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do functions+=("$1"); shift; done
 [ $# -gt 0 ] && shift
-[ ${#functions[@]} -gt 0 ] || functions=(webhook processor sender contacts retention)
+[ ${#functions[@]} -gt 0 ] || functions=(webhook processor sender contacts retention media)
 rustup target add aarch64-unknown-linux-gnu >/dev/null 2>&1
 args=()
 for f in "${functions[@]}"; do args+=(-p "$f" --bin "$f"); done

@@ -3,7 +3,8 @@
 #
 #   moto_server            127.0.0.1:${JUM_MOTO_PORT:-5000}   (log: .local/moto.log)
 #   cargo lambda watch     127.0.0.1:${JUM_LAMBDA_PORT:-9000} (webhook + processor, rebuilt on change)
-#   stack.py poll          InboundQueue -> processor (the SQS event-source mapping)
+#   stack.py poll          InboundQueue -> processor, OutboundQueue -> sender,
+#                          MediaQueue -> media (the SQS event-source mappings)
 #
 # The local stack `jum-local` is created from template.yaml by stack.py; the
 # functions get the template's environment resolved to the moto resources.
@@ -102,6 +103,9 @@ start "poller (OutboundQueue -> sender)" "$PY" infra/local/stack.py poll \
 start "poller (InboundQueue -> processor)" "$PY" infra/local/stack.py poll \
     --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
     --queue InboundQueue --function processor --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
+start "poller (MediaQueue -> media)" "$PY" infra/local/stack.py poll \
+    --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
+    --queue MediaQueue --function media --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
 
 URL_OPT=""
 [[ "$LAMBDA_PORT" == 9000 ]] || URL_OPT="--url http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/ "
@@ -117,6 +121,9 @@ cat <<BANNER
  send a sample:
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--now tests/fixtures/webhooks/text.json
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--verify
+ send a customer's photo (simulator serves it; the media function copies it):
+   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--sample-image
+   .venv/bin/python infra/local/read_events.py   (media.stored names bucket and key)
  send a WhatsApp message (simulator -> status webhooks -> stored status):
    .venv/bin/python infra/local/send_command.py --template order_shipped --to 16505551234
    .venv/bin/python infra/local/inspect_table.py --type status

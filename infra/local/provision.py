@@ -1,5 +1,5 @@
 """Provisioning of the local (moto) stack: creates or looks up the tables,
-queues and secrets template.yaml declares, under a stack name, and merges the
+queues, buckets and secrets template.yaml declares, under a stack name, and merges the
 function environment resolved to those local resources.
 
 Uses template.py for reading and resolving the template; imports nothing from
@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from template import (
+    BUCKET_TYPE,
     DEFAULT_TEMPLATE,
     FUNCTION_TYPES,
     NO_VALUE,
@@ -57,7 +59,7 @@ class LocalStack:
         config = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
         self.clients = {
             name: session.client(name, endpoint_url=endpoint_url, config=config)
-            for name in ("dynamodb", "sqs", "secretsmanager")
+            for name in ("dynamodb", "sqs", "secretsmanager", "s3")
         }
         # Local attribute values per logical id: {"Ref": ..., "Arn": ..., ...}
         self.attrs: dict[str, dict[str, Any]] = {}
@@ -128,7 +130,9 @@ class LocalStack:
             return self._queue_attrs(logical_id, None)
         if rtype == SECRET_TYPE:
             return self._secret_attrs(logical_id, self._physical_name(logical_id, "Name"))
-        raise StackError(f"{logical_id} ({rtype}) has no local equivalent; only tables, queues and secrets do")
+        if rtype == BUCKET_TYPE:
+            return self._bucket_attrs(logical_id, self._bucket_name(logical_id))
+        raise StackError(f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets and secrets do")
 
     def _missing(self, logical_id: str) -> StackError:
         return StackError(
@@ -248,6 +252,70 @@ class LocalStack:
                 sqs.set_queue_attributes(QueueUrl=url, Attributes=settable)
         self.attrs[logical_id] = self._queue_attrs(logical_id, url)
 
+    # -- S3 ------------------------------------------------------------------
+
+    def _bucket_name(self, logical_id: str) -> str:
+        props = self.resources[logical_id].get("Properties", {}) or {}
+        if "BucketName" in props:
+            return scalar_to_str(self.resolver.resolve(props["BucketName"]))
+        # CloudFormation generates a lower-case name; so does this.
+        name = re.sub(r"[^a-z0-9-]", "-", f"{self.stack_name}-{logical_id}".lower())
+        return name[:63].strip("-")
+
+    def _bucket_attrs(self, logical_id: str, name: str) -> dict[str, Any]:
+        s3 = self.clients["s3"]
+        try:
+            s3.head_bucket(Bucket=name)
+        except s3.exceptions.ClientError:
+            raise self._missing(logical_id) from None
+        return {"Ref": name, "Arn": f"arn:aws:s3:::{name}", "DomainName": f"{name}.s3.amazonaws.com"}
+
+    def ensure_bucket(self, logical_id: str) -> None:
+        """The bucket with its encryption, public access block, ownership
+        and lifecycle as the template sets them (moto keeps them; it does
+        not run the lifecycle). The TLS-only bucket policy is not applied:
+        the local stack speaks plain HTTP to moto."""
+        s3 = self.clients["s3"]
+        props = self.resolver.resolve(self.resources[logical_id].get("Properties", {}) or {})
+        name = self._bucket_name(logical_id)
+        request: dict[str, Any] = {"Bucket": name}
+        if self.region != "us-east-1":
+            request["CreateBucketConfiguration"] = {"LocationConstraint": self.region}
+        try:
+            s3.create_bucket(**request)
+        except (s3.exceptions.BucketAlreadyOwnedByYou, s3.exceptions.BucketAlreadyExists):
+            pass
+        if props.get("BucketEncryption"):
+            # CloudFormation's ServerSideEncryptionByDefault is the API's
+            # ApplyServerSideEncryptionByDefault.
+            rules = [
+                {"ApplyServerSideEncryptionByDefault": r["ServerSideEncryptionByDefault"]}
+                for r in props["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+            ]
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": rules})
+        if props.get("PublicAccessBlockConfiguration"):
+            block = {k: v in (True, "true") for k, v in props["PublicAccessBlockConfiguration"].items()}
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=block)
+        if props.get("OwnershipControls"):
+            s3.put_bucket_ownership_controls(Bucket=name, OwnershipControls=props["OwnershipControls"])
+        rules = (props.get("LifecycleConfiguration") or {}).get("Rules") or []
+        if rules:
+            s3.put_bucket_lifecycle_configuration(
+                Bucket=name, LifecycleConfiguration={"Rules": [self._lifecycle_rule(r) for r in rules]}
+            )
+        self.attrs[logical_id] = self._bucket_attrs(logical_id, name)
+
+    @staticmethod
+    def _lifecycle_rule(rule: dict[str, Any]) -> dict[str, Any]:
+        """CloudFormation's rule as S3's API spells it."""
+        out: dict[str, Any] = {"ID": rule.get("Id", "rule"), "Status": rule["Status"], "Filter": {"Prefix": rule.get("Prefix", "")}}
+        if "ExpirationInDays" in rule:
+            out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+        abort = rule.get("AbortIncompleteMultipartUpload")
+        if abort:
+            out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(abort["DaysAfterInitiation"])}
+        return out
+
     # -- Secrets Manager -----------------------------------------------------
 
     def _secret_attrs(self, logical_id: str, name: str) -> dict[str, Any]:
@@ -304,6 +372,8 @@ class LocalStack:
             self.ensure_queue(logical_id)
         for logical_id in self._of_type(SECRET_TYPE):
             self.ensure_secret(logical_id)
+        for logical_id in self._of_type(BUCKET_TYPE):
+            self.ensure_bucket(logical_id)
 
     def _queues_in_dependency_order(self) -> list[str]:
         queues = self._of_type(QUEUE_TYPE)
@@ -327,7 +397,12 @@ class LocalStack:
         return ordered
 
     def local_resources(self) -> dict[str, Any]:
-        ids = self._of_type(TABLE_TYPE) + self._of_type(QUEUE_TYPE) + self._of_type(SECRET_TYPE)
+        ids = (
+            self._of_type(TABLE_TYPE)
+            + self._of_type(QUEUE_TYPE)
+            + self._of_type(SECRET_TYPE)
+            + self._of_type(BUCKET_TYPE)
+        )
         return {logical_id: self._ref(logical_id) for logical_id in ids}
 
     def function_env(self) -> dict[str, str]:

@@ -5,12 +5,19 @@
   send_webhook.py --now FILE...                                the same, dated now
   send_webhook.py --bad-signature FILE...                      wrongly signed POSTs
   send_webhook.py --verify [--verify-token T] [--challenge C]  GET subscription handshake
+  send_webhook.py --sample-image [PATH]                         a customer's photo (docs/media.md)
 
 Each POST carries the file's raw bytes, `Content-Type: application/json` and
 `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, raw bytes)>`, as Meta
 sends them.  Prints the status and body of every response.  Exits 1 on a
 connection error, or when --expect is given and a status differs.
 Standard library only.
+
+--sample-image seeds a JPEG (PATH, or 2 KB made up by the simulator) into
+the Graph API simulator (`POST /_sim/media`, --simulator URL) and sends the
+image webhook that names it, dated now: the media function then copies the
+bytes the simulator serves to the local bucket (`media.stored` on the events
+queue).
 
 --now sets every `timestamp` in the payload to the current time before
 signing. A fixture's messages are dated in the past, so the customer-service
@@ -34,6 +41,27 @@ import time
 import urllib.request
 
 DEFAULT_URL = "http://127.0.0.1:9000/lambda-url/webhook/"
+DEFAULT_SIMULATOR = "http://127.0.0.1:9090"
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "fixtures", "webhooks")
+
+
+def seeded_image_webhook(simulator: str, path: str | None, timeout: float) -> bytes:
+    """tests/fixtures/webhooks/image.json naming a file the simulator now
+    serves: its media id, mime type and sha256 (base64, as Meta's webhook)."""
+    query = "mime_type=image/jpeg" + ("" if path else "&generate=2048")
+    data = open(path, "rb").read() if path else b""
+    req = urllib.request.Request(f"{simulator.rstrip('/')}/_sim/media?{query}", data=data, method="POST")
+    status, body = request(req, timeout)
+    if status != 201:
+        raise OSError(f"simulator refused the seed: {status} {body[:200]!r}")
+    seeded = json.loads(body)
+    doc = json.load(open(os.path.join(FIXTURES, "image.json")))
+    message = doc["entry"][0]["changes"][0]["value"]["messages"][0]
+    message["id"] = "wamid.local-" + secrets.token_hex(12)
+    message["image"].update({"id": seeded["id"], "mime_type": "image/jpeg", "sha256": seeded["sha256"]})
+    message["image"].pop("url", None)
+    print(f"seeded media {seeded['id']} ({seeded['file_size']} bytes) in the simulator", flush=True)
+    return dated_now(json.dumps(doc).encode(), int(time.time()))
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -98,11 +126,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--challenge", default=None, help="hub.challenge for --verify (default: random)")
     parser.add_argument("--expect", type=int, default=None, metavar="STATUS", help="exit 1 unless every status is this")
+    parser.add_argument(
+        "--sample-image",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="PATH",
+        help="seed a JPEG (PATH, or a made-up one) in the simulator and send its image webhook",
+    )
+    parser.add_argument("--simulator", default=os.environ.get("JUM_SIMULATOR_URL", DEFAULT_SIMULATOR))
     parser.add_argument("--timeout", type=float, default=30.0)
     args = parser.parse_args(argv)
 
-    if not args.verify and not args.files:
-        parser.error("give at least one FILE, or --verify")
+    if not args.verify and not args.files and args.sample_image is None:
+        parser.error("give at least one FILE, --sample-image or --verify")
 
     statuses: list[int] = []
     try:
@@ -119,8 +156,14 @@ def main(argv: list[str] | None = None) -> int:
             print(f"verify: challenge {'echoed' if echoed else 'NOT echoed'}", flush=True)
             statuses.append(status)
 
-        for path in args.files:
-            raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
+        bodies = [(p, None) for p in args.files]
+        if args.sample_image is not None:
+            bodies.append(("sample image", seeded_image_webhook(args.simulator, args.sample_image or None, args.timeout)))
+        for path, prepared in bodies:
+            if prepared is not None:
+                raw = prepared
+            else:
+                raw = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()
             if args.now:
                 raw = dated_now(raw, int(time.time()))
             sig = signature(args.secret, raw)

@@ -26,6 +26,7 @@ FUNCTION_TYPES = ("AWS::Serverless::Function", "AWS::Lambda::Function")
 TABLE_TYPE = "AWS::DynamoDB::Table"
 QUEUE_TYPE = "AWS::SQS::Queue"
 SECRET_TYPE = "AWS::SecretsManager::Secret"
+BUCKET_TYPE = "AWS::S3::Bucket"
 
 
 def log(msg: str) -> None:

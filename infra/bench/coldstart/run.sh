@@ -19,6 +19,8 @@
 #   sender     an SQS batch of one template command, sent to the simulator
 #   contacts   GET /contacts/{wa_id} of the customer the processor stored
 #   retention  a scheduled event (the hourly sweep)
+#   media      an SQS batch of one media job whose message is not stored
+#              (the job is dropped after one read: init and that read)
 #
 # Usage: infra/bench/coldstart/run.sh [runs]     (default 20)
 set -euo pipefail
@@ -28,7 +30,7 @@ runs=${1:-20}
 PY="$REPO/.venv/bin/python"
 HARNESS="$PY infra/bench/coldstart/coldstart.py"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
-FUNCTIONS=(webhook processor sender contacts retention)
+FUNCTIONS=(webhook processor sender contacts retention media)
 
 work=$(mktemp -d)
 pids=()
@@ -145,3 +147,17 @@ cat >"$work/scheduled.json" <<'JSON'
 JSON
 $HARNESS "retention, scheduled sweep" "$bins/retention" "$work/scheduled.json" \
     --runs "$runs" --memory-mb 256 --expect ok
+
+"$PY" - "$work/media_job.json" <<'PY'
+import json, sys
+job = {"v": 1, "contact": "16505551234", "wamid": "wamid.coldstart-", "message_ts": 1764028800,
+       "media_id": "4862369177436161", "kind": "image", "mime_type": "image/jpeg",
+       "phone_number_id": "106540352242922", "expires_at": 1766620800}
+record = {"messageId": "coldstart-", "receiptHandle": "coldstart", "body": json.dumps(job),
+          "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1764028800000"},
+          "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+          "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:media", "awsRegion": "us-east-1"}
+json.dump({"Records": [record]}, open(sys.argv[1], "w"))
+PY
+$HARNESS "media, SQS batch of 1 job (message gone)" "$bins/media" "$work/media_job.json" \
+    --runs "$runs" --memory-mb 512 --vary coldstart- --expect "0 failed"
