@@ -40,6 +40,7 @@ impl ProcessorPorts for LocalPorts {
     type Commands = SqsQueue;
     type Automation = DynamoStore;
     type Consent = LocalConsent;
+    type Media = SqsQueue;
 }
 
 /// The system clock, or a fixed instant for tests about time of day.
@@ -61,10 +62,18 @@ pub struct World {
     pub outbound_url: String,
     pub outbound_dlq_url: String,
     pub events_url: String,
+    /// The media queue (processor -> media function) and its DLQ.
+    pub media_url: String,
+    pub media_dlq_url: String,
+    /// The media bucket (customers' files).
+    pub bucket: String,
     pub secret_id: String,
     pub ddb: aws_sdk_dynamodb::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    pub s3: aws_sdk_s3::Client,
+    /// The SDK configuration the functions get (the media function's bundle is built from it).
+    pub sdk: aws_config::SdkConfig,
 }
 
 fn endpoint() -> String {
@@ -121,11 +130,16 @@ impl World {
             outbound_url: get("OutboundQueue"),
             outbound_dlq_url: get("OutboundDeadLetterQueue"),
             events_url: get("EventsQueue"),
+            media_url: get("MediaQueue"),
+            media_dlq_url: get("MediaDeadLetterQueue"),
+            bucket: get("MediaBucket"),
             secret_id: get("WhatsAppSecret"),
             stack_name,
             ddb: aws_sdk_dynamodb::Client::new(&sdk),
             sqs: aws_sdk_sqs::Client::new(&sdk),
             secrets: aws_sdk_secretsmanager::Client::new(&sdk),
+            s3: shared::adapters::s3::client(&sdk),
+            sdk,
         }
     }
 
@@ -151,10 +165,15 @@ impl World {
             outbound_url: self.outbound_url.clone(),
             outbound_dlq_url: self.outbound_dlq_url.clone(),
             events_url: self.events_url.clone(),
+            media_url: self.media_url.clone(),
+            media_dlq_url: self.media_dlq_url.clone(),
+            bucket: self.bucket.clone(),
             secret_id: self.secret_id.clone(),
             ddb: aws_sdk_dynamodb::Client::new(sdk),
             sqs: aws_sdk_sqs::Client::new(sdk),
             secrets: aws_sdk_secretsmanager::Client::new(sdk),
+            s3: shared::adapters::s3::client(sdk),
+            sdk: sdk.clone(),
         }
     }
 
@@ -200,6 +219,7 @@ impl World {
             }),
             consent: self.keyed_consent(),
             suppression_retention: Default::default(),
+            media: SqsQueue::new(self.sqs.clone(), &self.media_url),
         }
     }
 

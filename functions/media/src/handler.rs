@@ -18,6 +18,14 @@ use crate::{Media, MediaPorts};
 impl<P: MediaPorts> Media<P> {
     pub async fn handle(&self, event: SqsEvent) -> Result<SqsBatchResponse, Error> {
         let mut metrics = Metrics::new("media");
+        let response = self.process(event, &mut metrics).await;
+        metrics.flush(self.clock.now_ms());
+        Ok(response)
+    }
+
+    /// The batch's jobs, counted in `metrics` (which `handle` then writes
+    /// out; the tests read them).
+    pub async fn process(&self, event: SqsEvent, metrics: &mut Metrics) -> SqsBatchResponse {
         let mut failed = Vec::new();
         for record in event.records {
             let message_id = record.message_id.clone().unwrap_or_default();
@@ -36,7 +44,7 @@ impl<P: MediaPorts> Media<P> {
                     metrics.count("MediaJobs", "Outcome", label(&done), 1);
                 }
                 Err(e) => {
-                    record_failure(&e, &mut metrics);
+                    record_failure(&e, metrics);
                     failed.push(message_id);
                 }
             }
@@ -50,8 +58,7 @@ impl<P: MediaPorts> Media<P> {
                 failure
             })
             .collect();
-        metrics.flush(self.clock.now_ms());
-        Ok(response)
+        response
     }
 
     async fn one(&self, record: &SqsMessage) -> Result<Done, CopyError> {

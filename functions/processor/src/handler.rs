@@ -51,8 +51,7 @@ impl<P: ProcessorPorts> Processor<P> {
             // (say, one event SQS refuses) fail only their own record, not
             // their neighbours: those would go to the DLQ with it.
             for (id, out) in &stored {
-                let alone =
-                    outbox::publish(
+                let alone = outbox::publish(
                     &self.events,
                     &self.commands,
                     &self.media,
