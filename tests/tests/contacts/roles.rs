@@ -131,7 +131,8 @@ fn reached(t: &Value, policy: &str, routes: &BTreeSet<String>) -> BTreeSet<Strin
             .map(|id| {
                 let arn = format!(
                     "arn:{PARTITION}:execute-api:{REGION}:{ACCOUNT}:{API_ID}/$default/{method}{}",
-                    path.replace("{wa_id}", id).replace("{media_id}", "1013859600285441")
+                    path.replace("{wa_id}", id)
+                        .replace("{media_id}", "1013859600285441")
                 );
                 allows(t, policy, &arn)
             })
