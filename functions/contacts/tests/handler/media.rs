@@ -248,4 +248,13 @@ async fn when_the_bucket_fails_the_erasure_stays_pending_for_the_sweep() {
         "the sweep finishes it"
     );
     assert_eq!(h.media.keys().len(), 1, "the file is still there");
+    let pending = shared::ports::contacts::ReceiptStore::by_subject(&h.receipts, &subject(), NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (pending.completed_at, pending.items_deleted),
+        (None, 7),
+        "the receipt keeps what was deleted"
+    );
 }
