@@ -7,6 +7,8 @@ pub struct Config {
     pub table_name: String,
     pub hashing_secret_id: String,
     pub events_queue_url: String,
+    /// The stack's media bucket (`MediaBucket`): links, export, erasure.
+    pub media_bucket: String,
     pub secret_refresh: Duration,
     pub settings: crate::Settings,
 }
@@ -18,6 +20,7 @@ impl Config {
             table_name: required("TABLE_NAME")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
             events_queue_url: required("EVENTS_QUEUE_URL")?,
+            media_bucket: required("MEDIA_BUCKET")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             settings: crate::Settings {
                 retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,

@@ -10,6 +10,7 @@ use shared::domain::erasure::{diagnostic_days, BeyondReach};
 use shared::domain::privacy::Receipt;
 use shared::domain::ContactKey;
 use shared::ports::contacts::{ContactRecords, Eraser, ReceiptStore};
+use shared::ports::media::MediaBucket;
 use shared::ports::Clock;
 
 use crate::{respond, ApiError, Caller, Contacts, ContactsPorts};
@@ -20,8 +21,8 @@ fn receipt_id(subject: &str, at_ms: i64, request_id: &str) -> String {
     format!("er_{}", &hex::encode(digest)[..32])
 }
 
-/// Erasure needs the records (is anything left?), the eraser, the receipts
-/// and the clock.
+/// Erasure needs the records (is anything left?), the eraser, the media
+/// bucket, the receipts and the clock.
 impl<P: ContactsPorts> Contacts<P> {
     pub(crate) async fn erase(
         &self,
@@ -38,13 +39,17 @@ impl<P: ContactsPorts> Contacts<P> {
             requested_at: now,
             completed_at: None,
             items_deleted: 0,
+            objects_deleted: 0,
             expires_at: self.expires(self.settings.receipt_days),
         };
         if !self.exists_at_all(contact).await? {
-            // No partition, but diagnostics may still mention them: a search
-            // is all there is to do, so it needs no pending marker.
+            // No partition, but diagnostics may still mention them, and the
+            // bucket may still hold their files (a copy that finished after
+            // an earlier erasure, or a retry after the bucket failed): a
+            // search and a prefix delete, so no pending marker is needed.
             let erased = self.eraser.erase(contact, 0, &days).await?;
-            if erased.deleted == 0 {
+            let objects = self.media.erase(&subject).await?;
+            if erased.deleted == 0 && objects == 0 {
                 // Nothing left: a repeat of a finished request gets its receipt.
                 return match previous {
                     Some(r) => Ok(self.answer(&r, true)),
@@ -53,9 +58,10 @@ impl<P: ContactsPorts> Contacts<P> {
             }
             let mut receipt = new_receipt(subject);
             receipt.items_deleted = erased.deleted;
+            receipt.objects_deleted = objects;
             receipt.completed_at = Some(self.now());
             self.receipts.save(&receipt, None).await?;
-            tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, "erasure of diagnostics");
+            tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, objects_deleted = objects, "erasure of diagnostics and files");
             return Ok(self.answer(&receipt, false));
         }
         let mut receipt = match previous {
@@ -68,13 +74,26 @@ impl<P: ContactsPorts> Contacts<P> {
             .erase(contact, self.settings.erase_sync_max_items, &days)
             .await?;
         receipt.items_deleted += erased.deleted;
+        // The files after the items: a copy still under way then finds its
+        // message gone and keeps nothing (docs/media.md). On every pass, so
+        // a pending erasure's first answer already has the files deleted;
+        // the retention sweep deletes the prefix again when it finishes.
+        let objects = match self.media.erase(&receipt.subject_hash).await {
+            Ok(n) => n,
+            Err(e) => {
+                // Still pending: the sweep (or a repeated request) retries.
+                self.receipts.save(&receipt, Some(contact)).await?;
+                return Err(e.into());
+            }
+        };
+        receipt.objects_deleted += objects;
         if erased.finished {
             receipt.completed_at = Some(self.now());
             self.receipts.save(&receipt, None).await?;
         } else {
             self.receipts.save(&receipt, Some(contact)).await?;
         }
-        tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, finished = erased.finished, "erasure");
+        tracing::info!(receipt_id = %receipt.receipt_id, items_deleted = receipt.items_deleted, objects_deleted = receipt.objects_deleted, finished = erased.finished, "erasure");
         Ok(self.answer(&receipt, false))
     }
 

@@ -8,6 +8,7 @@ pub mod aws;
 mod changes;
 pub mod config;
 mod erase;
+mod media;
 mod reads;
 mod resources;
 pub mod routes;
@@ -21,6 +22,7 @@ use shared::domain::privacy::AuditRecord;
 use shared::domain::ContactKey;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::{AuditLog, ContactRecords, Eraser, ReceiptStore, SubjectHasher};
+use shared::ports::media::{BucketError, MediaBucket};
 use shared::ports::{Clock, EventSink, SecretsError, StoreError};
 use tracing::Instrument;
 
@@ -67,6 +69,14 @@ pub enum ApiError {
     Store(#[from] StoreError),
     #[error("hashing key unavailable: {0}")]
     Secret(#[from] SecretsError),
+    #[error("media bucket unavailable: {0}")]
+    Bucket(#[from] BucketError),
+    /// The contact has this media, but no copy to hand out (yet, or ever).
+    #[error("media not stored ({state})")]
+    MediaNotStored {
+        state: &'static str,
+        reason: Option<String>,
+    },
 }
 
 impl ApiError {
@@ -77,7 +87,14 @@ impl ApiError {
                 json!({"error": "bad_request", "reason": reason}),
             ),
             Self::NotFound => respond(StatusCode::NOT_FOUND, json!({"error": "not_found"})),
-            Self::Store(_) | Self::Secret(_) => respond(
+            Self::MediaNotStored { state, reason } => {
+                let mut body = json!({"error": "media_not_stored", "state": state});
+                if let Some(r) = reason {
+                    body["reason"] = json!(r);
+                }
+                respond(StatusCode::NOT_FOUND, body)
+            }
+            Self::Store(_) | Self::Secret(_) | Self::Bucket(_) => respond(
                 StatusCode::SERVICE_UNAVAILABLE,
                 json!({"error": "temporarily_unavailable"}),
             ),
@@ -104,6 +121,9 @@ pub trait ContactsPorts {
     type Clock: Clock;
     type Events: EventSink;
     type Consent: ConsentLedger;
+    /// The stack's media bucket: links to a contact's files, their export
+    /// and erasure.
+    type Media: MediaBucket;
 }
 
 /// The handler, generic over the capabilities it uses.
@@ -119,6 +139,8 @@ pub struct Contacts<P: ContactsPorts> {
     pub events: P::Events,
     /// The suppression list and marketing opt-ins (`PUT …/consent`).
     pub consent: P::Consent,
+    /// The copies of the files customers sent (issue #15).
+    pub media: P::Media,
 }
 
 /// Who asked, as API Gateway's IAM authorizer saw it.
@@ -162,6 +184,12 @@ impl<P: ContactsPorts> Contacts<P> {
                 return Ok(respond(
                     StatusCode::BAD_REQUEST,
                     json!({"error": "invalid_wa_id"}),
+                ))
+            }
+            Err(RouteError::BadMediaId) => {
+                return Ok(respond(
+                    StatusCode::BAD_REQUEST,
+                    json!({"error": "invalid_media_id"}),
                 ))
             }
             Err(RouteError::MethodNotAllowed(allow)) => {
@@ -217,7 +245,8 @@ impl<P: ContactsPorts> Contacts<P> {
         match route {
             Route::Profile => self.profile(contact).await,
             Route::Messages => self.messages(contact, req).await,
-            Route::Export => self.export(contact, req).await,
+            Route::Export => self.export(contact, &subject, req).await,
+            Route::Media(media_id) => self.media_link(contact, &subject, media_id).await,
             Route::Correct => self.correct(contact, body(req)?).await,
             Route::Link => self.link(contact, body(req)?).await,
             Route::Restriction => self.restrict(contact, body(req)?).await,

@@ -106,17 +106,25 @@ impl<P: ContactsPorts> Contacts<P> {
     }
 
     /// Every item of the person's partition, expired or not, as stored.
-    /// No other item names the person (docs/data-model.md), so this is all.
+    /// No other item names the person (docs/data-model.md), so this is all
+    /// of the table; the first page also lists their files in the media
+    /// bucket (`media`, each with a short-lived link; later pages: empty).
     pub(crate) async fn export(
         &self,
         contact: &ContactKey,
+        subject: &str,
         req: &Request,
     ) -> Result<Response<Body>, ApiError> {
         let after = query_param(req, "cursor");
         let first = after.is_none();
         let limit = self.settings.export_page_items.max(1);
         let page = self.records.export(contact, after, limit).await?;
-        if first && page.items.is_empty() {
+        let media = if first {
+            self.media_export(subject).await?
+        } else {
+            Vec::new()
+        };
+        if first && page.items.is_empty() && media.is_empty() {
             return Err(ApiError::NotFound);
         }
         Ok(respond(
@@ -125,6 +133,7 @@ impl<P: ContactsPorts> Contacts<P> {
                 "contact": contact.storage_id(),
                 "exported_at": rfc3339(self.now()),
                 "items": page.items.into_iter().map(resources::exported).collect::<Vec<_>>(),
+                "media": media,
                 "complete": page.next.is_none(),
                 "next_cursor": page.next,
             }),

@@ -11,6 +11,7 @@ use shared::domain::dates::rfc3339;
 use shared::domain::inbound::{
     content_fields, read_content, Referral, ReferredProduct, CONTENT_FIELDS,
 };
+use shared::domain::media::MediaState;
 use shared::domain::status::StatusKind;
 use shared::ports::contacts::Doc;
 
@@ -105,11 +106,63 @@ pub fn message(mut doc: Doc, status: Option<Doc>, raw: bool) -> Value {
             older_context(&mut m, r);
         }
     }
+    let copied = text(&doc, "direction") != Some("out");
+    if let Some(media) = content.get_mut("media") {
+        *media = self::media(media, copied);
+    }
+    if let Some(Value::Object(edited)) = content
+        .get_mut("edit")
+        .and_then(|e| e.get_mut("content"))
+        .and_then(|c| c.get_mut("media"))
+    {
+        edited.remove("url");
+    }
     m.insert("content".into(), Value::Object(content));
     m.insert("status".into(), status.map_or(Value::Null, self::status));
     m.insert("retained_until".into(), retained_until(&doc));
     if raw {
         m.insert("raw".into(), json!(raw_text));
+    }
+    Value::Object(m)
+}
+
+/// What Meta said of the file, as stored, served as is.
+const MEDIA_DESCRIPTION: &[&str] = &["id", "mime_type", "sha256", "filename", "voice", "animated"];
+
+/// A message's media as callers see it: Meta's description, and where the
+/// copy in the stack's bucket stands (`state`; `bytes` once stored, `reason`
+/// when unavailable or failed). Never the object's key (the link comes from
+/// `GET …/media/{media_id}`, audited) and never Meta's `url`, which needs the
+/// WhatsApp token and dies five minutes after the webhook. `copied` is false
+/// for the business's own sends through the API, which are not copied, so
+/// they get no state.
+pub fn media(stored: &Value, copied: bool) -> Value {
+    let mut m = Map::new();
+    for key in MEDIA_DESCRIPTION {
+        if let Some(v) = stored.get(*key) {
+            m.insert((*key).to_owned(), v.clone());
+        }
+    }
+    let state = stored
+        .get("state")
+        .and_then(Value::as_str)
+        .and_then(MediaState::parse)
+        .or_else(|| (copied && m.contains_key("id")).then_some(MediaState::Pending));
+    if let Some(state) = state {
+        m.insert("state".into(), json!(state.as_str()));
+        match state {
+            MediaState::Stored => {
+                if let Some(b) = stored.get("bytes").and_then(Value::as_u64) {
+                    m.insert("bytes".into(), json!(b));
+                }
+            }
+            MediaState::Unavailable | MediaState::Failed => {
+                if let Some(r) = stored.get("reason").and_then(Value::as_str) {
+                    m.insert("reason".into(), json!(r));
+                }
+            }
+            MediaState::Pending => {}
+        }
     }
     Value::Object(m)
 }
@@ -233,6 +286,27 @@ mod tests {
                                {"status": "read", "at": "2025-11-24T16:01:40Z"}],
                    "retained_until": "2025-12-24T16:00:00Z"})
         );
+    }
+
+    #[test]
+    fn a_media_shows_its_copy_but_never_the_key_nor_metas_url() {
+        let stored = json!({"id": "m1", "mime_type": "image/jpeg", "sha256": "abc",
+            "url": "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=m1",
+            "state": "stored", "s3_key": "c/h/w/m1", "bytes": 42, "sha256_ok": true,
+            "stored_at": 1});
+        assert_eq!(
+            media(&stored, true),
+            json!({"id": "m1", "mime_type": "image/jpeg", "sha256": "abc",
+                   "state": "stored", "bytes": 42})
+        );
+        let failed = json!({"id": "m2", "state": "failed", "reason": "sha256_mismatch"});
+        assert_eq!(
+            media(&failed, true),
+            json!({"id": "m2", "state": "failed", "reason": "sha256_mismatch"})
+        );
+        // Not yet recorded: pending while a copy is due, nothing for a send.
+        assert_eq!(media(&json!({"id": "m3"}), true)["state"], "pending");
+        assert!(media(&json!({"id": "m3"}), false).get("state").is_none());
     }
 
     #[test]

@@ -18,6 +18,9 @@ pub enum Route {
     Erase,
     /// The contact's audit trail (privacy officer only).
     Audit,
+    /// A short-lived link to one of the contact's stored files, by Meta's
+    /// media id (a read of message content).
+    Media(String),
 }
 
 impl Route {
@@ -34,6 +37,7 @@ impl Route {
             Self::Handoff => "set_handoff",
             Self::Erase => "erase",
             Self::Audit => "read_audit",
+            Self::Media(_) => "read_media",
         }
     }
 }
@@ -47,6 +51,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/contacts/{wa_id}/messages"),
     ("GET", "/contacts/{wa_id}/export"),
     ("GET", "/contacts/{wa_id}/audit"),
+    ("GET", "/contacts/{wa_id}/media/{media_id}"),
     ("POST", "/contacts/{wa_id}/links"),
     ("PUT", "/contacts/{wa_id}/restriction"),
     ("PUT", "/contacts/{wa_id}/consent"),
@@ -58,18 +63,36 @@ pub enum RouteError {
     NotFound,
     MethodNotAllowed(&'static str),
     BadWaId,
+    BadMediaId,
+}
+
+/// Meta's media ids are digits; anything of another shape (or longer than
+/// any id Meta hands out) names no file, and is refused before any read.
+fn media_id(id: &str) -> Option<String> {
+    let ok = (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    ok.then(|| id.to_owned())
 }
 
 pub fn parse(method: &Method, path: &str) -> Result<(Route, ContactKey), RouteError> {
     let rest = path.strip_prefix("/lambda-url/contacts").unwrap_or(path);
     let rest = rest.strip_prefix("/contacts").unwrap_or(rest);
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
-    let (id, sub) = match parts.as_slice() {
-        [id] if !id.is_empty() => (*id, None),
-        [id, sub] => (*id, Some(*sub)),
+    let (id, sub, item) = match parts.as_slice() {
+        [id] if !id.is_empty() => (*id, None, None),
+        [id, sub] => (*id, Some(*sub), None),
+        [id, sub @ "media", item] => (*id, Some(*sub), Some(*item)),
         _ => return Err(RouteError::NotFound),
     };
     let (route, allow) = match (sub, method.as_str()) {
+        (Some("media"), _) if item.is_none() => return Err(RouteError::NotFound),
+        (Some("media"), "GET") => {
+            let id = item.and_then(media_id).ok_or(RouteError::BadMediaId)?;
+            (Some(Route::Media(id)), "")
+        }
+        (Some("media"), _) => (None, "GET"),
         (None, "GET") => (Some(Route::Profile), ""),
         (None, "PATCH") => (Some(Route::Correct), ""),
         (None, "DELETE") => (Some(Route::Erase), ""),
@@ -139,9 +162,35 @@ mod tests {
     }
 
     #[test]
+    fn a_media_route_names_the_media_id_and_refuses_another_shape() {
+        assert_eq!(
+            parse(&Method::GET, "/contacts/16505551234/media/1013859600285441")
+                .unwrap()
+                .0,
+            Route::Media("1013859600285441".into())
+        );
+        for bad in [
+            "/contacts/16505551234/media/a%2Fb",
+            "/contacts/16505551234/media/",
+        ] {
+            assert!(parse(&Method::GET, bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            parse(&Method::GET, "/contacts/16505551234/media"),
+            Err(RouteError::NotFound)
+        );
+        assert_eq!(
+            parse(&Method::DELETE, "/contacts/16505551234/media/1"),
+            Err(RouteError::MethodNotAllowed("GET"))
+        );
+    }
+
+    #[test]
     fn every_listed_route_parses() {
         for (method, template) in ROUTES {
-            let path = template.replace("{wa_id}", "16505551234");
+            let path = template
+                .replace("{wa_id}", "16505551234")
+                .replace("{media_id}", "1013859600285441");
             parse(&method.parse().unwrap(), &path).unwrap();
         }
     }

@@ -3,6 +3,8 @@ use shared::config::{parsed_or, required, ConfigError};
 #[derive(Debug, Clone)]
 pub struct Config {
     pub table_name: String,
+    /// The stack's media bucket (`MediaBucket`): erasure and the over-age count.
+    pub media_bucket: String,
     pub settings: crate::Settings,
 }
 
@@ -11,6 +13,7 @@ impl Config {
         let d = crate::Settings::default();
         Ok(Self {
             table_name: required("TABLE_NAME")?,
+            media_bucket: required("MEDIA_BUCKET")?,
             settings: crate::Settings {
                 retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,
                 audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,

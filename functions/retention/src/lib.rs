@@ -1,14 +1,17 @@
 //! The `retention` function: each run (hourly) finishes pending erasures,
 //! then sweeps the partitions whose `sweep_day` has come (a Query per day on
 //! the sparse `sweep` index, never a Scan), then the day-keyed diagnostics
-//! and audit partitions past their retention. Every part is bounded and
-//! resumes where the last run stopped (state item `SWEEP`/`STATE`).
+//! and audit partitions past their retention, then counts the media files
+//! older than retention allows. Every part is bounded and resumes where the
+//! last run stopped (state item `SWEEP`/`STATE`).
 
+pub mod aws;
 pub mod config;
 
 use shared::domain::erasure::diagnostic_days;
 use shared::domain::privacy::{day_of, day_start};
 use shared::ports::contacts::{DatedLog, Eraser, ReceiptStore, SweepStore};
+use shared::ports::media::MediaBucket;
 use shared::ports::{Clock, StoreError};
 use shared::telemetry::Metrics;
 
@@ -23,6 +26,11 @@ pub struct Settings {
     pub max_pending_erasures: usize,
     pub erase_batch_items: usize,
     pub dated_items_per_run: usize,
+    /// How late S3 lifecycle expiry may delete a media file: it rounds the
+    /// expiry up to the next midnight UTC (up to 1 day), runs once a day and
+    /// then queues the deletion (AWS: usually within a day or two). A file
+    /// older than `retention_days` + this is overdue (docs/privacy.md).
+    pub media_expiry_grace_days: u32,
 }
 
 impl Default for Settings {
@@ -35,6 +43,7 @@ impl Default for Settings {
             max_pending_erasures: 20,
             erase_batch_items: 5000,
             dated_items_per_run: 20_000,
+            media_expiry_grace_days: 3,
         }
     }
 }
@@ -49,13 +58,25 @@ pub struct Report {
     /// stored: 0 when the sweep is up to date, else measured from the start
     /// of the oldest day bucket it did not finish (an upper bound).
     pub overdue_secs: i64,
+    /// Files deleted from the media bucket by the erasures finished here.
+    pub objects_deleted: u64,
+    /// Media files older than `retention_days` + `media_expiry_grace_days`:
+    /// lifecycle expiry has missed them. Not an age: `overdue_secs` counts
+    /// them as at least the grace period overdue.
+    pub media_objects_overdue: u64,
+    /// Calls to the media bucket that failed (erasures stay pending, the
+    /// over-age count is missing): retried by the next run.
+    pub media_errors: u64,
 }
 
-pub struct Sweeper<S, R, E, C> {
+pub struct Sweeper<S, R, E, C, M> {
     pub sweep: S,
     pub receipts: R,
     pub eraser: E,
     pub clock: C,
+    /// The stack's media bucket: erasures delete the contact's files, and
+    /// the run counts files past retention.
+    pub media: M,
     pub settings: Settings,
 }
 
@@ -63,7 +84,7 @@ fn next_day(day: &str) -> String {
     day_start(day).map_or_else(|| day.to_owned(), |s| day_of(s + 86_400))
 }
 
-impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
+impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock, M: MediaBucket> Sweeper<S, R, E, C, M> {
     pub async fn run(&self) -> Result<Report, StoreError> {
         let now = self.clock.now_secs();
         let mut report = Report::default();
@@ -146,7 +167,30 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
         report.overdue_secs = behind
             .and_then(|d| day_start(&d))
             .map_or(0, |start| (now - start).max(0));
+        self.count_media_overdue(now, &mut report).await;
         Ok(report)
+    }
+
+    /// Lifecycle expiry deletes media files on its own schedule; a file
+    /// still there `media_expiry_grace_days` after its retention ended is
+    /// personal data kept too long, and `PersonalDataOverdueMs` says so (at
+    /// least the grace period, which is above the alarm's one day).
+    async fn count_media_overdue(&self, now: i64, report: &mut Report) {
+        let days = i64::from(self.settings.retention_days)
+            + i64::from(self.settings.media_expiry_grace_days);
+        match self.media.count_older_than(now - days * 86_400).await {
+            Ok(n) => {
+                report.media_objects_overdue = n;
+                if n > 0 {
+                    let grace = i64::from(self.settings.media_expiry_grace_days) * 86_400;
+                    report.overdue_secs = report.overdue_secs.max(grace);
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "media over-age count failed");
+                report.media_errors += 1;
+            }
+        }
     }
 
     async fn finish_erasures(&self, now: i64, report: &mut Report) -> Result<(), StoreError> {
@@ -162,7 +206,20 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
                 .await?;
             receipt.items_deleted += erased.deleted;
             report.items_deleted += erased.deleted;
-            if erased.finished {
+            // The contact's files, after the items (as the contacts API
+            // does), on every pass: the prefix may hold a file copied after
+            // the API's own pass. A failure leaves the erasure pending.
+            let files = match self.media.erase(&receipt.subject_hash).await {
+                Ok(n) => Some(n),
+                Err(e) => {
+                    tracing::warn!(receipt_id = %receipt.receipt_id, error = %e, "media erasure failed");
+                    report.media_errors += 1;
+                    None
+                }
+            };
+            receipt.objects_deleted += files.unwrap_or(0);
+            report.objects_deleted += files.unwrap_or(0);
+            if erased.finished && files.is_some() {
                 receipt.completed_at = Some(now);
                 self.receipts.save(&receipt, None).await?;
                 report.erasures_completed += 1;
@@ -187,6 +244,9 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
             report.erasures_completed as u64,
         );
         m.count("ErasuresPending", "", "", report.erasures_pending as u64);
+        m.count("MediaObjectsDeleted", "", "", report.objects_deleted);
+        m.count("MediaObjectsOverdue", "", "", report.media_objects_overdue);
+        m.count("MediaBucketErrors", "", "", report.media_errors);
         m.max_ms("PersonalDataOverdueMs", (report.overdue_secs * 1000) as f64);
         tracing::info!(?report, "retention sweep");
         m.flush(self.clock.now_ms());

@@ -77,6 +77,8 @@ pub struct Receipt {
     pub requested_at: i64,
     pub completed_at: Option<i64>,
     pub items_deleted: u64,
+    /// Files deleted from the media bucket (the contact's prefix).
+    pub objects_deleted: u64,
     pub expires_at: i64,
 }
 
@@ -96,6 +98,7 @@ impl Receipt {
             "requested_at": rfc3339(self.requested_at),
             "completed_at": self.completed_at.map(rfc3339),
             "items_deleted": self.items_deleted,
+            "objects_deleted": self.objects_deleted,
         })
     }
 }

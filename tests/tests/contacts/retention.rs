@@ -1,4 +1,4 @@
-use integration_tests::World;
+use integration_tests::{NoMedia, World};
 use retention::{Settings, Sweeper};
 use serde_json::json;
 use shared::adapters::dynamo::{doc_to_item, DynamoStore};
@@ -20,12 +20,14 @@ fn sweeper(
     world: &World,
     now: i64,
     max_partitions: usize,
-) -> Sweeper<DynamoStore, DynamoStore, DynamoStore, At> {
+) -> Sweeper<DynamoStore, DynamoStore, DynamoStore, At, NoMedia> {
+    // MERGE(#15): the stack's bucket through the S3 adapter, as contacts.
     Sweeper {
         sweep: world.store(),
         receipts: world.store(),
         eraser: world.store(),
         clock: At(now),
+        media: NoMedia,
         settings: Settings {
             max_partitions,
             ..Settings::default()

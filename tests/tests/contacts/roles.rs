@@ -22,7 +22,13 @@ const SUBJECTS: [&str; 4] = ["16505551234", "US.13491208655302741918", "export",
 
 /// The routes the conversation reader may call; everything else is the
 /// privacy officer's alone.
-const READER_ROUTES: [&str; 2] = ["GET /contacts/{wa_id}", "GET /contacts/{wa_id}/messages"];
+/// A link to one of the contact's files is a read of their history: the
+/// reader gets it (audited as `read_media`), as it gets the messages.
+const READER_ROUTES: [&str; 3] = [
+    "GET /contacts/{wa_id}",
+    "GET /contacts/{wa_id}/messages",
+    "GET /contacts/{wa_id}/media/{media_id}",
+];
 
 fn template() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
@@ -126,6 +132,7 @@ fn reached(t: &Value, policy: &str, routes: &BTreeSet<String>) -> BTreeSet<Strin
                 let arn = format!(
                     "arn:{PARTITION}:execute-api:{REGION}:{ACCOUNT}:{API_ID}/$default/{method}{}",
                     path.replace("{wa_id}", id)
+                        .replace("{media_id}", "1013859600285441")
                 );
                 allows(t, policy, &arn)
             })
@@ -143,7 +150,7 @@ fn reached(t: &Value, policy: &str, routes: &BTreeSet<String>) -> BTreeSet<Strin
 }
 
 #[test]
-fn the_conversation_reader_reaches_only_a_profile_and_its_history() {
+fn the_conversation_reader_reaches_only_a_profile_its_history_and_its_files() {
     let t = template();
     let routes = contacts_routes(&t);
     let expected: BTreeSet<String> = READER_ROUTES.iter().map(|r| r.to_string()).collect();

@@ -3,7 +3,9 @@
 //! awkward to arrange there: a storage outage, an expired profile that TTL
 //! has not deleted yet, a fixed clock.
 
+mod bucket;
 mod changes;
 mod erasure;
+mod media;
 mod reads;
 mod support;

@@ -11,6 +11,8 @@ use shared::adapters::memory_contacts::{doc, FixedKeyHasher, MemoryPartitions, M
 use shared::domain::ids::{ContactKey, WaId};
 use shared::ports::Clock;
 
+use crate::bucket::FakeBucket;
+
 pub const NOW: i64 = 1_796_000_000;
 pub const WA_ID: &str = "16505551234";
 
@@ -34,6 +36,7 @@ impl ContactsPorts for Fakes {
     type Clock = At;
     type Events = MemoryQueue;
     type Consent = MemoryConsent;
+    type Media = FakeBucket;
 }
 
 pub type Handler = Contacts<Fakes>;
@@ -51,11 +54,17 @@ pub fn handler(settings: Settings) -> Handler {
         settings,
         events: MemoryQueue::default(),
         consent: MemoryConsent::default(),
+        media: FakeBucket::default(),
     }
 }
 
 pub fn contact() -> ContactKey {
     ContactKey::Phone(WaId::parse(WA_ID).unwrap())
+}
+
+/// The contact's keyed hash, as the handler computes it.
+pub fn subject() -> String {
+    shared::domain::privacy::subject_hash(&SecretString::from("test-hash-key"), &contact())
 }
 
 /// A live profile and three messages, as the processor stores them.

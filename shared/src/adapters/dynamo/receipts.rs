@@ -31,6 +31,8 @@ fn receipt_from(item: &Item) -> Option<Receipt> {
         requested_at: num(item, "requested_at")?,
         completed_at: num(item, "completed_at"),
         items_deleted: num(item, "items_deleted").unwrap_or(0).max(0) as u64,
+        // Absent on receipts written before the media bucket existed.
+        objects_deleted: num(item, "objects_deleted").unwrap_or(0).max(0) as u64,
         expires_at: num(item, "expires_at")?,
     })
 }
@@ -45,6 +47,7 @@ fn receipt_item(r: &Receipt, pk: String) -> Item {
         ("status".to_owned(), s(r.state().as_str())),
         ("requested_at".to_owned(), n(r.requested_at)),
         ("items_deleted".to_owned(), n(r.items_deleted)),
+        ("objects_deleted".to_owned(), n(r.objects_deleted)),
         ("expires_at".to_owned(), n(r.expires_at)),
         // On the retention sweep from the day it expires.
         (SWEEP_DAY.to_owned(), s(day_of(r.expires_at))),
