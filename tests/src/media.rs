@@ -3,6 +3,7 @@
 //! queue played as Lambda does, and media webhooks naming files the
 //! simulator serves.
 
+use shared::adapters::s3::S3MediaBucket;
 use std::time::Duration;
 
 use graph_simulator::RunningSimulator;
@@ -32,6 +33,11 @@ pub fn media_webhook(fixture: &str, seeded: &Value, wamid: &str) -> Vec<u8> {
 }
 
 impl World {
+    /// The stack's bucket through the S3 adapter, as the functions get it.
+    pub fn media_bucket(&self) -> S3MediaBucket {
+        S3MediaBucket::new(self.s3.clone(), &self.bucket)
+    }
+
     /// The media function as deployed, talking to `sim` for Graph calls.
     pub fn media_function(&self, sim: &RunningSimulator) -> LocalMedia {
         let config = media::config::Config {

@@ -273,11 +273,15 @@ impl MediaGraph for MemoryMediaGraph {
     }
 }
 
+/// A message by (contact, timestamp, wamid), and what its copy recorded
+/// (`None`: pending).
+type MessageMedia = BTreeMap<(String, i64, String), Option<MediaRecord>>;
+
 /// The message items' `media` maps, by (contact, timestamp, wamid).
 #[derive(Clone, Default)]
 pub struct MemoryMediaRecords {
-    /// Messages that exist, and what their copy recorded (`None`: pending).
-    pub messages: Arc<Mutex<BTreeMap<(String, i64, String), Option<MediaRecord>>>>,
+    /// Messages that exist, and what their copy recorded.
+    pub messages: Arc<Mutex<MessageMedia>>,
 }
 
 impl MemoryMediaRecords {
