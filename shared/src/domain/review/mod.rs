@@ -7,13 +7,28 @@
 //! A fact that could not be gathered is [`Unavailable`], and the check says
 //! so as a warning: a review never stops at the first thing it cannot see.
 
+mod account;
 mod checks;
 mod facts;
+mod setup;
 
+pub use account::REQUIRED_SCOPES;
 pub use checks::review;
 pub use facts::*;
 
 use serde::Serialize;
+
+const DAY: i64 = 86_400;
+
+fn unavailable(check: &'static str, subject: &str, why: &Unavailable, fix: &str) -> Finding {
+    Finding::new(
+        check,
+        Severity::Warning,
+        subject,
+        format!("could not check: {}", why.0),
+        fix,
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
