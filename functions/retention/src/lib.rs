@@ -142,6 +142,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock> Sweeper<S, R, E, C> {
             }
             state.dated.insert(log, d);
         }
+        state.ran_at = Some(now);
         self.sweep.save_state(&state).await?;
         report.overdue_secs = behind
             .and_then(|d| day_start(&d))
