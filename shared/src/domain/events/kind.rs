@@ -19,6 +19,8 @@ pub enum EventKind {
     HandoffReleased,
     TicketRequested,
     AbuseSuspected,
+    /// The scheduled integration review finished (docs/review.md).
+    ReviewCompleted,
     /// The name a rule's `emit` action gives (`order.status_requested`).
     /// The rules file may not use a built-in name (`automation::config`).
     Rule(String),
@@ -26,7 +28,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind but the rule-named ones.
-    pub const BUILT_IN: [Self; 14] = [
+    pub const BUILT_IN: [Self; 15] = [
         Self::MessageReceived,
         Self::MessageStatus,
         Self::MessageSent,
@@ -41,6 +43,7 @@ impl EventKind {
         Self::HandoffReleased,
         Self::TicketRequested,
         Self::AbuseSuspected,
+        Self::ReviewCompleted,
     ];
 
     /// The event's `type`.
@@ -60,6 +63,7 @@ impl EventKind {
             Self::HandoffReleased => "conversation.handoff_released",
             Self::TicketRequested => "ticket.requested",
             Self::AbuseSuspected => "abuse.suspected",
+            Self::ReviewCompleted => "integration.review_completed",
             Self::Rule(name) => name,
         }
     }
