@@ -28,7 +28,7 @@ runs=${1:-20}
 PY="$REPO/.venv/bin/python"
 HARNESS="$PY infra/bench/coldstart/coldstart.py"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
-FUNCTIONS=(webhook processor sender contacts retention)
+FUNCTIONS=(webhook processor sender contacts retention review)
 
 work=$(mktemp -d)
 pids=()

@@ -103,7 +103,7 @@ fn rotation_start_reads_rfc3339_and_dates_and_reports_the_rest() {
     assert_eq!(rotation_start(None), RotationStart::Unset);
     assert_eq!(
         rotation_start(Some("2026-11-25T14:00:00Z")),
-        RotationStart::At(1_795_615_200 - 0)
+        RotationStart::At(1_795_615_200)
     );
     assert_eq!(
         rotation_start(Some("2026-11-25")),
