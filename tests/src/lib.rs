@@ -8,6 +8,7 @@ mod contacts;
 mod events;
 mod outbound;
 mod queues;
+mod review;
 mod table;
 mod world;
 
@@ -16,6 +17,7 @@ pub use contacts::{contacts_request, parts, LocalContacts, CALLER_ARN};
 pub use events::{api_gateway_request, ApiRequest};
 pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
 pub use queues::Drain;
+pub use review::LocalReviewer;
 pub use table::{n, s, Item};
 pub use world::{LocalProcessor, TestClock, World, APP_SECRET, VERIFY_TOKEN};
 
