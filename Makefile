@@ -16,12 +16,13 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 export SAM_CLI_TELEMETRY := 0
 AWS_REGION ?= us-east-1
 
-.PHONY: help venv venv-checkov dev test chaos lint cfn-lint checkov sam-validate sam-build clean distclean
+.PHONY: help venv venv-checkov dev doctor test chaos lint cfn-lint checkov sam-validate sam-build clean distclean
 
 help:
 	@echo "make venv        create/refresh .venv from $(REQUIREMENTS) (only when it changed)"
 	@echo "make venv-checkov  create/refresh .venv-checkov from $(CHECKOV_REQUIREMENTS)"
 	@echo "make dev         moto + cargo lambda watch + SQS poller on 127.0.0.1 (Ctrl-C stops all)"
+	@echo "make doctor      the integration review against the local stack (STACK=<name>: a deployed one); exit 1 on critical"
 	@echo "make test        cargo tests against a private moto, then cfn-lint, checkov and sam validate"
 	@echo "                 TEST_ARGS='--test inbound signature' runs only cargo test with those arguments"
 	@echo "make chaos       the chaos run (issue #7): 10,000 messages through faults; CHAOS_ARGS='--seed 8' to vary"
@@ -46,6 +47,10 @@ $(CHECKOV_STAMP): $(CHECKOV_REQUIREMENTS)
 
 dev: venv
 	infra/local/dev.sh
+
+# The integration review (docs/review.md): `make doctor`, or `make doctor STACK=<name>`.
+doctor: venv
+	infra/local/doctor.sh $(STACK)
 
 test: venv venv-checkov
 	infra/local/test.sh $(TEST_ARGS)

@@ -132,6 +132,11 @@ class LocalStack:
             return self._secret_attrs(logical_id, self._physical_name(logical_id, "Name"))
         if rtype == BUCKET_TYPE:
             return self._bucket_attrs(logical_id, self._bucket_name(logical_id))
+        if rtype == "AWS::Serverless::HttpApi":
+            # Locally the functions are served by `cargo lambda watch`, not an
+            # API: the id only fills URLs such as the review's WEBHOOK_URL,
+            # which `make doctor` replaces with the local webhook URL.
+            return {"Ref": "local-http-api"}
         raise StackError(f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets and secrets do")
 
     def _missing(self, logical_id: str) -> StackError:
@@ -175,6 +180,12 @@ class LocalStack:
             ddb.create_table(**request)
         except ddb.exceptions.ResourceInUseException:
             pass  # already there (re-run, or a concurrent bootstrap of the same stack)
+        pitr = props.get("PointInTimeRecoverySpecification") or {}
+        if pitr.get("PointInTimeRecoveryEnabled") in (True, "true", "True"):
+            spec = {"PointInTimeRecoveryEnabled": True}
+            if pitr.get("RecoveryPeriodInDays") is not None:
+                spec["RecoveryPeriodInDays"] = int(pitr["RecoveryPeriodInDays"])
+            ddb.update_continuous_backups(TableName=name, PointInTimeRecoverySpecification=spec)
         ttl = props.get("TimeToLiveSpecification")
         if ttl and ttl.get("Enabled") in (True, "true", "True"):
             current = ddb.describe_time_to_live(TableName=name).get("TimeToLiveDescription", {})
@@ -332,9 +343,13 @@ class LocalStack:
             "app_secret": os.environ.get("JUM_APP_SECRET") or "dev-app-secret",
             "verify_token": os.environ.get("JUM_VERIFY_TOKEN") or "dev-verify-token",
             "access_token": os.environ.get("JUM_ACCESS_TOKEN") or "dev-access-token",
+            # The simulator's app id: the review's app token is app_id|app_secret.
+            "app_id": os.environ.get("JUM_APP_ID") or "1091827364554637",
         }
         if os.environ.get("JUM_PREVIOUS_APP_SECRET"):
             value["previous_app_secret"] = os.environ["JUM_PREVIOUS_APP_SECRET"]
+            if os.environ.get("JUM_PREVIOUS_APP_SECRET_SINCE"):
+                value["previous_app_secret_since"] = os.environ["JUM_PREVIOUS_APP_SECRET_SINCE"]
         return json.dumps(value)
 
     def local_value_of(self, logical_id: str) -> str:

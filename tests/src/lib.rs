@@ -9,6 +9,7 @@ mod events;
 mod media;
 mod outbound;
 mod queues;
+mod review;
 mod table;
 mod world;
 
@@ -18,6 +19,7 @@ pub use events::{api_gateway_request, ApiRequest};
 pub use media::{media_webhook, LocalMedia};
 pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
 pub use queues::Drain;
+pub use review::LocalReviewer;
 pub use table::{n, s, Item};
 pub use world::{LocalProcessor, TestClock, World, APP_SECRET, VERIFY_TOKEN};
 

@@ -163,6 +163,7 @@ impl<S: SweepStore, R: ReceiptStore, E: Eraser, C: Clock, M: MediaBucket> Sweepe
             }
             state.dated.insert(log, d);
         }
+        state.ran_at = Some(now);
         self.sweep.save_state(&state).await?;
         report.overdue_secs = behind
             .and_then(|d| day_start(&d))

@@ -30,7 +30,7 @@ runs=${1:-20}
 PY="$REPO/.venv/bin/python"
 HARNESS="$PY infra/bench/coldstart/coldstart.py"
 TARGET="${CARGO_TARGET_DIR:-$REPO/target}"
-FUNCTIONS=(webhook processor sender contacts retention media)
+FUNCTIONS=(webhook processor sender contacts retention media review)
 
 work=$(mktemp -d)
 pids=()

@@ -16,10 +16,10 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_VERSION: &str = "v24.0";
 
 pub struct GraphClient<S> {
-    pub(super) http: reqwest::Client,
-    pub(super) base_url: String,
-    pub(super) version: String,
-    pub(super) secrets: S,
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) version: String,
+    pub(crate) secrets: S,
 }
 
 impl<S: SecretSource> GraphClient<S> {
@@ -110,7 +110,7 @@ impl<S: SecretSource> GraphApi for GraphClient<S> {
 
 /// reqwest's messages include the URL; ours holds no secret, but keeping the
 /// message short and URL-free keeps logs uniform.
-pub(super) fn without_url(e: &reqwest::Error) -> String {
+pub(crate) fn without_url(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {

@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod dynamo;
 pub mod graph;
+pub mod graph_account;
 mod graph_media;
 pub mod hashing;
 #[cfg(any(test, feature = "fakes"))]
@@ -24,9 +25,12 @@ mod memory_profile;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_receipts;
 #[cfg(any(test, feature = "fakes"))]
+pub mod memory_review;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_sending;
 #[cfg(any(test, feature = "fakes"))]
 mod memory_sweep;
 pub mod s3;
 pub mod secrets_manager;
 pub mod sqs;
+pub mod stack_facts;

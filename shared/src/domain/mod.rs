@@ -17,6 +17,7 @@
 //! | data-subject rights, audit, receipts | `privacy`, `privacy_records` |
 //! | erasure's reach outside a person's partition | `erasure` |
 //! | how long personal data is kept | `retention` |
+//! | the integration review (token, account, secret, stack) | `review` |
 //!
 //! Pacing is shared state, so it lives with its adapter
 //! (`adapters/dynamo/pacing.rs`).
@@ -37,6 +38,7 @@ pub mod queued;
 pub mod records;
 pub mod retention;
 pub mod retries;
+pub mod review;
 pub mod sending;
 pub mod status;
 pub mod window;

@@ -313,6 +313,9 @@ pub struct SweepState {
     pub cursor: Option<String>,
     /// Per day-keyed log: oldest day not fully swept.
     pub dated: std::collections::BTreeMap<DatedLog, String>,
+    /// When a run last saved this state (unix seconds): the integration
+    /// review checks the sweep runs (docs/review.md).
+    pub ran_at: Option<i64>,
 }
 
 /// The logs kept by day, whose whole days the sweep deletes once past

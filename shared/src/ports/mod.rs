@@ -107,6 +107,7 @@ pub mod automation;
 pub mod consent;
 pub mod contacts;
 pub mod media;
+pub mod review;
 mod secrets;
 pub mod sending;
 

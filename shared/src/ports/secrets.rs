@@ -20,9 +20,12 @@ pub trait SecretSource: Send + Sync {
     fn secrets(&self) -> impl Future<Output = Result<Arc<WhatsAppSecrets>, SecretsError>> + Send;
 }
 
-/// `{"app_secret", "verify_token", "access_token", "previous_app_secret"?}`.
-/// `previous_app_secret` is set only while an app-secret rotation is under
-/// way, so webhooks signed with either are accepted.
+/// `{"app_secret", "verify_token", "access_token", "app_id", "previous_app_secret"?,
+/// "previous_app_secret_since"?}`. `previous_app_secret` is set only while an
+/// app-secret rotation is under way, so webhooks signed with either are
+/// accepted; `previous_app_secret_since` (RFC 3339 or yyyy-mm-dd) says since
+/// when, so the review can tell a rotation left unfinished (docs/review.md).
+/// `app_id` is not secret; it makes the app token `app_id|app_secret`.
 #[derive(Deserialize)]
 pub struct WhatsAppSecrets {
     pub app_secret: SecretString,
@@ -31,6 +34,10 @@ pub struct WhatsAppSecrets {
     pub verify_token: SecretString,
     #[serde(default)]
     pub access_token: Option<SecretString>,
+    #[serde(default)]
+    pub app_id: Option<String>,
+    #[serde(default)]
+    pub previous_app_secret_since: Option<String>,
 }
 
 impl std::fmt::Debug for WhatsAppSecrets {

@@ -118,6 +118,13 @@ pub(crate) const PENDING_ERASURES_PK: &str = "ERASURE#PENDING";
 pub(crate) const SWEEP_STATE_PK: &str = "SWEEP";
 pub(crate) const SWEEP_STATE_SK: &str = "STATE";
 
+/// The integration review's runs, one item per day (`RUN#2026-12-02`): no
+/// personal data, so outside every contact's partition.
+pub(crate) const REVIEW_PK: &str = "REVIEW";
+pub(crate) fn review_run_sk(day: &str) -> String {
+    format!("RUN#{day}")
+}
+
 /// The day-keyed logs: diagnostics by day of receipt (`D#2026-11-25`), the
 /// audit log by day of the action (`AUDIT#…`), so an operator reads one
 /// day with a `Query` and the sweep deletes whole days.

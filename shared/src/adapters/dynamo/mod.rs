@@ -44,6 +44,7 @@ mod json;
 mod partition_reads;
 mod profile_changes;
 mod receipts;
+mod review;
 mod sweep;
 
 pub use json::{doc_to_item, item_to_doc};

@@ -96,6 +96,10 @@ impl SweepStore for DynamoStore {
             next_day: text(&item, "next_day"),
             cursor: text(&item, "cursor"),
             dated,
+            ran_at: item
+                .get("ran_at")
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok()),
         })
     }
 
@@ -119,6 +123,9 @@ impl SweepStore for DynamoStore {
         }
         if let Some(c) = &st.cursor {
             item.insert("cursor".into(), s(c));
+        }
+        if let Some(at) = st.ran_at {
+            item.insert("ran_at".into(), n(at));
         }
         self.client
             .put_item()

@@ -22,6 +22,8 @@ pub enum EventKind {
     MediaStored,
     MediaUnavailable,
     MediaFailed,
+    /// The scheduled integration review finished (docs/review.md).
+    ReviewCompleted,
     /// The name a rule's `emit` action gives (`order.status_requested`).
     /// The rules file may not use a built-in name (`automation::config`).
     Rule(String),
@@ -29,7 +31,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind but the rule-named ones.
-    pub const BUILT_IN: [Self; 17] = [
+    pub const BUILT_IN: [Self; 18] = [
         Self::MessageReceived,
         Self::MessageStatus,
         Self::MessageSent,
@@ -47,6 +49,7 @@ impl EventKind {
         Self::MediaStored,
         Self::MediaUnavailable,
         Self::MediaFailed,
+        Self::ReviewCompleted,
     ];
 
     /// The event's `type`.
@@ -69,6 +72,7 @@ impl EventKind {
             Self::MediaStored => "media.stored",
             Self::MediaUnavailable => "media.unavailable",
             Self::MediaFailed => "media.failed",
+            Self::ReviewCompleted => "integration.review_completed",
             Self::Rule(name) => name,
         }
     }

@@ -334,3 +334,21 @@ mod tests {
         );
     }
 }
+
+/// `integration.review_completed`: the scheduled review ran. Subjects are
+/// WABA ids, phone_number_ids and resource names: no personal data, never
+/// a secret (docs/review.md).
+#[derive(Debug, Clone, Serialize)]
+pub struct ReviewCompleted<'a> {
+    pub ran_at: i64,
+    pub ok: u64,
+    pub warning: u64,
+    pub critical: u64,
+    pub findings: &'a [crate::domain::review::Finding],
+}
+
+impl EventPayload for ReviewCompleted<'_> {
+    fn kind(&self) -> EventKind {
+        EventKind::ReviewCompleted
+    }
+}

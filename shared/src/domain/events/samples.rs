@@ -250,5 +250,24 @@ pub fn samples() -> Vec<Event> {
         };
         out.push(Event::new(&gone, "m2", AT, n, Some(&phone)));
     }
+    use crate::domain::review::{Finding, Severity};
+    let findings = [
+        Finding::new("token.valid", Severity::Ok, "access_token", "valid", ""),
+        Finding::new(
+            "waba.subscribed",
+            Severity::Critical,
+            "102290129340398",
+            "this app is not subscribed: Meta sends no webhooks for this WABA",
+            "POST /{waba-id}/subscribed_apps with the access token (once per WABA)",
+        ),
+    ];
+    let review = ReviewCompleted {
+        ran_at: AT,
+        ok: 1,
+        warning: 0,
+        critical: 1,
+        findings: &findings,
+    };
+    out.push(Event::new(&review, "v1", AT, None, None));
     out
 }
