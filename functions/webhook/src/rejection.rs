@@ -1,8 +1,8 @@
 //! The diagnostic record of a signed POST that was refused: queued like any
 //! update so the processor keeps it (with TTL) beside the other diagnostics.
 
-use shared::domain::envelope::{sqs_safe, EnvelopeError};
-use shared::domain::queued::{QueuedBatch, RequestMeta};
+use shared::domain::envelope::{rejected_post, EnvelopeError};
+use shared::domain::queued::RequestMeta;
 
 /// How much of a refused body is kept: enough to see what went wrong.
 const KEPT_BYTES: usize = 16 * 1024;
@@ -16,6 +16,5 @@ pub fn diagnostic_message(body: &[u8], meta: &RequestMeta, e: &EnvelopeError) ->
         "body_prefix": text,
     });
     let raw = serde_json::value::to_raw_value(&value).expect("JSON value serialises");
-    let batch = QueuedBatch::rejected_post(meta.clone(), raw);
-    sqs_safe(serde_json::to_string(&batch).expect("serialises"))
+    rejected_post(meta, &raw)
 }

@@ -24,7 +24,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::queued::RequestMeta;
-use super::queued::OVERSIZED_KEY;
+use super::queued::{OVERSIZED_KEY, REJECTED_FIELD};
 use queue_message::{render, Header, Unit, UnitValue};
 use value_parts::ValueParts;
 
@@ -151,6 +151,19 @@ pub fn split_for_queue(
         changes: units.len(),
         messages: pack(&units, meta, budget),
     })
+}
+
+/// The queue message recording a signed POST that was refused: one
+/// [`REJECTED_FIELD`] change holding `value`, part 0. The message
+/// `QueuedBatch::rejected_post` serialises to, written by the intake's own
+/// writer so the webhook carries one writer of queue messages, not two.
+pub fn rejected_post(meta: &RequestMeta, value: &RawValue) -> String {
+    let unit = Unit {
+        waba_id: "",
+        field: REJECTED_FIELD,
+        value: UnitValue::Whole(value),
+    };
+    finish(&Header::new(meta), 0, &[unit], value.get().len())
 }
 
 /// What is queued for a value too large for one message that has no update

@@ -142,6 +142,17 @@ fn bad_bodies_are_named_by_reason() {
 }
 
 #[test]
+fn a_refused_post_is_written_as_its_queued_batch_serialises() {
+    // U+FFFF in the kept body: the message must still be one SQS accepts.
+    let value =
+        RawValue::from_string("{\"reason\":\"not_json\",\"body_prefix\":\"a\u{FFFF}\"}".into())
+            .unwrap();
+    let expected =
+        serde_json::to_string(&QueuedBatch::rejected_post(meta(), value.clone())).unwrap();
+    assert_eq!(rejected_post(&meta(), &value), sqs_safe(expected));
+}
+
+#[test]
 fn characters_sqs_refuses_are_escaped_and_the_json_keeps_its_value() {
     for json in [
         "{\"a\":\"x\u{FFFF}y\"}",

@@ -4,9 +4,9 @@
 //! messages outlive deployments (a DLQ redrive may replay a week-old message
 //! into a newer processor).
 //!
-//! The webhook writes most messages without building a `QueuedBatch`
-//! (`envelope/queue_message.rs` copies each value's bytes once); a test
-//! holds that writer to this type's serialisation.
+//! The webhook writes its messages without building a `QueuedBatch`
+//! (`envelope/queue_message.rs` copies each value's bytes once); tests
+//! hold that writer to this type's serialisation.
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;

@@ -17,6 +17,7 @@ mod graph_body;
 pub mod graph_error;
 mod interactive;
 mod message;
+mod sent_content;
 mod template;
 
 use serde_json::Value;
@@ -35,6 +36,7 @@ pub use graph_body::graph_body;
 pub use graph_error::{classify, describe, parse_graph_error, FailureClass, GraphError};
 pub use interactive::INTERACTIVE_TYPES;
 pub use message::{ACTION_TYPES, CAPTION_MAX, MESSAGE_TYPES, TEXT_BODY_MAX};
+pub use sent_content::sent_content_fields;
 pub use template::{CARD_COMPONENT_TYPES, COMPONENT_TYPES};
 
 use fields::present;
@@ -126,3 +128,7 @@ mod corpus_tests;
 #[cfg(test)]
 #[path = "graph_body_tests.rs"]
 mod graph_body_tests;
+
+#[cfg(test)]
+#[path = "sent_content_tests.rs"]
+mod sent_content_tests;
