@@ -8,10 +8,10 @@ use contacts::{Contacts, ContactsPorts, Settings};
 use lambda_http::Request;
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::hashing::SecretHasher;
+use shared::adapters::s3::S3MediaBucket;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::SqsQueue;
-use shared::ports::media::{BucketError, ByteStream, MediaBucket, MediaTarget, StoredObject};
-use shared::ports::{Clock, Retry};
+use shared::ports::Clock;
 
 use crate::World;
 
@@ -31,56 +31,7 @@ impl<C: Clock> ContactsPorts for LocalContactsPorts<C> {
     type Clock = C;
     type Events = SqsQueue;
     type Consent = crate::world::LocalConsent;
-    // MERGE(#15): the stack's bucket on moto through the S3 adapter
-    // (`shared::adapters::s3::S3MediaBucket`) replaces `NoMedia` once the
-    // media copy is merged; the media tests then run against it.
-    type Media = NoMedia;
-}
-
-/// A media bucket that holds nothing, until the S3 adapter is merged: the
-/// contacts API's reads find no file, erasure deletes none.
-pub struct NoMedia;
-
-impl MediaBucket for NoMedia {
-    async fn find(&self, _: &MediaTarget<'_>) -> Result<Option<StoredObject>, BucketError> {
-        Ok(None)
-    }
-    async fn put(
-        &self,
-        _: &MediaTarget<'_>,
-        _: &str,
-        _: ByteStream,
-    ) -> Result<StoredObject, BucketError> {
-        Err(BucketError {
-            operation: "put media object",
-            message: "no bucket in these tests yet".into(),
-            retry: Retry::Permanent,
-        })
-    }
-    async fn presign(
-        &self,
-        _: &str,
-        _: &str,
-        _: std::time::Duration,
-    ) -> Result<String, BucketError> {
-        Err(BucketError {
-            operation: "presign media object",
-            message: "no such object".into(),
-            retry: Retry::Permanent,
-        })
-    }
-    async fn list(&self, _: &str) -> Result<Vec<StoredObject>, BucketError> {
-        Ok(Vec::new())
-    }
-    async fn erase(&self, _: &str) -> Result<u64, BucketError> {
-        Ok(0)
-    }
-    async fn delete(&self, _: &str) -> Result<(), BucketError> {
-        Ok(())
-    }
-    async fn count_older_than(&self, _: i64) -> Result<u64, BucketError> {
-        Ok(0)
-    }
+    type Media = S3MediaBucket;
 }
 
 impl World {
@@ -100,8 +51,13 @@ impl World {
             settings,
             events: SqsQueue::new(self.sqs.clone(), &self.events_url),
             consent: self.keyed_consent(),
-            media: NoMedia,
+            media: self.media_bucket(),
         }
+    }
+
+    /// The stack's media bucket through the S3 adapter the functions use.
+    pub fn media_bucket(&self) -> S3MediaBucket {
+        S3MediaBucket::new(self.s3.clone(), &self.bucket)
     }
 
     /// The subject hasher the functions get. The secret's name works as its

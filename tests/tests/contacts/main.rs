@@ -4,6 +4,7 @@
 mod changes;
 mod common;
 mod erasure;
+mod media;
 mod message_types;
 mod messages;
 mod restriction;

@@ -1,7 +1,8 @@
-use integration_tests::{NoMedia, World};
+use integration_tests::World;
 use retention::{Settings, Sweeper};
 use serde_json::json;
 use shared::adapters::dynamo::{doc_to_item, DynamoStore};
+use shared::adapters::s3::S3MediaBucket;
 use shared::domain::privacy::{day_of, day_start};
 use shared::ports::Clock;
 
@@ -20,14 +21,13 @@ fn sweeper(
     world: &World,
     now: i64,
     max_partitions: usize,
-) -> Sweeper<DynamoStore, DynamoStore, DynamoStore, At, NoMedia> {
-    // MERGE(#15): the stack's bucket through the S3 adapter, as contacts.
+) -> Sweeper<DynamoStore, DynamoStore, DynamoStore, At, S3MediaBucket> {
     Sweeper {
         sweep: world.store(),
         receipts: world.store(),
         eraser: world.store(),
         clock: At(now),
-        media: NoMedia,
+        media: world.media_bucket(),
         settings: Settings {
             max_partitions,
             ..Settings::default()
