@@ -20,7 +20,7 @@ impl Config {
             table_name: required("TABLE_NAME")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
             events_queue_url: required("EVENTS_QUEUE_URL")?,
-            media_bucket: required("MEDIA_BUCKET")?,
+            media_bucket: required("MEDIA_BUCKET_NAME")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             settings: crate::Settings {
                 retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,

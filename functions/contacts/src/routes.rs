@@ -72,7 +72,7 @@ fn media_id(id: &str) -> Option<String> {
     let ok = (1..=128).contains(&id.len())
         && id
             .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-'));
     ok.then(|| id.to_owned())
 }
 

@@ -13,7 +13,7 @@ impl Config {
         let d = crate::Settings::default();
         Ok(Self {
             table_name: required("TABLE_NAME")?,
-            media_bucket: required("MEDIA_BUCKET")?,
+            media_bucket: required("MEDIA_BUCKET_NAME")?,
             settings: crate::Settings {
                 retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,
                 audit_days: parsed_or("AUDIT_RETENTION_DAYS", d.audit_days)?,

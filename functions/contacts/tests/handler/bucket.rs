@@ -1,6 +1,7 @@
-//! A media bucket in memory, for these tests only: objects by key under the
-//! layout docs/media.md gives (`c/<subject hash>/<wamid>/<media id>`), links
-//! that name the key and their lifetime, and the subjects erased.
+//! A media bucket in memory, for these tests only: objects by key under a
+//! layout of its own (`c/<subject hash>/<wamid>/<media id>`; the handler
+//! never spells a key, it takes what `find` and `list` give), links that
+//! name the key and their lifetime, and the subjects erased.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
