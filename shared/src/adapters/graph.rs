@@ -16,10 +16,11 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_VERSION: &str = "v24.0";
 
 pub struct GraphClient<S> {
-    http: reqwest::Client,
-    base_url: String,
-    version: String,
-    secrets: S,
+    // Shared with the media endpoints (graph_upload.rs): one pooled client.
+    pub(crate) http: reqwest::Client,
+    pub(crate) base_url: String,
+    pub(crate) version: String,
+    pub(crate) secrets: S,
 }
 
 impl<S: SecretSource> GraphClient<S> {
@@ -110,7 +111,7 @@ impl<S: SecretSource> GraphApi for GraphClient<S> {
 
 /// reqwest's messages include the URL; ours holds no secret, but keeping the
 /// message short and URL-free keeps logs uniform.
-fn without_url(e: &reqwest::Error) -> String {
+pub(crate) fn without_url(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timeout"
     } else if e.is_connect() {

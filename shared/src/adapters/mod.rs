@@ -7,6 +7,7 @@
 pub mod aws;
 pub mod dynamo;
 pub mod graph;
+pub mod graph_upload;
 pub mod hashing;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory;
@@ -17,6 +18,8 @@ pub mod memory_consent;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_contacts;
 #[cfg(any(test, feature = "fakes"))]
+pub mod memory_outbound_media;
+#[cfg(any(test, feature = "fakes"))]
 mod memory_profile;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_receipts;
@@ -24,5 +27,6 @@ pub mod memory_receipts;
 pub mod memory_sending;
 #[cfg(any(test, feature = "fakes"))]
 mod memory_sweep;
+pub mod s3_outbound;
 pub mod secrets_manager;
 pub mod sqs;

@@ -44,6 +44,7 @@ mod partition_reads;
 mod profile_changes;
 mod receipts;
 mod sweep;
+mod upload_cache;
 
 pub use json::{doc_to_item, item_to_doc};
 pub use receipts::AUDIT_INDEX;
