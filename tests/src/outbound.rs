@@ -12,9 +12,11 @@ use graph_simulator::{RunningSimulator, SimulatorConfig};
 use sender::{Sender, Settings};
 use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::graph::GraphClient;
+use shared::adapters::s3_outbound::S3OutboundFiles;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::SqsRedelivery;
 use shared::domain::ids::PhoneNumberId;
+use shared::domain::outbound::MediaSources;
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 use shared::ports::contacts::HashingAuditor;
@@ -99,12 +101,14 @@ impl World {
         );
         // One hashing key cache for consent and audits, as deployed.
         let hasher = Arc::new(self.hasher());
+        let graph =
+            Arc::new(GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"));
         Sender {
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             ledger: store.clone(),
             recipients: store.clone(),
             throttle: store.clone(),
-            graph: GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"),
+            graph: graph.clone(),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
             clock: SystemClock,
             consent: KeyedConsent {
@@ -122,12 +126,20 @@ impl World {
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
+                media: MediaSources {
+                    stack_bucket: Some(self.media_bucket()),
+                    other_buckets: Vec::new(),
+                },
             },
             audit: HashingAuditor {
                 hasher,
-                log: store,
+                log: store.clone(),
                 days: 30,
             },
+            files: S3OutboundFiles::from_client(self.s3()),
+            uploads: graph,
+            upload_cache: store,
+            uploading: Default::default(),
         }
     }
 
@@ -155,5 +167,49 @@ impl World {
             sender.handle(event)
         })
         .await
+    }
+}
+
+/// The stack's media bucket as the sender sees it. The stack's `MediaBucket`
+/// arrives with the inbound copy (#15); until the world names it, the
+/// outbound tests use a bucket named after the stack and create it
+/// themselves (`World::create_media_bucket`). When `World` gains the bucket,
+/// these two return its name and client instead.
+impl World {
+    pub fn media_bucket(&self) -> String {
+        format!("{}-media", self.stack_name)
+    }
+
+    /// An S3 client on moto, addressing buckets by path.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+            .endpoint_url(crate::world::endpoint())
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_s3::config::Credentials::new(
+                "testing", "testing", None, None, "moto",
+            ))
+            .force_path_style(true)
+            .build();
+        aws_sdk_s3::Client::from_conf(config)
+    }
+
+    /// Creates the media bucket if it is not there yet.
+    pub async fn create_media_bucket(&self) -> String {
+        let bucket = self.media_bucket();
+        let created = self.s3().create_bucket().bucket(&bucket).send().await;
+        if let Err(e) = created {
+            let code = e
+                .as_service_error()
+                .and_then(|s| aws_sdk_s3::error::ProvideErrorMetadata::code(s).map(str::to_owned));
+            assert!(
+                matches!(
+                    code.as_deref(),
+                    Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+                ),
+                "create bucket: {e:?}"
+            );
+        }
+        bucket
     }
 }

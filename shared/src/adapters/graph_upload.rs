@@ -2,17 +2,20 @@
 //! client: the file streams from S3 to Meta as one multipart part of known
 //! length, so the sender holds at most a chunk of it, whatever its size.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::multipart::{Form, Part};
 use reqwest::Body;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
+use serde_json::Value;
 
 use super::graph::{without_url, GraphClient};
 use crate::domain::ids::PhoneNumberId;
 use crate::domain::outbound::{classify, parse_graph_error, FailureClass};
 use crate::ports::media::{ByteStream, MediaCallError, MediaUploads};
+use crate::ports::sending::{Accepted, GraphApi, GraphCallError};
 use crate::ports::SecretSource;
 
 /// An upload may take longer than a send's 10 s (a 100 MB document): it
@@ -86,6 +89,29 @@ impl<S: SecretSource> MediaUploads for GraphClient<S> {
                 .map_err(|_| MediaCallError::Transient("upload answer without an id".into()));
         }
         Err(upload_error(status, &answer))
+    }
+}
+
+/// The sender shares one client between sends and uploads (one connection
+/// pool, one cached token): both ports on an `Arc` of it.
+impl<S: SecretSource> MediaUploads for Arc<GraphClient<S>> {
+    async fn upload(
+        &self,
+        number: &PhoneNumberId,
+        mime_type: &str,
+        filename: &str,
+        bytes: u64,
+        body: ByteStream,
+    ) -> Result<String, MediaCallError> {
+        self.as_ref()
+            .upload(number, mime_type, filename, bytes, body)
+            .await
+    }
+}
+
+impl<S: SecretSource> GraphApi for Arc<GraphClient<S>> {
+    async fn send(&self, number: &PhoneNumberId, body: &Value) -> Result<Accepted, GraphCallError> {
+        self.as_ref().send(number, body).await
     }
 }
 

@@ -30,6 +30,15 @@ impl S3OutboundFiles {
         }
     }
 
+    /// Around a client already made (tests).
+    pub fn from_client(client: Client) -> Self {
+        let client = OnceLock::from(client);
+        Self {
+            sdk: aws_config::SdkConfig::builder().build(),
+            client,
+        }
+    }
+
     fn client(&self) -> &Client {
         self.client.get_or_init(|| s3_client(&self.sdk))
     }
