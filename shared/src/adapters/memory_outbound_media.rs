@@ -137,6 +137,8 @@ impl MediaUploads for MemoryUploads {
         }
         let mut received = Vec::new();
         while let Some(chunk) = body.next().await {
+            // An upload takes time: let other sends of the batch run meanwhile.
+            tokio::task::yield_now().await;
             let chunk = chunk.map_err(|e| MediaCallError::Transient(e.0))?;
             received.extend_from_slice(&chunk);
         }
