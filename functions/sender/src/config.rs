@@ -76,7 +76,8 @@ impl Config {
     }
 }
 
-/// `MEDIA_BUCKET` (the stack's bucket; empty: none) and
+/// `MEDIA_BUCKET_NAME` (the stack's `MediaBucket`, which every function
+/// gets from the template's globals; empty or absent: none) and
 /// `OUTBOUND_MEDIA_BUCKETS` (a comma list, `OutboundMediaBuckets`). A name
 /// that is not a bucket name fails the start, not a send.
 fn media_sources() -> Result<MediaSources, ConfigError> {
@@ -90,8 +91,8 @@ fn media_sources() -> Result<MediaSources, ConfigError> {
             })
         }
     };
-    let stack_bucket = match std::env::var("MEDIA_BUCKET") {
-        Ok(v) if !v.trim().is_empty() => Some(bucket("MEDIA_BUCKET", v.trim())?),
+    let stack_bucket = match std::env::var("MEDIA_BUCKET_NAME") {
+        Ok(v) if !v.trim().is_empty() => Some(bucket("MEDIA_BUCKET_NAME", v.trim())?),
         _ => None,
     };
     let other_buckets = std::env::var("OUTBOUND_MEDIA_BUCKETS")

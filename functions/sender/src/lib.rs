@@ -48,7 +48,7 @@ pub struct Settings {
     pub retention: Retention,
     /// `MarketingRequiresOptIn` and the like.
     pub consent: ConsentPolicy,
-    /// The buckets commands may name files in (`MEDIA_BUCKET`,
+    /// The buckets commands may name files in (`MEDIA_BUCKET_NAME`,
     /// `OUTBOUND_MEDIA_BUCKETS`).
     pub media: MediaSources,
 }
