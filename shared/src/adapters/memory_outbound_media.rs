@@ -15,12 +15,19 @@ use crate::ports::media::{
 };
 use crate::ports::{Retry, StoreError};
 
+/// (bucket, key) → the object as `head` reports it, and its bytes.
+type Objects = HashMap<(String, String), (SourceObject, Bytes)>;
+/// `("head"|"open", bucket, key)`.
+type Call = (&'static str, String, String);
+/// (number, bucket, key, etag) → (media id, expires_at).
+type CacheEntries = HashMap<(String, String, String, String), (String, i64)>;
+
 /// Objects by (bucket, key); each put gets a new ETag, as S3 gives.
 #[derive(Clone, Default)]
 pub struct MemoryOutboundFiles {
-    pub objects: Arc<Mutex<HashMap<(String, String), (SourceObject, Bytes)>>>,
+    pub objects: Arc<Mutex<Objects>>,
     /// Every `head` and `open`, as `("head"|"open", bucket, key)`.
-    pub calls: Arc<Mutex<Vec<(&'static str, String, String)>>>,
+    pub calls: Arc<Mutex<Vec<Call>>>,
     /// The next `head` fails with this (then works again).
     pub fail_next_head: Arc<Mutex<Option<Retry>>>,
 }
@@ -42,7 +49,7 @@ impl MemoryOutboundFiles {
         );
     }
 
-    pub fn calls(&self) -> Vec<(&'static str, String, String)> {
+    pub fn calls(&self) -> Vec<Call> {
         self.calls.lock().expect("calls lock").clone()
     }
 }
@@ -159,7 +166,7 @@ impl MediaUploads for MemoryUploads {
 /// The upload cache: `(number, bucket, key, etag)` → (media id, expires_at).
 #[derive(Clone, Default)]
 pub struct MemoryUploadCache {
-    pub entries: Arc<Mutex<HashMap<(String, String, String, String), (String, i64)>>>,
+    pub entries: Arc<Mutex<CacheEntries>>,
 }
 
 fn id(key: &UploadKey<'_>) -> (String, String, String, String) {
