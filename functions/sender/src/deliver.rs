@@ -5,7 +5,6 @@ use shared::domain::outbound::{parse_command, CommandError, FailureClass, Outbou
 use shared::ports::sending::{LedgerKey, RecipientDirectory};
 use shared::ports::{Clock, StoreError};
 
-use crate::media::Prepared;
 use crate::{Origin, Sender, SenderPorts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,16 +97,16 @@ impl<P: SenderPorts> Sender<P> {
         };
         // Files from S3 are checked and uploaded before the claim (media.rs).
         let prepared;
-        let cmd = match self.prepare_media(cmd, &number, receive_count).await? {
-            Prepared::Unchanged => cmd,
-            Prepared::Ready(with_ids) => {
+        let cmd = match self
+            .with_media(cmd, &key, &number, receive_count, now)
+            .await?
+        {
+            Ok(None) => cmd,
+            Ok(Some(with_ids)) => {
                 prepared = with_ids;
                 &prepared
             }
-            Prepared::Refused(reason) => {
-                return self.reject_media(cmd, &key, &number, reason, now).await
-            }
-            Prepared::Retry(step) => return Ok(step),
+            Err(step) => return Ok(step),
         };
         if let Some(step) = self.claim(cmd, &key, &number, now).await? {
             return Ok(step);

@@ -29,7 +29,7 @@ use crate::{Sender, SenderPorts};
 pub const UPLOAD_CACHE_SECS: i64 = 29 * 86_400;
 
 /// What preparing a command's files came to.
-pub(crate) enum Prepared {
+enum Prepared {
     /// Nothing to upload: the command as it came.
     Unchanged,
     /// Every `s3` reference replaced by Meta's media id.
@@ -57,7 +57,29 @@ impl UploadLocks {
 }
 
 impl<P: SenderPorts> Sender<P> {
-    pub(crate) async fn prepare_media(
+    /// The command with its files uploaded (`Ok(None)`: it names none), or
+    /// how it ended for now (rejected and recorded, or to be retried).
+    pub(crate) async fn with_media(
+        &self,
+        cmd: &OutboundCommand,
+        key: &LedgerKey,
+        number: &PhoneNumberId,
+        receive_count: u32,
+        now: i64,
+    ) -> Result<Result<Option<OutboundCommand>, Step>, StoreError> {
+        Ok(
+            match self.prepare_media(cmd, number, receive_count).await? {
+                Prepared::Unchanged => Ok(None),
+                Prepared::Ready(with_ids) => Ok(Some(with_ids)),
+                Prepared::Refused(reason) => {
+                    Err(self.reject_media(cmd, key, number, reason, now).await?)
+                }
+                Prepared::Retry(step) => Err(step),
+            },
+        )
+    }
+
+    async fn prepare_media(
         &self,
         cmd: &OutboundCommand,
         number: &PhoneNumberId,
@@ -207,7 +229,7 @@ impl<P: SenderPorts> Sender<P> {
 
     /// A command whose file cannot be sent ends `rejected`, recorded under
     /// its key like any other outcome, unless the key was already used.
-    pub(crate) async fn reject_media(
+    async fn reject_media(
         &self,
         cmd: &OutboundCommand,
         key: &LedgerKey,
