@@ -74,3 +74,28 @@ impl UploadCache for DynamoStore {
             .map_err(|e| store_error("remember upload", e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::keys::upload_pk;
+    use crate::domain::ids::PhoneNumberId;
+
+    #[test]
+    fn each_number_object_and_etag_gets_its_own_short_key() {
+        let number = PhoneNumberId::parse("106540352242922").unwrap();
+        let long_key = format!("outbound/{}", "a".repeat(1000));
+        let pk = upload_pk(&number, "jum-media", &long_key, "\"e1\"");
+        assert!(pk.starts_with("UPLOAD#106540352242922#"));
+        assert_eq!(pk.len(), "UPLOAD#106540352242922#".len() + 64);
+        // S3 quotes ETags; quoted or not, the same object.
+        assert_eq!(pk, upload_pk(&number, "jum-media", &long_key, "e1"));
+        assert_ne!(pk, upload_pk(&number, "jum-media", &long_key, "\"e2\""));
+        // Length-prefixed parts: moving a character between bucket and key changes the key.
+        assert_ne!(
+            upload_pk(&number, "ab", "c/x", "e"),
+            upload_pk(&number, "abc", "/x", "e")
+        );
+        let other = PhoneNumberId::parse("106540352242923").unwrap();
+        assert_ne!(pk, upload_pk(&other, "jum-media", &long_key, "\"e1\""));
+    }
+}
