@@ -20,6 +20,9 @@ use shared::adapters::graph::GraphClient;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_contacts::{FixedKeyHasher, MemoryReceipts};
+use shared::adapters::memory_outbound_media::{
+    MemoryOutboundFiles, MemoryUploadCache, MemoryUploads,
+};
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
@@ -43,6 +46,9 @@ impl SenderPorts for BenchPorts {
     type Clock = SystemClock;
     type Consent = MemoryConsent;
     type Audit = HashingAuditor<FixedKeyHasher, MemoryReceipts>;
+    type Files = MemoryOutboundFiles;
+    type Uploads = MemoryUploads;
+    type UploadCache = MemoryUploadCache;
 }
 
 struct Args {
@@ -140,12 +146,17 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
+                media: Default::default(),
             },
             audit: HashingAuditor {
                 hasher: FixedKeyHasher("bench".into()),
                 log: MemoryReceipts::default(),
                 days: 30,
             },
+            files: MemoryOutboundFiles::default(),
+            uploads: MemoryUploads::default(),
+            upload_cache: MemoryUploadCache::default(),
+            uploading: Default::default(),
         };
         let queue = Arc::clone(&queue);
         tasks.push(async move {

@@ -12,9 +12,11 @@ use graph_simulator::{RunningSimulator, SimulatorConfig};
 use sender::{Sender, Settings};
 use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::graph::GraphClient;
+use shared::adapters::s3_outbound::S3OutboundFiles;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
 use shared::adapters::sqs::SqsRedelivery;
 use shared::domain::ids::PhoneNumberId;
+use shared::domain::outbound::MediaSources;
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 use shared::ports::contacts::HashingAuditor;
@@ -99,12 +101,14 @@ impl World {
         );
         // One hashing key cache for consent and audits, as deployed.
         let hasher = Arc::new(self.hasher());
+        let graph =
+            Arc::new(GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"));
         Sender {
             events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
             ledger: store.clone(),
             recipients: store.clone(),
             throttle: store.clone(),
-            graph: GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"),
+            graph: graph.clone(),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
             clock: SystemClock,
             consent: KeyedConsent {
@@ -122,12 +126,20 @@ impl World {
                 lease_secs: 120,
                 retention: Retention::DEFAULT,
                 consent: shared::domain::consent::ConsentPolicy::default(),
+                media: MediaSources {
+                    stack_bucket: Some(self.bucket.clone()),
+                    other_buckets: Vec::new(),
+                },
             },
             audit: HashingAuditor {
                 hasher,
-                log: store,
+                log: store.clone(),
                 days: 30,
             },
+            files: S3OutboundFiles::from_client(self.s3.clone()),
+            uploads: graph,
+            upload_cache: store,
+            uploading: Default::default(),
         }
     }
 

@@ -76,7 +76,7 @@ pub struct World {
     pub sdk: aws_config::SdkConfig,
 }
 
-fn endpoint() -> String {
+pub(crate) fn endpoint() -> String {
     std::env::var("JUM_TEST_ENDPOINT_URL")
         .expect("JUM_TEST_ENDPOINT_URL is not set: run the integration tests through `make test`, which starts moto")
 }

@@ -10,6 +10,7 @@ use shared::adapters::graph::GraphClient;
 use shared::adapters::{
     dynamo::{DynamoStore, KeyedConsent},
     hashing::SecretHasher,
+    s3_outbound::S3OutboundFiles,
     secrets_manager::SecretsManagerFetcher,
     sqs::{SqsQueue, SqsRedelivery},
 };
@@ -28,11 +29,15 @@ impl SenderPorts for Aws {
     type Ledger = DynamoStore;
     type Recipients = DynamoStore;
     type Throttle = DynamoStore;
-    type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
+    // One client (one connection pool, one token cache) for sends and uploads.
+    type Graph = Arc<GraphClient<CachedSecrets<SecretsManagerFetcher>>>;
     type Redelivery = SqsRedelivery;
     type Clock = SystemClock;
     type Consent = KeyedConsent<Arc<SecretHasher<SecretsManagerFetcher>>>;
     type Audit = HashingAuditor<Arc<SecretHasher<SecretsManagerFetcher>>, DynamoStore>;
+    type Files = S3OutboundFiles;
+    type Uploads = Arc<GraphClient<CachedSecrets<SecretsManagerFetcher>>>;
+    type UploadCache = DynamoStore;
 }
 
 /// The sender on the AWS clients of `sdk`, as `config` names its table,
@@ -61,16 +66,26 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         store: store.clone(),
         hasher,
     };
+    let graph = Arc::new(GraphClient::new(
+        &config.graph_base_url,
+        &config.graph_version,
+        secrets,
+    )?);
     Ok(Sender {
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
         ledger: store.clone(),
         recipients: store.clone(),
-        throttle: store,
-        graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
+        throttle: store.clone(),
+        graph: graph.clone(),
         redelivery: SqsRedelivery::new(sqs, &config.outbound_queue_url),
         clock: SystemClock,
         consent,
         settings: config.settings,
         audit,
+        // No S3 client yet: it is made on the first file a command names.
+        files: S3OutboundFiles::new(sdk),
+        uploads: graph,
+        upload_cache: store,
+        uploading: Default::default(),
     })
 }

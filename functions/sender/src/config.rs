@@ -4,6 +4,7 @@ use shared::adapters::graph::{DEFAULT_BASE_URL, DEFAULT_VERSION};
 use shared::config::{parsed_or, required, ConfigError};
 use shared::domain::consent::ConsentPolicy;
 use shared::domain::ids::PhoneNumberId;
+use shared::domain::outbound::{is_bucket_name, MediaSources};
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 
@@ -69,7 +70,40 @@ impl Config {
                 consent: ConsentPolicy {
                     marketing_requires_opt_in: parsed_or("MARKETING_REQUIRES_OPT_IN", true)?,
                 },
+                media: media_sources()?,
             },
         })
     }
+}
+
+/// `MEDIA_BUCKET_NAME` (the stack's `MediaBucket`, which every function
+/// gets from the template's globals; empty or absent: none) and
+/// `OUTBOUND_MEDIA_BUCKETS` (a comma list, `OutboundMediaBuckets`). A name
+/// that is not a bucket name fails the start, not a send.
+fn media_sources() -> Result<MediaSources, ConfigError> {
+    let bucket = |name: &'static str, value: &str| {
+        if is_bucket_name(value) {
+            Ok(value.to_owned())
+        } else {
+            Err(ConfigError::Invalid {
+                name,
+                reason: format!("{value:?} is not an S3 bucket name"),
+            })
+        }
+    };
+    let stack_bucket = match std::env::var("MEDIA_BUCKET_NAME") {
+        Ok(v) if !v.trim().is_empty() => Some(bucket("MEDIA_BUCKET_NAME", v.trim())?),
+        _ => None,
+    };
+    let other_buckets = std::env::var("OUTBOUND_MEDIA_BUCKETS")
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(|b| bucket("OUTBOUND_MEDIA_BUCKETS", b))
+        .collect::<Result<_, _>>()?;
+    Ok(MediaSources {
+        stack_bucket,
+        other_buckets,
+    })
 }

@@ -95,6 +95,19 @@ impl<P: SenderPorts> Sender<P> {
             contact: contact.clone(),
             key: cmd.idempotency_key.clone(),
         };
+        // Files from S3 are checked and uploaded before the claim (media.rs).
+        let prepared;
+        let cmd = match self
+            .with_media(cmd, &key, &number, receive_count, now)
+            .await?
+        {
+            Ok(None) => cmd,
+            Ok(Some(with_ids)) => {
+                prepared = with_ids;
+                &prepared
+            }
+            Err(step) => return Ok(step),
+        };
         if let Some(step) = self.claim(cmd, &key, &number, now).await? {
             return Ok(step);
         }

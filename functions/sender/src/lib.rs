@@ -10,6 +10,7 @@ pub mod config;
 mod consent_gate;
 mod deliver;
 mod gate;
+mod media;
 mod outcome;
 mod outcome_event;
 mod refusal;
@@ -19,17 +20,19 @@ use futures_util::stream::{self, StreamExt};
 use lambda_runtime::Error;
 use shared::domain::consent::ConsentPolicy;
 use shared::domain::ids::PhoneNumberId;
-use shared::domain::outbound::{parse_command, CommandError, OutboundCommand};
+use shared::domain::outbound::{parse_command, CommandError, MediaSources, OutboundCommand};
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::Auditor;
+use shared::ports::media::{MediaUploads, OutboundFiles, UploadCache};
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
 use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
 pub use deliver::Step;
+pub use media::{UploadLocks, UPLOAD_CACHE_SECS};
 
 /// Records of one batch in flight at once: a batch is at most 10.
 const CONCURRENT_SENDS: usize = 10;
@@ -45,6 +48,9 @@ pub struct Settings {
     pub retention: Retention,
     /// `MarketingRequiresOptIn` and the like.
     pub consent: ConsentPolicy,
+    /// The buckets commands may name files in (`MEDIA_BUCKET_NAME`,
+    /// `OUTBOUND_MEDIA_BUCKETS`).
+    pub media: MediaSources,
 }
 
 /// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
@@ -60,6 +66,9 @@ pub trait SenderPorts {
     type Clock: Clock;
     type Consent: ConsentLedger;
     type Audit: Auditor;
+    type Files: OutboundFiles;
+    type Uploads: MediaUploads;
+    type UploadCache: UploadCache;
 }
 
 pub struct Sender<P: SenderPorts> {
@@ -76,6 +85,12 @@ pub struct Sender<P: SenderPorts> {
     pub settings: Settings,
     /// Where a send that overrides a restriction is audited.
     pub audit: P::Audit,
+    /// The buckets of files commands name (`s3` media), Meta's upload
+    /// endpoint and the cache of uploaded ids.
+    pub files: P::Files,
+    pub uploads: P::Uploads,
+    pub upload_cache: P::UploadCache,
+    pub uploading: UploadLocks,
 }
 
 impl<P: SenderPorts> Sender<P> {

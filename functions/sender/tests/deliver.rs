@@ -8,6 +8,9 @@ use serde_json::Value;
 use shared::adapters::memory::MemoryQueue;
 use shared::adapters::memory_consent::MemoryConsent;
 use shared::adapters::memory_contacts::{FixedKeyHasher, MemoryReceipts};
+use shared::adapters::memory_outbound_media::{
+    MemoryOutboundFiles, MemoryUploadCache, MemoryUploads,
+};
 use shared::adapters::memory_sending::{
     MemoryLedger, MemoryRecipients, MemoryRedelivery, MemoryThrottle,
 };
@@ -78,6 +81,9 @@ impl SenderPorts for Fakes {
     type Clock = SystemClock;
     type Consent = MemoryConsent;
     type Audit = HashingAuditor<FixedKeyHasher, MemoryReceipts>;
+    type Files = MemoryOutboundFiles;
+    type Uploads = MemoryUploads;
+    type UploadCache = MemoryUploadCache;
 }
 
 type TestSender = Sender<Fakes>;
@@ -108,12 +114,17 @@ fn sender(graph: ScriptedGraph) -> TestSender {
             lease_secs: 120,
             retention: Retention::DEFAULT,
             consent: shared::domain::consent::ConsentPolicy::default(),
+            media: Default::default(),
         },
         audit: HashingAuditor {
             hasher: FixedKeyHasher("test-key".into()),
             log: MemoryReceipts::default(),
             days: 30,
         },
+        files: MemoryOutboundFiles::default(),
+        uploads: MemoryUploads::default(),
+        upload_cache: MemoryUploadCache::default(),
+        uploading: Default::default(),
     }
 }
 

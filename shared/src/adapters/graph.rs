@@ -16,6 +16,7 @@ pub const DEFAULT_BASE_URL: &str = "https://graph.facebook.com";
 pub const DEFAULT_VERSION: &str = "v24.0";
 
 pub struct GraphClient<S> {
+    // Shared with the media endpoints (graph_upload.rs): one pooled client.
     pub(crate) http: reqwest::Client,
     pub(crate) base_url: String,
     pub(crate) version: String,

@@ -9,6 +9,7 @@ pub mod dynamo;
 pub mod graph;
 pub mod graph_account;
 mod graph_media;
+pub mod graph_upload;
 pub mod hashing;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory;
@@ -20,6 +21,7 @@ pub mod memory_consent;
 pub mod memory_contacts;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_media;
+pub mod memory_outbound_media;
 #[cfg(any(test, feature = "fakes"))]
 mod memory_profile;
 #[cfg(any(test, feature = "fakes"))]
@@ -31,6 +33,7 @@ pub mod memory_sending;
 #[cfg(any(test, feature = "fakes"))]
 mod memory_sweep;
 pub mod s3;
+pub mod s3_outbound;
 pub mod secrets_manager;
 pub mod sqs;
 pub mod stack_facts;

@@ -18,6 +18,10 @@ fn corpus() -> Vec<(String, serde_json::Value)> {
                 serde_json::from_str(&text).unwrap(),
             )
         })
+        // Files from S3 reach Meta rewritten to an uploaded id: media_s3.rs.
+        .filter(|(_, command): &(String, serde_json::Value)| {
+            !command.to_string().contains(r#""s3":"#)
+        })
         .collect()
 }
 

@@ -5,5 +5,6 @@ mod common;
 mod consent;
 mod kinds;
 mod loop_back;
+mod media_s3;
 mod retries;
 mod rules;

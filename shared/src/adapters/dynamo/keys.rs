@@ -177,6 +177,26 @@ pub(crate) fn pause_pk(number: &PhoneNumberId) -> String {
     format!("PAUSE#{}", number.as_str())
 }
 
+/// The sender's cache of uploaded media ids: one item per (business number,
+/// bucket, key, ETag). The object's name is hashed: keys run to 1024 bytes,
+/// and the hash keeps every item's key short and the same length. No
+/// personal data: outbound files are the business's own.
+pub(crate) fn upload_pk(number: &PhoneNumberId, bucket: &str, key: &str, etag: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut object = Sha256::new();
+    for part in [bucket, key, etag.trim_matches('"')] {
+        // Length-prefixed, so no two (bucket, key, etag) spell the same input.
+        object.update((part.len() as u64).to_be_bytes());
+        object.update(part.as_bytes());
+    }
+    format!(
+        "UPLOAD#{}#{}",
+        number.as_str(),
+        hex::encode(object.finalize())
+    )
+}
+pub(crate) const UPLOAD_SK: &str = "UPLOAD";
+
 // --- cursors -----------------------------------------------------------------
 
 /// Which sort keys a cursor may continue after.

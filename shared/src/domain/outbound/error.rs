@@ -39,6 +39,9 @@ pub enum CommandError {
     UnknownMessageType(String),
     #[error("{0}")]
     InvalidMessage(String),
+    /// An `s3` media reference the contract does not allow.
+    #[error("{0}")]
+    InvalidMediaSource(String),
     #[error("{path}: unknown template component type `{kind}`; use {allowed}")]
     UnknownTemplateComponent {
         path: String,
@@ -73,6 +76,7 @@ impl CommandError {
             Self::TextTooLong { .. } => "text_too_long",
             Self::UnknownMessageType(_) => "unknown_message_type",
             Self::InvalidMessage(_) => "invalid_message",
+            Self::InvalidMediaSource(_) => "invalid_media_source",
             Self::UnknownTemplateComponent { .. } => "unknown_template_component",
             Self::InvalidReplyTo(_) => "invalid_reply_to",
             Self::InvalidLinks(_) => "invalid_links",
@@ -84,7 +88,7 @@ impl CommandError {
     }
 
     /// Every reason, in the order of the contract's table.
-    pub const REASONS: [&'static str; 17] = [
+    pub const REASONS: [&'static str; 18] = [
         "invalid_json",
         "unknown_field",
         "missing_field",
@@ -92,6 +96,7 @@ impl CommandError {
         "unknown_message_type",
         "invalid_message",
         "text_too_long",
+        "invalid_media_source",
         "unknown_template_component",
         "invalid_phone_number",
         "missing_recipient",

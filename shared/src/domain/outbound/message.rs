@@ -9,7 +9,7 @@ use super::field_checks::{
     forbidden, invalid, object, optional_text, required, required_object, text, url, Obj,
 };
 use super::fields::wamid;
-use super::{interactive, template};
+use super::{interactive, media_source, template};
 
 pub const TEXT_BODY_MAX: usize = 4096;
 pub const CAPTION_MAX: usize = 1024;
@@ -128,12 +128,17 @@ fn check_text(payload: &Value) -> Result<(), CommandError> {
 
 fn check_media(kind: &str, payload: &Value) -> Result<(), CommandError> {
     let obj = object(payload, kind)?;
-    match (obj.contains_key("id"), obj.contains_key("link")) {
-        (true, false) => {
+    match (
+        obj.contains_key("id"),
+        obj.contains_key("link"),
+        obj.contains_key("s3"),
+    ) {
+        (true, false, false) => {
             text(obj, "id", kind, 1, usize::MAX)?;
         }
-        (false, true) => url(obj, "link", kind)?,
-        _ => return Err(invalid(kind, "must have exactly one of id or link")),
+        (false, true, false) => url(obj, "link", kind)?,
+        (_, _, true) => media_source::check_s3(obj, kind)?,
+        _ => return Err(invalid(kind, "must have exactly one of id, link or s3")),
     }
     if matches!(kind, "image" | "video" | "document") {
         optional_text(obj, "caption", kind, CAPTION_MAX)?;

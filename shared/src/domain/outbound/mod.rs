@@ -16,6 +16,7 @@ mod fields;
 mod graph_body;
 pub mod graph_error;
 mod interactive;
+mod media_source;
 mod message;
 mod sent_content;
 mod template;
@@ -35,6 +36,10 @@ pub use fields::{
 pub use graph_body::graph_body;
 pub use graph_error::{classify, describe, parse_graph_error, FailureClass, GraphError};
 pub use interactive::INTERACTIVE_TYPES;
+pub use media_source::{
+    check_object, is_bucket_name, mime_from_extension, s3_media, upload_filename, with_media_ids,
+    MediaSources, ObjectRefusal, S3Media, SourceRefusal, OUTBOUND_PREFIX,
+};
 pub use message::{ACTION_TYPES, CAPTION_MAX, MESSAGE_TYPES, TEXT_BODY_MAX};
 pub use sent_content::sent_content_fields;
 pub use template::{CARD_COMPONENT_TYPES, COMPONENT_TYPES};

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::error::{shown, CommandError};
 use super::field_checks::{array, invalid, object, required, required_object, text};
+use super::media_source;
 
 /// Component types of a template *send* (the template *definition* has
 /// others, e.g. `footer` and `buttons`, which are refused here because
@@ -103,7 +104,16 @@ fn check_parameters(parameters: &Value, path: &str) -> Result<(), CommandError> 
         .ok_or_else(|| invalid(&path, "must be an array"))?;
     for (i, parameter) in items.iter().enumerate() {
         let path = format!("{path}[{i}]");
-        text(object(parameter, &path)?, "type", &path, 1, usize::MAX)?;
+        let obj = object(parameter, &path)?;
+        text(obj, "type", &path, 1, usize::MAX)?;
+        // Header media may come from S3 too; other shapes stay Meta's to check.
+        if let Some(kind) = media_source::media_parameter_type(parameter) {
+            if let Some(media) = obj.get(kind).and_then(Value::as_object) {
+                if media.contains_key("s3") {
+                    media_source::check_s3(media, &format!("{path}.{kind}"))?;
+                }
+            }
+        }
     }
     Ok(())
 }
