@@ -273,15 +273,14 @@ impl MediaGraph for MemoryMediaGraph {
     }
 }
 
-/// A message by (contact, timestamp, wamid), and what its copy recorded
-/// (`None`: pending).
-type MessageMedia = BTreeMap<(String, i64, String), Option<MediaRecord>>;
+/// A message item: (contact, timestamp, wamid).
+type MessageKey = (String, i64, String);
 
 /// The message items' `media` maps, by (contact, timestamp, wamid).
 #[derive(Clone, Default)]
 pub struct MemoryMediaRecords {
-    /// Messages that exist, and what their copy recorded.
-    pub messages: Arc<Mutex<MessageMedia>>,
+    /// Messages that exist, and what their copy recorded (`None`: pending).
+    pub messages: Arc<Mutex<BTreeMap<MessageKey, Option<MediaRecord>>>>,
 }
 
 impl MemoryMediaRecords {
@@ -303,7 +302,7 @@ impl MemoryMediaRecords {
             .flatten()
     }
 
-    fn key(at: &MessageAt<'_>) -> (String, i64, String) {
+    fn key(at: &MessageAt<'_>) -> MessageKey {
         (at.contact.storage_id(), at.message_ts, at.wamid.to_owned())
     }
 }

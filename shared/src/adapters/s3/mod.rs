@@ -4,6 +4,7 @@
 //! in; the rest (find, presign, list, erase, delete, the over-age count)
 //! is here.
 
+mod error;
 pub mod layout;
 mod upload;
 
@@ -16,6 +17,7 @@ use aws_sdk_s3::Client;
 use crate::ports::media::{BucketError, ByteStream, MediaBucket, MediaTarget, StoredObject};
 use crate::ports::{Clock, Retry, SystemClock};
 
+use error::sdk_error;
 pub use upload::PART_BYTES;
 
 /// An S3 client for `sdk`. Against an endpoint override (moto, in the
@@ -227,24 +229,6 @@ impl MediaBucket for S3MediaBucket {
             }
             token = next;
         }
-    }
-}
-
-/// An S3 call that failed; retried, since S3 errors for a well-formed
-/// request to the stack's own bucket are throttling, outages or IAM
-/// (fixed by a deployment).
-pub(crate) fn sdk_error<E, R>(
-    operation: &'static str,
-    e: aws_sdk_s3::error::SdkError<E, R>,
-) -> BucketError
-where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
-{
-    BucketError {
-        operation,
-        message: aws_sdk_s3::error::DisplayErrorContext(e).to_string(),
-        retry: Retry::Retryable,
     }
 }
 

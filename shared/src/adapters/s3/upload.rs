@@ -10,7 +10,7 @@ use aws_sdk_s3::Client;
 use bytes::BytesMut;
 use futures_util::StreamExt;
 
-use super::sdk_error;
+use super::error::sdk_error;
 use crate::ports::media::{BucketError, ByteStream};
 use crate::ports::Retry;
 
