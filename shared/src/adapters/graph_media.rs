@@ -37,7 +37,9 @@ struct Lookup {
 }
 
 impl<S: SecretSource> GraphClient<S> {
-    async fn token(&self) -> Result<SecretString, MediaCallError> {
+    /// The access token for the media endpoints (lookup, download, upload);
+    /// none in the secret reads as Meta's own refusal (code 190).
+    pub(super) async fn token(&self) -> Result<SecretString, MediaCallError> {
         let secrets = self
             .secrets
             .secrets()

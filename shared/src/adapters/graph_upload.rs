@@ -37,17 +37,7 @@ impl<S: SecretSource> MediaUploads for GraphClient<S> {
         bytes: u64,
         body: ByteStream,
     ) -> Result<String, MediaCallError> {
-        let secrets = self
-            .secrets
-            .secrets()
-            .await
-            .map_err(|e| MediaCallError::Transient(format!("access token unavailable: {e}")))?;
-        let Some(token) = secrets.access_token.as_ref() else {
-            return Err(MediaCallError::TokenRefused(parse_graph_error(
-                401,
-                br#"{"error":{"message":"no access_token in the secret","code":190}}"#,
-            )));
-        };
+        let token = self.token().await?;
         let file = Part::stream_with_length(Body::wrap_stream(body), bytes)
             .file_name(filename.to_owned())
             .mime_str(mime_type)
