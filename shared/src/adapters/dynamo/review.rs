@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use aws_sdk_dynamodb::types::{AttributeValue, PointInTimeRecoveryStatus};
 
 use super::attrs::{n, s, store_error};
-use super::keys::{review_run_sk, REVIEW_PK, SWEEP_STATE_PK, SWEEP_STATE_SK};
+use super::keys::{review_run_sk, REVIEW_PK};
 use super::DynamoStore;
 use crate::domain::privacy::day_of;
 use crate::domain::review::PitrFacts;
@@ -23,20 +23,11 @@ fn fact(e: StoreError) -> FactError {
 
 impl ReviewTable for DynamoStore {
     async fn last_sweep(&self) -> Result<Option<i64>, FactError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(SWEEP_STATE_PK))
-            .key("sk", s(SWEEP_STATE_SK))
-            .projection_expression("ran_at")
-            .send()
+        // The sweep's own reader of its state: one place knows that item.
+        let state = crate::ports::contacts::SweepStore::state(self)
             .await
-            .map_err(|e| fact(store_error("get sweep state", e)))?;
-        Ok(out
-            .item
-            .and_then(|item| item.get("ran_at").cloned())
-            .and_then(|v| v.as_n().ok().and_then(|n| n.parse().ok())))
+            .map_err(fact)?;
+        Ok(state.ran_at)
     }
 
     async fn point_in_time_recovery(&self) -> Result<PitrFacts, FactError> {
