@@ -80,19 +80,14 @@ impl<S: SecretSource> GraphApi for GraphClient<S> {
             self.version,
             number.as_str()
         );
-        let response = self
-            .http
-            .post(url)
-            .bearer_auth(token.expose_secret())
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| GraphCallError::Network(without_url(&e)))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| GraphCallError::Network(without_url(&e)))?;
+        let (status, bytes) = answer(
+            self.http
+                .post(url)
+                .bearer_auth(token.expose_secret())
+                .json(body),
+        )
+        .await
+        .map_err(GraphCallError::Network)?;
         if !(200..300).contains(&status) {
             return Err(GraphCallError::Api(parse_graph_error(status, &bytes)));
         }
@@ -107,6 +102,18 @@ impl<S: SecretSource> GraphApi for GraphClient<S> {
             wa_id: parsed.contacts.into_iter().next().and_then(|c| c.wa_id),
         })
     }
+}
+
+/// Sends a Graph request and reads its whole answer: (HTTP status, body),
+/// or the transport failure in words without the URL. Every Graph adapter
+/// (sends, uploads, account facts) reads answers this way.
+pub(crate) async fn answer(
+    request: reqwest::RequestBuilder,
+) -> Result<(u16, bytes::Bytes), String> {
+    let response = request.send().await.map_err(|e| without_url(&e))?;
+    let status = response.status().as_u16();
+    let body = response.bytes().await.map_err(|e| without_url(&e))?;
+    Ok((status, body))
 }
 
 /// reqwest's messages include the URL; ours holds no secret, but keeping the

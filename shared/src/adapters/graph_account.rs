@@ -6,7 +6,7 @@
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-use super::graph::{without_url, GraphClient};
+use super::graph::{answer, GraphClient};
 use crate::domain::review::{NumberFacts, TokenFacts};
 use crate::ports::review::{AccountGraph, FactError};
 use crate::ports::{Retry, SecretSource};
@@ -111,15 +111,9 @@ impl<S: SecretSource> GraphClient<S> {
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }
-        let response = request
-            .send()
+        let (status, bytes) = answer(request)
             .await
-            .map_err(|e| error(without_url(&e), Retry::Retryable))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|e| error(without_url(&e), Retry::Retryable))?;
+            .map_err(|e| error(e, Retry::Retryable))?;
         let body: Value = serde_json::from_slice(&bytes).map_err(|_| {
             error(
                 format!("Graph answered {status} with a body that is not JSON"),

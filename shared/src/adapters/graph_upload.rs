@@ -11,7 +11,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::graph::{without_url, GraphClient};
+use super::graph::{answer, GraphClient};
 use crate::domain::ids::PhoneNumberId;
 use crate::domain::outbound::{classify, parse_graph_error, FailureClass};
 use crate::ports::media::{ByteStream, MediaCallError, MediaUploads};
@@ -59,20 +59,15 @@ impl<S: SecretSource> MediaUploads for GraphClient<S> {
             self.version,
             number.as_str()
         );
-        let response = self
-            .http
-            .post(url)
-            .bearer_auth(token.expose_secret())
-            .timeout(UPLOAD_TIMEOUT)
-            .multipart(form)
-            .send()
-            .await
-            .map_err(|e| MediaCallError::Transient(without_url(&e)))?;
-        let status = response.status().as_u16();
-        let answer = response
-            .bytes()
-            .await
-            .map_err(|e| MediaCallError::Transient(without_url(&e)))?;
+        let (status, answer) = answer(
+            self.http
+                .post(url)
+                .bearer_auth(token.expose_secret())
+                .timeout(UPLOAD_TIMEOUT)
+                .multipart(form),
+        )
+        .await
+        .map_err(MediaCallError::Transient)?;
         if (200..300).contains(&status) {
             return serde_json::from_slice::<Uploaded>(&answer)
                 .map(|u| u.id)
