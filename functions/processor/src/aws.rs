@@ -28,6 +28,7 @@ impl ProcessorPorts for Aws {
     type Automation = DynamoStore;
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
     type Media = SqsQueue;
+    type Health = DynamoStore;
 }
 
 /// The processor on the AWS clients of `sdk`, as `config` names its table,
@@ -41,6 +42,7 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         messages: store.clone(),
         contacts: store.clone(),
         diagnostics: store.clone(),
+        health: store.clone(),
         automation_store: store.clone(),
         clock: SystemClock,
         retention: config.retention,

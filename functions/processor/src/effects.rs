@@ -92,6 +92,7 @@ pub async fn run<P: ProcessorPorts>(
                 }
             }
             Update::Diagnostic(_) => {}
+            Update::Health(h) => out.events.push(crate::health::announce(h, batch, metrics)),
         }
     }
     Ok(out)

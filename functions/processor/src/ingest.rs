@@ -37,6 +37,7 @@ fn dedup_key(update: &Update) -> Option<String> {
             c.value
         )),
         Update::Diagnostic(_) => None,
+        Update::Health(h) => Some(format!("h{}", h.fingerprint)),
     }
 }
 
@@ -50,6 +51,7 @@ pub(crate) enum Done {
     Status(StatusOutcome),
     Consent(WriteOutcome),
     Diagnostic,
+    Health(WriteOutcome),
 }
 
 /// Stores one queue record and works out its effects, which the caller
@@ -183,6 +185,7 @@ async fn store<P: ProcessorPorts>(
                 .await?;
             Done::Diagnostic
         }
+        Update::Health(h) => Done::Health(crate::health::store(p, h, from, expires_at).await?),
     })
 }
 
@@ -202,13 +205,16 @@ fn update_span(update: &Update) -> tracing::Span {
         Update::Diagnostic(d) => {
             tracing::info_span!("update", kind = "diagnostic", diagnostic = d.kind.as_str())
         }
+        Update::Health(h) => {
+            tracing::info_span!("update", kind = "health", field = h.field.as_str(), event = %h.headline())
+        }
     }
 }
 
 impl Done {
     fn needs_effects(self) -> bool {
         match self {
-            Self::Message(_, o) | Self::Consent(o) => o.needs_effects(),
+            Self::Message(_, o) | Self::Consent(o) | Self::Health(o) => o.needs_effects(),
             Self::Status(o) => o.needs_effects(),
             Self::Diagnostic => false,
         }
@@ -216,9 +222,9 @@ impl Done {
 
     fn label(&self) -> &'static str {
         match self {
-            Self::Message(_, WriteOutcome::Created) | Self::Consent(WriteOutcome::Created) => {
-                "stored"
-            }
+            Self::Message(_, WriteOutcome::Created)
+            | Self::Consent(WriteOutcome::Created)
+            | Self::Health(WriteOutcome::Created) => "stored",
             Self::Status(StatusOutcome::Advanced) => "advanced",
             Self::Status(StatusOutcome::Recorded) => "recorded_behind_a_later_status",
             Self::Diagnostic => "stored",
@@ -241,6 +247,7 @@ fn count(outcomes: &[Done], metrics: &mut Metrics) {
             Done::Status(o) => ("status", *o != StatusOutcome::Duplicate),
             Done::Consent(o) => ("consent", *o == WriteOutcome::Created),
             Done::Diagnostic => ("diagnostic", true),
+            Done::Health(o) => ("health", *o == WriteOutcome::Created),
         };
         let metric = if created {
             "UpdatesStored"

@@ -11,6 +11,7 @@ mod error;
 mod events;
 mod flood;
 mod handler;
+mod health;
 mod ingest;
 mod media;
 mod optout;

@@ -8,6 +8,7 @@ use shared::domain::consent::SuppressionRetention;
 use shared::domain::retention::Retention;
 use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
+use shared::ports::health::HealthStore;
 use shared::ports::media::MediaJobs;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
@@ -24,6 +25,7 @@ pub trait ProcessorPorts {
     type Automation: AutomationStore;
     type Consent: ConsentLedger;
     type Media: MediaJobs;
+    type Health: HealthStore;
 }
 
 pub struct Processor<P: ProcessorPorts> {
@@ -45,4 +47,6 @@ pub struct Processor<P: ProcessorPorts> {
     pub suppression_retention: SuppressionRetention,
     /// The media queue: one job per stored file to copy to the bucket.
     pub media: P::Media,
+    /// Account and number health facts (`health.rs`).
+    pub health: P::Health,
 }

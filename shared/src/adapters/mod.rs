@@ -20,6 +20,8 @@ pub mod memory_consent;
 #[cfg(any(test, feature = "fakes"))]
 pub mod memory_contacts;
 #[cfg(any(test, feature = "fakes"))]
+pub mod memory_health;
+#[cfg(any(test, feature = "fakes"))]
 pub mod memory_media;
 pub mod memory_outbound_media;
 #[cfg(any(test, feature = "fakes"))]

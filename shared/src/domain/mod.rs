@@ -5,6 +5,7 @@
 //! |---|---|
 //! | a webhook POST cut into queue messages | `envelope`, `queued` |
 //! | what Meta sends, typed | `inbound` |
+//! | account and number health (quality, limits, restrictions, security) | `account` |
 //! | media files: Meta's limits, the copy job, its answers | `media` |
 //! | commands from internal systems, Meta's error classes | `outbound` |
 //! | the 24-hour customer-service window | `window` |
@@ -22,6 +23,7 @@
 //! Pacing is shared state, so it lives with its adapter
 //! (`adapters/dynamo/pacing.rs`).
 
+pub mod account;
 pub mod automation;
 pub mod consent;
 pub mod dates;

@@ -106,6 +106,7 @@ impl Clock for SystemClock {
 pub mod automation;
 pub mod consent;
 pub mod contacts;
+pub mod health;
 pub mod media;
 pub mod review;
 mod secrets;

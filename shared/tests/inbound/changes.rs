@@ -42,10 +42,18 @@ fn errors_meta_reports_in_a_change_value_are_kept_as_value_errors() {
 
 #[test]
 fn a_field_other_than_messages_is_kept_as_a_field_diagnostic() {
-    for name in ["account_update.json", "template_status_update.json"] {
+    for name in ["template_status_update.json"] {
         let (kind, _) = diagnostic_of(name);
         assert_eq!(kind, DiagnosticKind::Field, "{name}");
     }
+}
+
+#[test]
+fn a_health_field_is_typed_not_a_diagnostic() {
+    assert_eq!(
+        only_update(&fixture("account_update.json")).kind(),
+        "health"
+    );
 }
 
 #[test]

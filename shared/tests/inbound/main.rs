@@ -7,6 +7,7 @@
 mod changes;
 mod details;
 mod fields;
+mod health;
 mod messages;
 mod statuses;
 

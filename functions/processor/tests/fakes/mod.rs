@@ -5,6 +5,7 @@ use processor::{Processor, ProcessorPorts};
 use shared::adapters::memory::{MemoryQueue, MemoryStore};
 use shared::adapters::memory_automation::MemoryAutomation;
 use shared::adapters::memory_consent::MemoryConsent;
+use shared::adapters::memory_health::MemoryHealth;
 use shared::adapters::memory_media::MemoryMediaJobs;
 use shared::domain::retention::Retention;
 use shared::ports::SystemClock;
@@ -22,6 +23,7 @@ impl ProcessorPorts for Fakes {
     type Automation = MemoryAutomation;
     type Consent = MemoryConsent;
     type Media = MemoryMediaJobs;
+    type Health = MemoryHealth;
 }
 
 pub type Proc = Processor<Fakes>;
@@ -32,6 +34,7 @@ pub fn processor() -> (Proc, MemoryStore) {
         messages: store.clone(),
         contacts: store.clone(),
         diagnostics: store.clone(),
+        health: MemoryHealth::default(),
         clock: SystemClock,
         retention: Retention::DEFAULT,
         events: MemoryQueue::default(),

@@ -125,6 +125,18 @@ pub(crate) fn review_run_sk(day: &str) -> String {
     format!("RUN#{day}")
 }
 
+/// Account and number health: one partition per WABA and business number
+/// (`HEALTH#<waba>#<display number>`, or `#ACCOUNT` for the account's own
+/// facts), one item per distinct value (`<field>#<fingerprint>`), so the
+/// same webhook posted twice is one item. No personal data.
+pub(crate) fn health_pk(waba_id: &str, display_number: Option<&str>) -> String {
+    format!("HEALTH#{waba_id}#{}", display_number.unwrap_or("ACCOUNT"))
+}
+
+pub(crate) fn health_sk(field: &str, fingerprint: &str) -> String {
+    format!("{field}#{fingerprint}")
+}
+
 /// The day-keyed logs: diagnostics by day of receipt (`D#2026-11-25`), the
 /// audit log by day of the action (`AUDIT#…`), so an operator reads one
 /// day with a `Query` and the sweep deletes whole days.

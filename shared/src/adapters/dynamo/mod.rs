@@ -8,6 +8,7 @@ mod consent;
 mod content;
 mod diagnostics;
 mod erasure;
+mod health;
 mod keys;
 mod ledger;
 mod media;

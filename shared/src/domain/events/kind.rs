@@ -24,6 +24,16 @@ pub enum EventKind {
     MediaFailed,
     /// The scheduled integration review finished (docs/review.md).
     ReviewCompleted,
+    /// Account and number health (docs/account-health.md).
+    AccountQualityChanged,
+    AccountLimitChanged,
+    AccountNameStatusChanged,
+    AccountRestricted,
+    AccountUpdated,
+    AccountAlert,
+    AccountReviewUpdated,
+    AccountCapabilityChanged,
+    AccountSecurityEvent,
     /// The name a rule's `emit` action gives (`order.status_requested`).
     /// The rules file may not use a built-in name (`automation::config`).
     Rule(String),
@@ -31,7 +41,7 @@ pub enum EventKind {
 
 impl EventKind {
     /// Every kind but the rule-named ones.
-    pub const BUILT_IN: [Self; 18] = [
+    pub const BUILT_IN: [Self; 27] = [
         Self::MessageReceived,
         Self::MessageStatus,
         Self::MessageSent,
@@ -50,6 +60,15 @@ impl EventKind {
         Self::MediaUnavailable,
         Self::MediaFailed,
         Self::ReviewCompleted,
+        Self::AccountQualityChanged,
+        Self::AccountLimitChanged,
+        Self::AccountNameStatusChanged,
+        Self::AccountRestricted,
+        Self::AccountUpdated,
+        Self::AccountAlert,
+        Self::AccountReviewUpdated,
+        Self::AccountCapabilityChanged,
+        Self::AccountSecurityEvent,
     ];
 
     /// The event's `type`.
@@ -73,6 +92,15 @@ impl EventKind {
             Self::MediaUnavailable => "media.unavailable",
             Self::MediaFailed => "media.failed",
             Self::ReviewCompleted => "integration.review_completed",
+            Self::AccountQualityChanged => "account.quality_changed",
+            Self::AccountLimitChanged => "account.limit_changed",
+            Self::AccountNameStatusChanged => "account.name_status_changed",
+            Self::AccountRestricted => "account.restricted",
+            Self::AccountUpdated => "account.updated",
+            Self::AccountAlert => "account.alert",
+            Self::AccountReviewUpdated => "account.review_updated",
+            Self::AccountCapabilityChanged => "account.capability_changed",
+            Self::AccountSecurityEvent => "account.security_event",
             Self::Rule(name) => name,
         }
     }

@@ -8,10 +8,13 @@
 //! checked against samples of every payload (`contract_tests.rs`,
 //! `tests/fixtures/events/samples.jsonl`).
 
+pub mod account_payloads;
 mod kind;
 pub mod media_payloads;
 pub mod payloads;
 
+#[cfg(test)]
+mod account_samples;
 #[cfg(test)]
 mod contract_tests;
 #[cfg(test)]

@@ -269,5 +269,6 @@ pub fn samples() -> Vec<Event> {
         findings: &findings,
     };
     out.push(Event::new(&review, "v1", AT, None, None));
+    out.extend(super::account_samples::samples());
     out
 }

@@ -8,6 +8,7 @@ use super::updates::{
     ConsentChange, Diagnostic, DiagnosticKind, ParsedChange, Profile, StatusUpdate, Update,
 };
 use super::wire::{Head, PreferenceRaw, ProfileRaw, StatusRaw, Value};
+use crate::domain::account::{read_health, HealthField};
 use crate::domain::ids::{ContactKey, PhoneNumberId, Wamid};
 use crate::domain::queued::QueuedChange;
 use crate::domain::queued::{OVERSIZED_KEY, REJECTED_FIELD};
@@ -32,6 +33,16 @@ pub fn parse_change(change: &QueuedChange) -> ParsedChange {
         parsed
             .updates
             .push(diagnostic(DiagnosticKind::Oversized, raw));
+        return parsed;
+    }
+    if let Some(health) = HealthField::parse(&change.field) {
+        // An unreadable health value is kept as such, like any other part.
+        parsed
+            .updates
+            .push(read_health(health, &change.waba_id, raw).map_or_else(
+                || diagnostic(DiagnosticKind::Unreadable, raw),
+                |h| Update::Health(Box::new(h)),
+            ));
         return parsed;
     }
     let known_field = matches!(

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::model::InboundMessage;
+use crate::domain::account::HealthChange;
 use crate::domain::ids::{ContactKey, PhoneNumberId, Wamid};
 use crate::domain::status::StatusKind;
 
@@ -72,7 +73,7 @@ pub struct ConsentChange {
 pub enum DiagnosticKind {
     /// `value.errors[]`: Meta could not deliver something to us.
     ValueError,
-    /// A field other than messages (account_update, template status…).
+    /// A field other than messages and the health fields (template status…).
     Field,
     /// A part we could not read at all (no id, wrong shape).
     Unreadable,
@@ -107,6 +108,8 @@ pub enum Update {
     Status(Box<StatusUpdate>),
     Consent(ConsentChange),
     Diagnostic(Diagnostic),
+    /// Account or number health (`domain::account`).
+    Health(Box<HealthChange>),
 }
 
 impl Update {
@@ -116,6 +119,7 @@ impl Update {
             Self::Status(_) => "status",
             Self::Consent(_) => "consent",
             Self::Diagnostic(_) => "diagnostic",
+            Self::Health(_) => "health",
         }
     }
 }
