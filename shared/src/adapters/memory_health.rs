@@ -18,10 +18,12 @@ pub struct StoredHealth {
     pub raw: String,
 }
 
+/// (WABA, display number, field, fingerprint): the item's key.
+pub type HealthKey = (String, Option<String>, String, String);
+
 #[derive(Clone, Default)]
 pub struct MemoryHealth {
-    /// (WABA, display number, field, fingerprint) -> the fact as stored.
-    pub items: Arc<Mutex<BTreeMap<(String, Option<String>, String, String), StoredHealth>>>,
+    pub items: Arc<Mutex<BTreeMap<HealthKey, StoredHealth>>>,
 }
 
 impl HealthStore for MemoryHealth {

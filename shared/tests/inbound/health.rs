@@ -14,16 +14,19 @@ fn health_of(name: &str) -> HealthChange {
     }
 }
 
+/// A fixture, its field, kind, alarm and business number.
+type Row = (
+    &'static str,
+    HealthField,
+    HealthKind,
+    Option<HealthAlarm>,
+    Option<&'static str>,
+);
+
 #[test]
 fn every_health_fixture_is_read_into_its_field_kind_and_alarm() {
     use HealthKind::*;
-    let table: [(
-        &str,
-        HealthField,
-        HealthKind,
-        Option<HealthAlarm>,
-        Option<&str>,
-    ); 11] = [
+    let table: [Row; 11] = [
         (
             "health_quality_flagged.json",
             HealthField::PhoneNumberQuality,

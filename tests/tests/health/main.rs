@@ -10,7 +10,10 @@ use integration_tests::{fixture, of_type, s, World};
 /// Every health fixture and the event it announces.
 const HEALTH: [(&str, &str); 11] = [
     ("health_quality_flagged.json", "account.quality_changed"),
-    ("health_quality_throughput_upgrade.json", "account.limit_changed"),
+    (
+        "health_quality_throughput_upgrade.json",
+        "account.limit_changed",
+    ),
     ("health_unknown_fields.json", "account.limit_changed"),
     ("health_name_update.json", "account.name_status_changed"),
     ("health_account_violation.json", "account.restricted"),
@@ -18,7 +21,10 @@ const HEALTH: [(&str, &str); 11] = [
     ("health_account_disabled.json", "account.updated"),
     ("health_account_alerts.json", "account.alert"),
     ("health_account_review.json", "account.review_updated"),
-    ("health_business_capability.json", "account.capability_changed"),
+    (
+        "health_business_capability.json",
+        "account.capability_changed",
+    ),
     ("health_security.json", "account.security_event"),
 ];
 
@@ -79,7 +85,9 @@ async fn a_health_record_keeps_the_typed_fields_the_unknown_ones_and_no_requeste
     assert_eq!(s(downgrade, "alarm"), Some("quality_downgrade"));
     assert!(s(downgrade, "content").unwrap().contains("quality_signal"));
     assert_eq!(
-        downgrade["unknown_fields"].as_l().unwrap()[0].as_s().unwrap(),
+        downgrade["unknown_fields"].as_l().unwrap()[0]
+            .as_s()
+            .unwrap(),
         "quality_signal"
     );
     let security = by_kind("security_event");
