@@ -1,5 +1,6 @@
 //! The send gate, in the order docs/sending.md gives: the rules of
-//! `precheck` (window, consent, restriction, expiry), then Meta's pause of
+//! `precheck` (expiry, restriction), a template Meta would refuse (its
+//! check in `templates.rs`), `precheck`'s consent and window, then Meta's pause of
 //! the number and the pacing shared by every instance. A send that
 //! overrides a restriction is audited before the call.
 
@@ -9,6 +10,7 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{FailureClass, OutboundCommand};
 use shared::domain::privacy::OVERRIDE_ACTION;
 use shared::domain::sending::{overrides_restriction, precheck, Recipient, Verdict};
+use shared::domain::templates::TemplateRefusal;
 use shared::ports::contacts::Auditor;
 use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, Throttle};
 use shared::ports::{Clock, StoreError};
@@ -20,6 +22,13 @@ use crate::{Origin, Sender, SenderPorts};
 /// goes back to the queue instead.
 const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
 
+/// What the gate knows of the recipient and of the template, read before it.
+pub(crate) struct GateFacts<'a> {
+    pub recipient: Option<Recipient>,
+    /// Why Meta would refuse the template, when the store says so.
+    pub template_refusal: Option<&'a TemplateRefusal>,
+}
+
 impl<P: SenderPorts> Sender<P> {
     /// `Some(step)` when the command may not be sent now: ended for good
     /// (recorded and announced), or released to come back later.
@@ -28,12 +37,32 @@ impl<P: SenderPorts> Sender<P> {
         cmd: &OutboundCommand,
         key: &LedgerKey,
         number: &PhoneNumberId,
-        recipient: Option<Recipient>,
+        about: GateFacts<'_>,
         receive_count: u32,
         now: i64,
     ) -> Result<Option<Step>, StoreError> {
+        let GateFacts {
+            recipient,
+            template_refusal,
+        } = about;
         let consent = self.consent_facts(cmd, &key.contact, now).await?;
-        let ended = match precheck(cmd, recipient, consent, self.settings.consent, now) {
+        let verdict = precheck(cmd, recipient, consent, self.settings.consent, now);
+        // Expiry and a restriction come first; then a template Meta would
+        // refuse, before consent and the window (docs/sending.md).
+        let first = matches!(
+            verdict,
+            Verdict::Expired | Verdict::Suppressed("restricted")
+        );
+        if let (false, Some(refusal)) = (first, template_refusal) {
+            tracing::warn!(reason = %refusal.reason(), detail = %refusal.detail(), "template command rejected");
+            let outcome = Outcome::Rejected {
+                reason: refusal.reason(),
+                detail: Some(refusal.detail()),
+            };
+            self.finish(cmd, key, number, outcome).await?;
+            return Ok(Some(Step::Done("rejected")));
+        }
+        let ended = match verdict {
             Verdict::Send => None,
             Verdict::Expired => Some((Outcome::Expired, "expired")),
             Verdict::Suppressed(reason) => Some((
@@ -45,6 +74,7 @@ impl<P: SenderPorts> Sender<P> {
             Verdict::Rejected(reason) => Some((
                 Outcome::Rejected {
                     reason: reason.into(),
+                    detail: None,
                 },
                 "rejected",
             )),
