@@ -5,8 +5,7 @@ use shared::domain::outbound::{parse_command, CommandError, FailureClass, Outbou
 use shared::ports::sending::{LedgerKey, RecipientDirectory};
 use shared::ports::{Clock, StoreError};
 
-use crate::gate::GateFacts;
-use crate::templates::TemplateStep;
+use crate::templates::{GateFacts, TemplateStep};
 use crate::{Origin, Sender, SenderPorts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,24 +10,17 @@ use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{FailureClass, OutboundCommand};
 use shared::domain::privacy::OVERRIDE_ACTION;
 use shared::domain::sending::{overrides_restriction, precheck, Recipient, Verdict};
-use shared::domain::templates::TemplateRefusal;
 use shared::ports::contacts::Auditor;
 use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, Throttle};
 use shared::ports::{Clock, StoreError};
 
 use crate::deliver::{jitter, Step};
+use crate::templates::GateFacts;
 use crate::{Origin, Sender, SenderPorts};
 
 /// How long a send may wait in the function for a pacing permit before it
 /// goes back to the queue instead.
 const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
-
-/// What the gate knows of the recipient and of the template, read before it.
-pub(crate) struct GateFacts<'a> {
-    pub recipient: Option<Recipient>,
-    /// Why Meta would refuse the template, when the store says so.
-    pub template_refusal: Option<&'a TemplateRefusal>,
-}
 
 impl<P: SenderPorts> Sender<P> {
     /// `Some(step)` when the command may not be sent now: ended for good

@@ -22,6 +22,13 @@ use crate::{Sender, SenderPorts};
 #[derive(Default)]
 pub struct TemplateWabas(Mutex<HashMap<String, WabaId>>);
 
+/// What the gate knows of the recipient and of the template, read before it.
+pub(crate) struct GateFacts<'a> {
+    pub recipient: Option<shared::domain::sending::Recipient>,
+    /// Why Meta would refuse the template, when the store says so.
+    pub template_refusal: Option<&'a TemplateRefusal>,
+}
+
 pub(crate) enum TemplateStep {
     /// Not a template, or a number whose templates were never synced.
     NotChecked,
