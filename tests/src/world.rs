@@ -41,6 +41,7 @@ impl ProcessorPorts for LocalPorts {
     type Automation = DynamoStore;
     type Consent = LocalConsent;
     type Media = SqsQueue;
+    type Templates = DynamoStore;
 }
 
 /// The system clock, or a fixed instant for tests about time of day.
@@ -209,6 +210,7 @@ impl World {
             messages: store.clone(),
             contacts: store.clone(),
             diagnostics: store.clone(),
+            templates: store.clone(),
             automation_store: store,
             clock: TestClock(fixed_now_secs),
             retention: Retention::DEFAULT,

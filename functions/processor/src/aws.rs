@@ -28,6 +28,7 @@ impl ProcessorPorts for Aws {
     type Automation = DynamoStore;
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
     type Media = SqsQueue;
+    type Templates = DynamoStore;
 }
 
 /// The processor on the AWS clients of `sdk`, as `config` names its table,
@@ -42,6 +43,7 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         contacts: store.clone(),
         diagnostics: store.clone(),
         automation_store: store.clone(),
+        templates: store.clone(),
         clock: SystemClock,
         retention: config.retention,
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),

@@ -18,6 +18,7 @@ mod outbox;
 mod processor;
 mod reply;
 mod rules;
+mod templates;
 
 pub use error::IngestError;
 pub use processor::{Processor, ProcessorPorts};

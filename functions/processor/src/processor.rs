@@ -9,6 +9,7 @@ use shared::domain::retention::Retention;
 use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::media::MediaJobs;
+use shared::ports::templates::TemplateStore;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
 /// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
@@ -24,6 +25,7 @@ pub trait ProcessorPorts {
     type Automation: AutomationStore;
     type Consent: ConsentLedger;
     type Media: MediaJobs;
+    type Templates: TemplateStore;
 }
 
 pub struct Processor<P: ProcessorPorts> {
@@ -45,4 +47,6 @@ pub struct Processor<P: ProcessorPorts> {
     pub suppression_retention: SuppressionRetention,
     /// The media queue: one job per stored file to copy to the bucket.
     pub media: P::Media,
+    /// Meta's templates: the template webhooks change them at once.
+    pub templates: P::Templates,
 }

@@ -22,6 +22,7 @@ impl ProcessorPorts for Fakes {
     type Automation = MemoryAutomation;
     type Consent = MemoryConsent;
     type Media = MemoryMediaJobs;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 pub type Proc = Processor<Fakes>;
@@ -41,6 +42,7 @@ pub fn processor() -> (Proc, MemoryStore) {
         consent: MemoryConsent::default(),
         suppression_retention: Default::default(),
         media: MemoryMediaJobs::default(),
+        templates: Default::default(),
     };
     (p, store)
 }
