@@ -5,7 +5,12 @@
 # through the proxy (tests/benches/aws_requests.rs), then prints the cost
 # model computed from the counted requests (infra/bench/cost_model.py).
 #
-#   infra/bench/aws_cost.sh [-- --messages 200 --contacts 20]
+#   infra/bench/aws_cost.sh [-- --messages 200 --contacts 20 --media-bytes 102400
+#                               --large-files 4 --large-bytes 20971520]
+#
+# Scenarios: inbound_plain, inbound_rules, send, status (per message) and
+# media, media_multipart (per stored file: the media function's S3 requests
+# and storage, issue #15).
 #
 # The request log, scenario file and bench stdout stay in .local/cost/ for
 # a second look: cost_model.py --requests … --scenarios … --stdout ….
@@ -66,3 +71,4 @@ export RUST_LOG=info
 cargo bench -p integration-tests --bench aws_requests -- "$@" >"$OUT/bench-stdout.txt"
 "$VENV/bin/python" infra/bench/cost_model.py --requests "$OUT/requests.jsonl" \
     --scenarios "$OUT/scenarios.json" --stdout "$OUT/bench-stdout.txt"
+echo "aws_cost.sh: ${SECONDS} s wall time, build included" >&2

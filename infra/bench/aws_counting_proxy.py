@@ -20,6 +20,11 @@ each write:
   and projection to size them.
 - SQS: one request per started 64 KiB of payload (request body for sends,
   response body for receives).
+- S3 (REST, path-style): one request each, named as AWS names the
+  operation (aws_counting_s3.py), with the object bytes a PutObject or
+  UploadPart carries; S3 bills requests by class and storage by bytes, so
+  no unit is computed here. Bodies (aws-chunked included) go to moto as
+  they came; a HEAD answer keeps moto's Content-Length.
 - Item size follows DynamoDB's rules (attribute name bytes + value bytes;
   numbers as about one byte per two significant digits plus one; 3 bytes of
   overhead and 1 byte per element for maps and lists). The sizes are
@@ -43,6 +48,8 @@ import threading
 from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
+
+import aws_counting_s3
 
 SQS_CHUNK = 64 * 1024
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "te", "upgrade",
@@ -223,33 +230,97 @@ class Proxy(BaseHTTPRequestHandler):
     def log_message(self, *args):  # quiet: the request log is the output
         pass
 
-    def do_POST(self):
+    def read_body(self) -> bytes:
+        """The request body as sent: Content-Length bytes, or HTTP chunked
+        transfer decoded (moto gets it back with a Content-Length). An
+        aws-chunked S3 body is a plain body here, forwarded as is."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            out = bytearray()
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass  # trailers
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline()
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        return self.rfile.read(length) if length else b""
+
+    def forward_headers(self, body: bytes) -> dict:
+        # Expect: 100-continue was answered by this server already.
+        headers = {k: v for k, v in self.headers.items()
+                   if k.lower() not in HOP_BY_HOP and k.lower() not in ("expect", "content-length")}
+        if body or self.command in ("PUT", "POST"):
+            headers["Content-Length"] = str(len(body))
+        return headers
+
+    def app(self) -> str | None:
+        found = APP_NAME.search(self.headers.get("User-Agent", "") + " "
+                                + self.headers.get("x-amz-user-agent", ""))
+        return found.group(1) if found else None
+
+    def log_and_answer(self, record: dict, status: int, resp_headers, resp_body: bytes):
+        with self.log_lock:
+            self.log_file.write(json.dumps(record) + "\n")
+            self.log_file.flush()
+        self.send_response(status)
+        length = str(len(resp_body))
+        for k, v in resp_headers:
+            if k.lower() == "content-length":
+                # A HEAD answer has no body but keeps the object's length.
+                if self.command == "HEAD":
+                    length = v
+            elif k.lower() not in HOP_BY_HOP:
+                self.send_header(k, v)
+        self.send_header("Content-Length", length)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(resp_body)
+
+    def do_POST(self):
+        if self.headers.get("X-Amz-Target"):
+            self.json_request()
+        else:
+            self.s3_request()
+
+    def s3_request(self):
+        body = self.read_body()
+        op = aws_counting_s3.operation(self.command, self.path, self.headers)
+        status, resp_headers, resp_body = self.moto.forward(
+            self.command, self.path, self.forward_headers(body), body)
+        record = {"app": self.app(), "service": "s3", "op": op, "request_bytes": len(body),
+                  "status": status, "response_bytes": len(resp_body)}
+        stored = aws_counting_s3.object_bytes(op, self.headers, body)
+        if stored is not None:
+            record["object_bytes"] = stored
+        if status >= 400:
+            record["error"] = aws_counting_s3.error_code(status, resp_body)
+        self.log_and_answer(record, status, resp_headers, resp_body)
+
+    do_PUT = do_GET = do_HEAD = do_DELETE = s3_request
+
+    def json_request(self):
+        body = self.read_body()
         target = self.headers.get("X-Amz-Target", "")
         service, _, op = target.partition(".")
         service = {"DynamoDB_20120810": "dynamodb", "AmazonSQS": "sqs",
                    "secretsmanager": "secretsmanager"}.get(service, service or "other")
-        app = APP_NAME.search(self.headers.get("User-Agent", "") + " "
-                              + self.headers.get("x-amz-user-agent", ""))
-        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP}
-        record = {"app": app.group(1) if app else None, "service": service, "op": op,
-                  "request_bytes": len(body)}
+        record = {"app": self.app(), "service": service, "op": op, "request_bytes": len(body)}
         before = []
         req = json.loads(body) if service == "dynamodb" and body else {}
         if service == "dynamodb":
             for table, key, new, factor in single_write_targets(self.moto, op, req):
                 before.append((table, key, new, factor, self.moto.get(table, key)))
-        status, resp_headers, resp_body = self.moto.forward("POST", self.path, headers, body)
+        status, resp_headers, resp_body = self.moto.forward(
+            "POST", self.path, self.forward_headers(body), body)
         record["status"] = status
         record["response_bytes"] = len(resp_body)
-        error = None
         if status >= 400:
             try:
-                error = json.loads(resp_body).get("__type", "").rsplit("#", 1)[-1]
+                record["error"] = json.loads(resp_body).get("__type", "").rsplit("#", 1)[-1]
             except ValueError:
-                error = "unparsed"
-            record["error"] = error
+                record["error"] = "unparsed"
         if service == "dynamodb":
             wru = 0
             for table, key, new, factor, old in before:
@@ -264,16 +335,7 @@ class Proxy(BaseHTTPRequestHandler):
                              if status == 200 else 0.0)
         elif service == "sqs":
             record["sqs_requests"] = sqs_requests(op, body, resp_body)
-        with self.log_lock:
-            self.log_file.write(json.dumps(record) + "\n")
-            self.log_file.flush()
-        self.send_response(status)
-        for k, v in resp_headers:
-            if k.lower() not in HOP_BY_HOP and k.lower() != "content-length":
-                self.send_header(k, v)
-        self.send_header("Content-Length", str(len(resp_body)))
-        self.end_headers()
-        self.wfile.write(resp_body)
+        self.log_and_answer(record, status, resp_headers, resp_body)
 
 
 def main():

@@ -8,8 +8,9 @@ per AWS request the functions made, with its billing units), the bench's
 scenario file (`tests/benches/aws_requests.rs`: how many messages, Lambda
 invocations, CPU time and log bytes per function) and, optionally, the
 bench's stdout (the EMF metric lines the functions print). Prints, per
-scenario, the requests per message by service and operation, the DynamoDB
-units per message, and the dollars per million with the prices below.
+scenario, the requests per message (or per stored file) by service and
+operation, the DynamoDB units and S3 requests per unit, and the dollars per
+million with the prices below.
 Nothing here is typed in by hand except the prices and the latency
 assumptions, which are stated.
 
@@ -40,11 +41,33 @@ PRICES = {
     "logs_ingested_gb": 0.50,
 }
 PRICES_AS_OF = "2026-11-30"
+# S3 Standard, us-east-1 list prices as given in issue #15's task, taken as
+# of 2026-12 (not re-checked online from the benchmark machine). DELETE and
+# CANCEL requests (DeleteObject(s), AbortMultipartUpload) are free on the
+# same list; GET, HEAD and the rest are the cheaper class. Data into S3 and
+# from Lambda to S3 in the same region is not charged; neither is the
+# lifecycle rule's expiry.
+S3_PRICES = {
+    "s3_put_copy_post_list": 0.005 / 1000,
+    "s3_get_and_other": 0.0004 / 1000,
+    "s3_storage_gb_month": 0.023,
+}
+S3_PRICES_AS_OF = "2026-12"
+S3_FREE = ("Delete", "AbortMultipartUpload")
+S3_PUT_CLASS = ("Put", "Copy", "Create", "Complete", "Upload", "List", "Post", "Restore")
+# Storage is billed per GB-month (2^30 bytes); a file is kept RetentionDays
+# (the bucket's lifecycle rule), and 30 days is taken as one month.
+DAYS_PER_MONTH = 30
 
 # Lambda duration model: measured CPU plus an assumed latency for each AWS
 # call the invocation makes, from inside the same region. These are
 # assumptions, not measurements; the dollars they produce are shown apart.
-ASSUMED_LATENCY_MS = {"dynamodb": 5, "sqs": 10, "secretsmanager": 20, "graph": 200}
+ASSUMED_LATENCY_MS = {"dynamodb": 5, "sqs": 10, "secretsmanager": 20, "s3": 20, "graph": 200}
+# The media function moves each file twice, one after the other per part:
+# down from Meta, up to S3. Both at this assumed rate.
+ASSUMED_TRANSFER_MB_PER_S = 50
+# Functions that call Meta's Graph API (the scenario file counts the calls).
+GRAPH_CALLERS = ("sender", "media")
 # The sender handles a batch's records concurrently (CONCURRENT_SENDS in
 # functions/sender/src/lib.rs), so its calls overlap; the webhook and the
 # processor make theirs one after another for one-message records.
@@ -56,7 +79,7 @@ TARGET_WRU = 2
 
 # The template's logical id of each function.
 FUNCTION_RESOURCES = {"webhook": "WebhookFunction", "processor": "ProcessorFunction",
-                      "sender": "SenderFunction"}
+                      "sender": "SenderFunction", "media": "MediaFunction"}
 
 
 class CfnLoader(yaml.SafeLoader):
@@ -66,14 +89,21 @@ class CfnLoader(yaml.SafeLoader):
 CfnLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 
 
-def memory_mb(template: pathlib.Path) -> dict[str, int]:
+def template_settings(template: pathlib.Path) -> tuple[dict[str, int], int]:
+    """Each function's memory (MB) and the default RetentionDays."""
     doc = yaml.load(template.read_text(), Loader=CfnLoader)
     default = doc.get("Globals", {}).get("Function", {}).get("MemorySize", 128)
     out = {}
     for function, logical_id in FUNCTION_RESOURCES.items():
         props = doc["Resources"][logical_id].get("Properties", {})
         out[function] = int(props.get("MemorySize") or default)
-    return out
+    return out, int(doc["Parameters"]["RetentionDays"]["Default"])
+
+
+def s3_class(op: str) -> str:
+    if op.startswith(S3_FREE):
+        return "free"
+    return "put" if op.startswith(S3_PUT_CLASS) else "get"
 
 
 def read_requests(path: pathlib.Path):
@@ -106,7 +136,13 @@ def billed(r: dict) -> float:
     return r.get("sqs_requests", 1) if r["service"] == "sqs" else 1
 
 
-def model(scenario: dict, by_app, emf, memory) -> dict:
+def s3_bytes_stored(r: dict) -> int:
+    """Object bytes a successful PutObject or UploadPart wrote (an
+    uncompleted upload's parts are dropped within a day: not counted)."""
+    return r.get("object_bytes", 0) if r["service"] == "s3" and r.get("status") == 200 else 0
+
+
+def model(scenario: dict, by_app, emf, memory, retention_days) -> dict:
     name, count = scenario["scenario"], scenario["count"]
     per = lambda x: x / count  # noqa: E731
     ops = collections.Counter()
@@ -114,6 +150,8 @@ def model(scenario: dict, by_app, emf, memory) -> dict:
     errors = collections.Counter()
     units = {"wru": 0.0, "rru": 0.0}
     dollars = collections.Counter()
+    by_function = collections.Counter()
+    s3 = collections.Counter()
     duration_note = {}
     functions = dict(scenario["functions"])
     if "esm" not in functions:
@@ -125,6 +163,7 @@ def model(scenario: dict, by_app, emf, memory) -> dict:
             # the drain's GetQueueAttributes is the harness's, not the mapping's.
             reqs = [r for r in reqs if r["op"] != "GetQueueAttributes"]
         latency_ms = 0.0
+        before = sum(dollars.values())
         for r in reqs:
             who = "lambda (event-source mapping)" if function == "esm" else function
             ops[(who, r["service"], r["op"])] += billed(r)
@@ -139,9 +178,27 @@ def model(scenario: dict, by_app, emf, memory) -> dict:
                 dollars["SQS"] += billed(r) * PRICES["sqs_request"]
             elif r["service"] == "secretsmanager":
                 dollars["Secrets Manager"] += PRICES["secrets_manager_call"]
+            elif r["service"] == "s3":
+                kind = s3_class(r["op"])
+                s3[kind] += 1
+                s3["bytes"] += s3_bytes_stored(r)
+                if kind == "put":
+                    dollars["S3 requests"] += S3_PRICES["s3_put_copy_post_list"]
+                elif kind == "get":
+                    dollars["S3 requests"] += S3_PRICES["s3_get_and_other"]
+        if function == "media":
+            stored = sum(s3_bytes_stored(r) for r in reqs)
+            latency_ms += 2 * stored / (ASSUMED_TRANSFER_MB_PER_S * 1e6) * 1000
+            dollars["S3 storage"] += (stored / 1024**3 * S3_PRICES["s3_storage_gb_month"]
+                                      * retention_days / DAYS_PER_MONTH)
+        wru = sum(r.get("wru", 0) for r in reqs)
+        rru = sum(r.get("rru", 0) for r in reqs)
+        by_function[function] += (sum(dollars.values()) - before + wru * PRICES["dynamodb_wru"]
+                                  + rru * PRICES["dynamodb_rru"])
         if usage is None:
             continue
-        if function == "sender":
+        before = sum(dollars.values())
+        if function in GRAPH_CALLERS:
             latency_ms += scenario.get("graph_calls", 0) * ASSUMED_LATENCY_MS["graph"]
         invocations = usage["invocations"]
         overlap = CONCURRENT_RECORDS.get(function, 1)
@@ -161,12 +218,15 @@ def model(scenario: dict, by_app, emf, memory) -> dict:
             "billed_ms_per_invocation": billed_ms / invocations,
             "log_bytes_per_unit": per(logs),
         }
+        by_function[function] += sum(dollars.values()) - before
     dollars["DynamoDB writes"] = units["wru"] * PRICES["dynamodb_wru"]
     dollars["DynamoDB reads"] = units["rru"] * PRICES["dynamodb_rru"]
     return {"scenario": name, "unit": scenario["unit"], "count": count,
             "ops": {k: (per(v), per(op_units[k][0]), per(op_units[k][1])) for k, v in ops.items()},
             "errors": dict(errors),
             "wru": per(units["wru"]), "rru": per(units["rru"]),
+            "s3": {k: per(v) for k, v in s3.items()},
+            "per_million_by_function": {k: v / count * 1e6 for k, v in by_function.items()},
             "per_million": {k: v / count * 1e6 for k, v in dollars.items()},
             "lambda": duration_note}
 
@@ -179,6 +239,11 @@ def print_markdown(m: dict) -> None:
     for (who, service, op), (v, wru, rru) in sorted(m["ops"].items()):
         print(f"| {who} | {service} | {op} | {v:.3f} | {wru:.2f} | {rru:.2f} |")
     print(f"\nDynamoDB: **{m['wru']:.2f} WRU** and **{m['rru']:.2f} RRU** per {m['unit']}.")
+    if m["s3"]:
+        s3 = m["s3"]
+        print(f"S3: **{s3.get('put', 0):.2f}** PUT/COPY/POST/LIST, **{s3.get('get', 0):.2f}** GET/HEAD "
+              f"and {s3.get('free', 0):.2f} free (DELETE/abort) requests per {m['unit']}; "
+              f"{s3.get('bytes', 0) / 1024:.0f} KiB stored per {m['unit']}.")
     if m["errors"]:
         failed = ", ".join(f"{op} {err} ×{n}" for (_, op, err), n in sorted(m["errors"].items()))
         print(f"Refused requests (still billed): {failed}.")
@@ -196,6 +261,11 @@ def print_markdown(m: dict) -> None:
         total += v
         print(f"| {k} | {v:.3f} |")
     print(f"| **total** | **{total:.2f}** |\n")
+    print(f"| function | $ per million ({m['unit']}) |")
+    print("|---|---:|")
+    for k, v in sorted(m["per_million_by_function"].items(), key=lambda kv: -kv[1]):
+        print(f"| {'lambda (event-source mapping)' if k == 'esm' else k} | {v:.3f} |")
+    print()
     if m["unit"] == "inbound message":
         verdict = lambda ok: "met" if ok else "missed"  # noqa: E731
         print(f"Target ≤ ${TARGET_DOLLARS:.2f} per million inbound messages: {verdict(total <= TARGET_DOLLARS)} "
@@ -213,15 +283,22 @@ def main() -> int:
     args = ap.parse_args()
     by_app = read_requests(args.requests)
     meta = json.loads(args.scenarios.read_text())
-    memory = memory_mb(args.template)
+    memory, retention_days = template_settings(args.template)
     emf = emf_bytes(args.stdout)
-    models = [model(s, by_app, emf, memory) for s in meta["scenarios"]]
+    models = [model(s, by_app, emf, memory, retention_days) for s in meta["scenarios"]]
     if args.json:
         print(json.dumps(models, indent=2, default=str))
         return 0
     print(f"Prices: us-east-1 list prices as of {PRICES_AS_OF}: " + ", ".join(
         f"{k} ${v:.10g}" for k, v in PRICES.items()))
-    print("Assumed latency per call (ms): " + ", ".join(f"{k} {v}" for k, v in ASSUMED_LATENCY_MS.items()))
+    print(f"S3 Standard: us-east-1 list prices as of {S3_PRICES_AS_OF}, not re-checked online: " + ", ".join(
+        f"{k} ${v:.10g}" for k, v in S3_PRICES.items())
+        + f"; DELETE and abort free; storage for RetentionDays={retention_days} "
+          f"({retention_days}/{DAYS_PER_MONTH} month).")
+    print("Assumed latency per call (ms): " + ", ".join(f"{k} {v}" for k, v in ASSUMED_LATENCY_MS.items())
+          + f"; media bytes moved twice (Meta -> function -> S3) at an assumed {ASSUMED_TRANSFER_MB_PER_S} MB/s.")
+    print("Meta's Graph API calls (the media lookup and the download) are not AWS charges: "
+          "they count only as the Lambda time spent waiting on them.")
     print()
     for m in models:
         print_markdown(m)

@@ -94,6 +94,15 @@ if [[ -z "$USER_GRAPH_URL" ]]; then
         --webhook-url "http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/"
 fi
 
+# The template store, synced once now (docs/templates.md); a deployment syncs
+# every TemplateSyncMinutes. WABA: JUM_WABA_ID (default: the simulator's).
+cargo build --quiet -p review --bin sync-templates
+if [[ -z "$USER_GRAPH_URL" ]]; then
+    "$PY" infra/local/wait_for.py "127.0.0.1:$SIM_PORT" --timeout 30
+fi
+WABA_IDS="${JUM_WABA_ID:-102290129340398}" target/debug/sync-templates \
+    || echo "dev.sh: the template sync failed; template commands go unchecked until one succeeds" >&2
+
 # The functions inherit this environment; --env-file makes it explicit.
 start "cargo lambda watch" cargo lambda watch \
     --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --env-file .local/dev.env

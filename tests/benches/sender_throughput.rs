@@ -49,6 +49,7 @@ impl SenderPorts for BenchPorts {
     type Files = MemoryOutboundFiles;
     type Uploads = MemoryUploads;
     type UploadCache = MemoryUploadCache;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 struct Args {
@@ -157,6 +158,8 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
             uploads: MemoryUploads::default(),
             upload_cache: MemoryUploadCache::default(),
             uploading: Default::default(),
+            templates: Default::default(),
+            template_wabas: Default::default(),
         };
         let queue = Arc::clone(&queue);
         tasks.push(async move {

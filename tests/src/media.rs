@@ -93,6 +93,26 @@ impl World {
         out
     }
 
+    /// Every object's key and size, all pages (the chaos run's thousands).
+    pub async fn bucket_listing(&self) -> Vec<(String, i64)> {
+        let mut out = Vec::new();
+        let mut pages = self
+            .s3
+            .list_objects_v2()
+            .bucket(&self.bucket)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            for o in page.expect("list the bucket").contents() {
+                out.push((
+                    o.key().unwrap_or_default().to_owned(),
+                    o.size().unwrap_or(0),
+                ));
+            }
+        }
+        out
+    }
+
     /// Multipart uploads begun and neither completed nor aborted.
     pub async fn open_uploads(&self) -> usize {
         self.s3

@@ -138,8 +138,10 @@ impl World {
             },
             files: S3OutboundFiles::from_client(self.s3.clone()),
             uploads: graph,
-            upload_cache: store,
+            upload_cache: store.clone(),
             uploading: Default::default(),
+            templates: store,
+            template_wabas: Default::default(),
         }
     }
 

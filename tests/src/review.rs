@@ -54,6 +54,7 @@ impl World {
             dead_letter_queue_urls: vec![self.dlq_url.clone(), self.outbound_dlq_url.clone()],
             alarm_topic_arn: alarm_topic_arn.into(),
             run_retention_days: 30,
+            template_sync_minutes: 60,
             settings: ReviewSettings {
                 webhook_url: sim.behaviour().webhook_url,
                 ..ReviewSettings::default()

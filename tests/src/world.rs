@@ -42,6 +42,7 @@ impl ProcessorPorts for LocalPorts {
     type Consent = LocalConsent;
     type Media = SqsQueue;
     type Health = DynamoStore;
+    type Templates = DynamoStore;
 }
 
 /// The system clock, or a fixed instant for tests about time of day.
@@ -211,6 +212,7 @@ impl World {
             contacts: store.clone(),
             diagnostics: store.clone(),
             health: store.clone(),
+            templates: store.clone(),
             automation_store: store,
             clock: TestClock(fixed_now_secs),
             retention: Retention::DEFAULT,

@@ -29,6 +29,7 @@ impl ProcessorPorts for Aws {
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
     type Media = SqsQueue;
     type Health = DynamoStore;
+    type Templates = DynamoStore;
 }
 
 /// The processor on the AWS clients of `sdk`, as `config` names its table,
@@ -44,6 +45,7 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         diagnostics: store.clone(),
         health: store.clone(),
         automation_store: store.clone(),
+        templates: store.clone(),
         clock: SystemClock,
         retention: config.retention,
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),

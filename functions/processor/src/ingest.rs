@@ -61,6 +61,9 @@ pub async fn ingest<P: ProcessorPorts>(
     batch: &QueuedBatch,
     metrics: &mut Metrics,
 ) -> Result<Outbox, IngestError> {
+    // Template webhooks change the template store at once; the change is
+    // still stored as a diagnostic below, as before.
+    crate::templates::apply(p, batch, metrics).await?;
     let received_secs = batch.request.received_at_ms.div_euclid(1000);
     let expires_at = p.retention.expires_at(received_secs);
     let parsed: Vec<ParsedChange> = batch.changes.iter().map(parse_change).collect();

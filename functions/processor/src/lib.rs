@@ -19,6 +19,7 @@ mod outbox;
 mod processor;
 mod reply;
 mod rules;
+mod templates;
 
 pub use error::IngestError;
 pub use processor::{Processor, ProcessorPorts};

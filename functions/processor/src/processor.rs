@@ -10,6 +10,7 @@ use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::health::HealthStore;
 use shared::ports::media::MediaJobs;
+use shared::ports::templates::TemplateStore;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
 /// Which adapter serves each port: `aws.rs` names the deployed ones, the tests
@@ -26,6 +27,7 @@ pub trait ProcessorPorts {
     type Consent: ConsentLedger;
     type Media: MediaJobs;
     type Health: HealthStore;
+    type Templates: TemplateStore;
 }
 
 pub struct Processor<P: ProcessorPorts> {
@@ -49,4 +51,6 @@ pub struct Processor<P: ProcessorPorts> {
     pub media: P::Media,
     /// Account and number health facts (`health.rs`).
     pub health: P::Health,
+    /// Meta's templates: the template webhooks change them at once.
+    pub templates: P::Templates,
 }

@@ -28,6 +28,8 @@ impl ReviewPorts for Aws {
     type Secrets = Secrets;
     type Events = SqsQueue;
     type Clock = SystemClock;
+    type Templates = DynamoStore;
+    type TemplateSource = GraphClient<Secrets>;
 }
 
 /// The review on the AWS clients of `sdk`, as `config` names its resources.
@@ -42,10 +44,17 @@ pub fn reviewer(sdk: &aws_config::SdkConfig, config: Config) -> Result<Reviewer<
         )
     };
     let sqs = aws_sdk_sqs::Client::new(sdk);
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name);
     Ok(Reviewer {
         graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets())?,
         queues: SqsDepth(sqs.clone()),
-        table: DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
+        table: store.clone(),
+        templates: store,
+        template_source: GraphClient::new(
+            &config.graph_base_url,
+            &config.graph_version,
+            secrets(),
+        )?,
         alarms: SnsSubscribers::new(sdk.clone())?,
         secrets: secrets(),
         events: SqsQueue::new(sqs, &config.events_queue_url),

@@ -18,6 +18,8 @@ pub struct Config {
     pub alarm_topic_arn: String,
     /// Days a run item is kept.
     pub run_retention_days: i64,
+    /// `TemplateSyncMinutes`: how often the template sync runs.
+    pub template_sync_minutes: i64,
     pub settings: ReviewSettings,
 }
 
@@ -41,6 +43,7 @@ impl Config {
             }
         }
         let webhook_url = std::env::var("WEBHOOK_URL").ok().filter(|u| !u.is_empty());
+        let template_sync_minutes = template_sync_minutes()?;
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             secret_id: required("SECRET_ID")?,
@@ -58,11 +61,26 @@ impl Config {
             dead_letter_queue_urls: list("DEAD_LETTER_QUEUE_URLS"),
             alarm_topic_arn: std::env::var("ALARM_TOPIC_ARN").unwrap_or_default(),
             run_retention_days: parsed_or("RETENTION_DAYS", 30)?,
+            template_sync_minutes,
             settings: ReviewSettings {
                 pitr_days: parsed_or("POINT_IN_TIME_RECOVERY_DAYS", d.pitr_days)?,
                 webhook_url,
+                template_sync_minutes,
                 ..d
             },
         })
     }
+}
+
+/// `TEMPLATE_SYNC_MINUTES` (template.yaml `TemplateSyncMinutes`): 5 minutes to a
+/// week; the review expects a sync within twice that.
+fn template_sync_minutes() -> Result<i64, ConfigError> {
+    let minutes: i64 = parsed_or("TEMPLATE_SYNC_MINUTES", 60)?;
+    if !(5..=10_080).contains(&minutes) {
+        return Err(ConfigError::Invalid {
+            name: "TEMPLATE_SYNC_MINUTES",
+            reason: "must be 5 to 10080 (a week)".into(),
+        });
+    }
+    Ok(minutes)
 }

@@ -2,21 +2,25 @@
 //! facts the integration review checks (domain::review), runs the checks,
 //! and, when scheduled, keeps the run, emits `integration.review_completed`
 //! and counts `ReviewFindings` by severity. `make doctor` runs the same
-//! [`Reviewer::review`] and prints [`report::table`].
+//! [`Reviewer::review`] and prints [`report::table`]. The same function
+//! syncs Meta's templates on its own schedule ([`sync`]).
 
 pub mod aws;
 pub mod config;
 pub mod report;
+pub mod sync;
 
 use shared::domain::events::payloads::ReviewCompleted;
 use shared::domain::events::Event;
 use shared::domain::review::{
-    review, AlarmFacts, Counts, Facts, Finding, Gathered, Severity, Unavailable,
+    review, AlarmFacts, Counts, Facts, Finding, Gathered, Severity, TemplateSyncFacts, Unavailable,
 };
+use shared::domain::templates::WabaId;
 use shared::ports::review::{
     secret_facts, secret_values, AccountGraph, AlarmSubscribers, FactError, QueueDepth, ReviewRun,
     ReviewTable,
 };
+use shared::ports::templates::{TemplateSource, TemplateStore};
 use shared::ports::{Clock, EventSink, QueueError, SecretSource};
 use shared::telemetry::Metrics;
 
@@ -31,6 +35,8 @@ pub trait ReviewPorts {
     type Secrets: SecretSource;
     type Events: EventSink;
     type Clock: Clock;
+    type Templates: TemplateStore;
+    type TemplateSource: TemplateSource;
 }
 
 pub struct Reviewer<P: ReviewPorts> {
@@ -41,6 +47,9 @@ pub struct Reviewer<P: ReviewPorts> {
     pub secrets: P::Secrets,
     pub events: P::Events,
     pub clock: P::Clock,
+    /// The template store the sync fills and the review reads.
+    pub templates: P::Templates,
+    pub template_source: P::TemplateSource,
     pub config: Config,
 }
 
@@ -90,6 +99,10 @@ impl<P: ReviewPorts> Reviewer<P> {
             }
         }
         let mut subscriptions = Vec::new();
+        let mut template_syncs = Vec::new();
+        for waba in &wabas {
+            template_syncs.push((waba.clone(), self.template_sync(waba).await));
+        }
         for waba in wabas {
             let s = gathered(self.graph.subscribed(&waba).await);
             subscriptions.push((waba, s));
@@ -116,8 +129,25 @@ impl<P: ReviewPorts> Reviewer<P> {
             last_sweep: gathered(self.table.last_sweep().await),
             alarms,
             pitr: gathered(self.table.point_in_time_recovery().await),
+            template_syncs,
         };
         (facts, values)
+    }
+
+    /// The template store's sync state of `waba` (docs/templates.md).
+    async fn template_sync(&self, waba: &str) -> Gathered<TemplateSyncFacts> {
+        let id =
+            WabaId::parse(waba).ok_or_else(|| Unavailable(format!("{waba} is not a WABA id")))?;
+        let state = self
+            .templates
+            .sync_state(&id)
+            .await
+            .map_err(|e| Unavailable(e.to_string()))?;
+        Ok(TemplateSyncFacts {
+            synced_at: state.synced_at,
+            failed_at: state.failed_at,
+            error: state.error,
+        })
     }
 
     /// The scheduled run: review, keep the run, emit the event, count.

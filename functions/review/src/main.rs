@@ -10,7 +10,11 @@ async fn main() -> Result<(), Error> {
     let reviewer = review::aws::reviewer(&sdk, config)?;
     let reviewer = &reviewer;
     run(service_fn(
-        move |_: LambdaEvent<serde_json::Value>| async move {
+        move |event: LambdaEvent<serde_json::Value>| async move {
+            // The sync's schedule sends {"job": "template_sync"}; the daily review sends nothing.
+            if event.payload["job"] == review::sync::TEMPLATE_SYNC_JOB {
+                return Ok::<_, Error>(serde_json::to_value(reviewer.sync_templates().await)?);
+            }
             let counts = reviewer.handle().await?;
             Ok::<_, Error>(serde_json::to_value(counts)?)
         },

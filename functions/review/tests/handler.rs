@@ -34,6 +34,8 @@ impl ReviewPorts for Fakes {
     type Secrets = StaticSecrets;
     type Events = MemoryQueue;
     type Clock = Fixed;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
+    type TemplateSource = shared::adapters::memory_templates::MemoryTemplateSource;
 }
 
 fn secrets(extra: &str) -> StaticSecrets {
@@ -86,6 +88,7 @@ fn reviewer(secrets: StaticSecrets) -> (Reviewer<Fakes>, MemoryStack, MemoryQueu
         dead_letter_queue_urls: vec!["https://sqs/1/jum-inbound-dlq".into()],
         alarm_topic_arn: "arn:aws:sns:us-east-1:1:alarms".into(),
         run_retention_days: 30,
+        template_sync_minutes: 60,
         settings: ReviewSettings {
             webhook_url: Some("https://x.example/webhook".into()),
             ..ReviewSettings::default()
@@ -99,6 +102,8 @@ fn reviewer(secrets: StaticSecrets) -> (Reviewer<Fakes>, MemoryStack, MemoryQueu
         secrets,
         events: events.clone(),
         clock: Fixed,
+        templates: synced_templates(),
+        template_source: Default::default(),
         config,
     };
     (r, stack, events)
@@ -154,4 +159,17 @@ async fn a_parked_dead_letter_and_an_old_sweep_are_critical() {
     *stack.last_sweep.lock().unwrap() = Some(NOW - 3 * 3600);
     let counts = r.handle().await.unwrap();
     assert_eq!(counts.critical, 2);
+}
+
+/// A template store whose WABA synced ten minutes ago.
+fn synced_templates() -> shared::adapters::memory_templates::MemoryTemplates {
+    let store = shared::adapters::memory_templates::MemoryTemplates::default();
+    store.syncs.lock().unwrap().insert(
+        shared::domain::templates::WabaId::parse("102290129340398").unwrap(),
+        shared::ports::templates::SyncState {
+            synced_at: Some(NOW - 600),
+            ..Default::default()
+        },
+    );
+    store
 }

@@ -38,6 +38,7 @@ impl SenderPorts for Aws {
     type Files = S3OutboundFiles;
     type Uploads = Arc<GraphClient<CachedSecrets<SecretsManagerFetcher>>>;
     type UploadCache = DynamoStore;
+    type Templates = DynamoStore;
 }
 
 /// The sender on the AWS clients of `sdk`, as `config` names its table,
@@ -85,7 +86,9 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         // No S3 client yet: it is made on the first file a command names.
         files: S3OutboundFiles::new(sdk),
         uploads: graph,
-        upload_cache: store,
+        upload_cache: store.clone(),
         uploading: Default::default(),
+        templates: store,
+        template_wabas: Default::default(),
     })
 }

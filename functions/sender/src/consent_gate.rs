@@ -19,7 +19,7 @@ impl<P: SenderPorts> Sender<P> {
         contact: &ContactKey,
         now: i64,
     ) -> Result<ConsentFacts, StoreError> {
-        if cmd.message.is_action() || ConsentCategory::of(cmd.category).is_none() {
+        if cmd.message.is_action() || ConsentCategory::of(cmd.consent_category()).is_none() {
             return Ok(ConsentFacts::default());
         }
         if let Some(evidence) = &cmd.consent {

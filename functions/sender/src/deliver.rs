@@ -5,6 +5,7 @@ use shared::domain::outbound::{parse_command, CommandError, FailureClass, Outbou
 use shared::ports::sending::{LedgerKey, RecipientDirectory};
 use shared::ports::{Clock, StoreError};
 
+use crate::templates::{GateFacts, TemplateStep};
 use crate::{Origin, Sender, SenderPorts};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,8 +113,30 @@ impl<P: SenderPorts> Sender<P> {
             return Ok(step);
         }
         let recipient = self.recipients.recipient(&contact, now).await?;
+        // The template store (one read): Meta's category for consent, and
+        // what the gate refuses before any call to Meta.
+        let checked_template;
+        let (cmd, template_refusal) = match self.check_template(cmd, &number).await? {
+            TemplateStep::NotChecked => (cmd, None),
+            TemplateStep::Checked { category, refusal } => {
+                let mut with_category = cmd.clone();
+                with_category.template_category = category;
+                checked_template = with_category;
+                (&checked_template, refusal)
+            }
+        };
         if let Some(step) = self
-            .gate(cmd, &key, &number, recipient, receive_count, now)
+            .gate(
+                cmd,
+                &key,
+                &number,
+                GateFacts {
+                    recipient,
+                    template_refusal: template_refusal.as_ref(),
+                },
+                receive_count,
+                now,
+            )
             .await?
         {
             return Ok(step);

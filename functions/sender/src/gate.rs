@@ -1,5 +1,6 @@
 //! The send gate, in the order docs/sending.md gives: the rules of
-//! `precheck` (window, consent, restriction, expiry), then Meta's pause of
+//! `precheck` (expiry, restriction), a template Meta would refuse (its
+//! check in `templates.rs`), `precheck`'s consent and window, then Meta's pause of
 //! the number and the pacing shared by every instance. A send that
 //! overrides a restriction is audited before the call.
 
@@ -14,6 +15,7 @@ use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, Throttle};
 use shared::ports::{Clock, StoreError};
 
 use crate::deliver::{jitter, Step};
+use crate::templates::GateFacts;
 use crate::{Origin, Sender, SenderPorts};
 
 /// How long a send may wait in the function for a pacing permit before it
@@ -28,12 +30,32 @@ impl<P: SenderPorts> Sender<P> {
         cmd: &OutboundCommand,
         key: &LedgerKey,
         number: &PhoneNumberId,
-        recipient: Option<Recipient>,
+        about: GateFacts<'_>,
         receive_count: u32,
         now: i64,
     ) -> Result<Option<Step>, StoreError> {
+        let GateFacts {
+            recipient,
+            template_refusal,
+        } = about;
         let consent = self.consent_facts(cmd, &key.contact, now).await?;
-        let ended = match precheck(cmd, recipient, consent, self.settings.consent, now) {
+        let verdict = precheck(cmd, recipient, consent, self.settings.consent, now);
+        // Expiry and a restriction come first; then a template Meta would
+        // refuse, before consent and the window (docs/sending.md).
+        let first = matches!(
+            verdict,
+            Verdict::Expired | Verdict::Suppressed("restricted")
+        );
+        if let (false, Some(refusal)) = (first, template_refusal) {
+            tracing::warn!(reason = %refusal.reason(), detail = %refusal.detail(), "template command rejected");
+            let outcome = Outcome::Rejected {
+                reason: refusal.reason(),
+                detail: Some(refusal.detail()),
+            };
+            self.finish(cmd, key, number, outcome).await?;
+            return Ok(Some(Step::Done("rejected")));
+        }
+        let ended = match verdict {
             Verdict::Send => None,
             Verdict::Expired => Some((Outcome::Expired, "expired")),
             Verdict::Suppressed(reason) => Some((
@@ -45,6 +67,7 @@ impl<P: SenderPorts> Sender<P> {
             Verdict::Rejected(reason) => Some((
                 Outcome::Rejected {
                     reason: reason.into(),
+                    detail: None,
                 },
                 "rejected",
             )),

@@ -14,6 +14,7 @@ mod media;
 mod outcome;
 mod outcome_event;
 mod refusal;
+mod templates;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
 use futures_util::stream::{self, StreamExt};
@@ -27,12 +28,14 @@ use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::Auditor;
 use shared::ports::media::{MediaUploads, OutboundFiles, UploadCache};
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
+use shared::ports::templates::TemplateStore;
 use shared::ports::{Clock, EventSink};
 use shared::telemetry::Metrics;
 use tracing::Instrument;
 
 pub use deliver::Step;
 pub use media::{UploadLocks, UPLOAD_CACHE_SECS};
+pub use templates::TemplateWabas;
 
 /// Records of one batch in flight at once: a batch is at most 10.
 const CONCURRENT_SENDS: usize = 10;
@@ -69,6 +72,7 @@ pub trait SenderPorts {
     type Files: OutboundFiles;
     type Uploads: MediaUploads;
     type UploadCache: UploadCache;
+    type Templates: TemplateStore;
 }
 
 pub struct Sender<P: SenderPorts> {
@@ -91,6 +95,10 @@ pub struct Sender<P: SenderPorts> {
     pub uploads: P::Uploads,
     pub upload_cache: P::UploadCache,
     pub uploading: UploadLocks,
+    /// Meta's templates, synced by the review function (docs/templates.md).
+    pub templates: P::Templates,
+    /// Each number's WABA, read once per instance.
+    pub template_wabas: TemplateWabas,
 }
 
 impl<P: SenderPorts> Sender<P> {

@@ -247,6 +247,7 @@ impl<P: SenderPorts> Sender<P> {
             number,
             Outcome::Rejected {
                 reason: reason.into(),
+                detail: None,
             },
         )
         .await?;

@@ -20,17 +20,18 @@ pub fn outcome_event(
     let command = CommandFacts {
         message_type: cmd.message.message_type(),
         category: cmd.category.as_str(),
+        template_category: cmd.template_category.map(|c| c.as_str()),
         links: &cmd.links,
     };
     fn of<P: EventPayload>(p: &P, key: &LedgerKey, number: &PhoneNumberId, now: i64) -> Event {
         let fact = format!("{}|{}", key.contact.storage_id(), key.key.as_str());
         Event::new(p, &fact, now, Some(number), Some(&key.contact))
     }
-    let rejected = |reason| MessageRejected {
+    let rejected = |reason, detail| MessageRejected {
         idempotency_key: Some(idempotency_key),
         command: Some(command.clone()),
         reason,
-        detail: None,
+        detail,
     };
     match outcome {
         Outcome::Sent { wamid, sent_at } => of(
@@ -59,8 +60,10 @@ pub fn outcome_event(
             number,
             now,
         ),
-        Outcome::Rejected { reason } => of(&rejected(reason), key, number, now),
-        Outcome::Expired => of(&rejected("expired"), key, number, now),
+        Outcome::Rejected { reason, detail } => {
+            of(&rejected(reason, detail.as_deref()), key, number, now)
+        }
+        Outcome::Expired => of(&rejected("expired", None), key, number, now),
         Outcome::Suppressed { reason } => of(
             &MessageSuppressed {
                 idempotency_key,

@@ -84,6 +84,7 @@ impl SenderPorts for Fakes {
     type Files = MemoryOutboundFiles;
     type Uploads = MemoryUploads;
     type UploadCache = MemoryUploadCache;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 type TestSender = Sender<Fakes>;
@@ -125,6 +126,8 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         uploads: MemoryUploads::default(),
         upload_cache: MemoryUploadCache::default(),
         uploading: Default::default(),
+        templates: Default::default(),
+        template_wabas: Default::default(),
     }
 }
 

@@ -64,6 +64,7 @@ impl SenderPorts for Fakes {
     type Files = MemoryOutboundFiles;
     type Uploads = MemoryUploads;
     type UploadCache = MemoryUploadCache;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 fn contact() -> ContactKey {
@@ -124,6 +125,8 @@ fn sender() -> Sender<Fakes> {
         uploads: MemoryUploads::default(),
         upload_cache: MemoryUploadCache::default(),
         uploading: Default::default(),
+        templates: Default::default(),
+        template_wabas: Default::default(),
     }
 }
 
@@ -147,7 +150,7 @@ fn outcome(s: &Sender<Fakes>, key: &str) -> Option<Outcome> {
 
 fn rejected(s: &Sender<Fakes>, key: &str) -> String {
     match outcome(s, key) {
-        Some(Outcome::Rejected { reason }) => reason,
+        Some(Outcome::Rejected { reason, .. }) => reason,
         other => panic!("not rejected: {other:?}"),
     }
 }

@@ -9,6 +9,7 @@ pub mod dynamo;
 pub mod graph;
 pub mod graph_account;
 mod graph_media;
+pub mod graph_templates;
 pub mod graph_upload;
 pub mod hashing;
 #[cfg(any(test, feature = "fakes"))]
@@ -34,6 +35,8 @@ pub mod memory_review;
 pub mod memory_sending;
 #[cfg(any(test, feature = "fakes"))]
 mod memory_sweep;
+#[cfg(any(test, feature = "fakes"))]
+pub mod memory_templates;
 pub mod s3;
 pub mod s3_outbound;
 pub mod secrets_manager;

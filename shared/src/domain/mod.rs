@@ -19,6 +19,7 @@
 //! | erasure's reach outside a person's partition | `erasure` |
 //! | how long personal data is kept | `retention` |
 //! | the integration review (token, account, secret, stack) | `review` |
+//! | message templates and the check of a template command | `templates` |
 //!
 //! Pacing is shared state, so it lives with its adapter
 //! (`adapters/dynamo/pacing.rs`).
@@ -43,6 +44,7 @@ pub mod retries;
 pub mod review;
 pub mod sending;
 pub mod status;
+pub mod templates;
 pub mod window;
 
 pub use ids::{mask, ContactKey, IdError, PhoneNumberId, UserId, WaId, Wamid};

@@ -34,7 +34,8 @@ pub enum Verdict {
 /// The checks before a send, in the order a user would expect them: a stale
 /// command is dropped whatever else holds; a restriction stops everything,
 /// actions included, unless overridden; an opt-out beats everything else, whether or not a profile exists; then marketing needs an opt-in;
-/// then free-form messages need the window.
+/// then free-form messages need the window. Consent follows Meta's category
+/// of a known template (`consent_category`), whatever the command says.
 pub fn precheck(
     cmd: &OutboundCommand,
     recipient: Option<Recipient>,
@@ -52,10 +53,12 @@ pub fn precheck(
         return Verdict::Send;
     }
     let profile_out = |c| recipient.is_some_and(|r| r.opted_out.contains(&c));
-    if ConsentCategory::of(cmd.category).is_some_and(|c| consent.suppressed(c) || profile_out(c)) {
+    if ConsentCategory::of(cmd.consent_category())
+        .is_some_and(|c| consent.suppressed(c) || profile_out(c))
+    {
         return Verdict::Suppressed("opted_out");
     }
-    if cmd.category == Category::Marketing
+    if cmd.consent_category() == Category::Marketing
         && policy.marketing_requires_opt_in
         && !consent.marketing_opt_in
     {

@@ -111,5 +111,6 @@ pub mod media;
 pub mod review;
 mod secrets;
 pub mod sending;
+pub mod templates;
 
 pub use secrets::{SecretSource, SecretsError, WhatsAppSecrets};

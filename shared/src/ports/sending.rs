@@ -52,6 +52,9 @@ pub enum Outcome {
     },
     Rejected {
         reason: String,
+        /// What the reason concerns, in words (a template's component and
+        /// what it expected); not kept in the ledger.
+        detail: Option<String>,
     },
     Suppressed {
         reason: String,
@@ -76,7 +79,7 @@ impl Outcome {
     pub fn reason(&self) -> Option<&str> {
         match self {
             Self::Failed { reason, .. }
-            | Self::Rejected { reason }
+            | Self::Rejected { reason, .. }
             | Self::Suppressed { reason } => Some(reason),
             Self::Sent { .. } | Self::Expired => None,
         }
@@ -96,7 +99,10 @@ impl Outcome {
             },
             ("suppressed", _) => Self::Suppressed { reason },
             ("expired", _) => Self::Expired,
-            ("rejected", _) => Self::Rejected { reason },
+            ("rejected", _) => Self::Rejected {
+                reason,
+                detail: None,
+            },
             _ => Self::Failed {
                 reason,
                 error: None,
@@ -244,6 +250,7 @@ mod tests {
             },
             Outcome::Rejected {
                 reason: "outside_window".into(),
+                detail: None,
             },
             Outcome::Suppressed {
                 reason: "opted_out".into(),

@@ -19,6 +19,9 @@ pub struct Observed {
     pub status_webhooks: Vec<Value>,
     pub outbound_dlq: Vec<String>,
     pub inbound_dlq: usize,
+    pub media_dlq: usize,
+    /// The media bucket's objects.
+    pub objects: Vec<super::media_checks::Object>,
 }
 
 pub fn check(load: &Load, seen: &Observed) -> Report {
@@ -285,5 +288,13 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
             .collect();
         r.once_each_rows(kind, "message", once_each(&per, expected.iter()));
     }
+    super::media_checks::check(
+        &mut r,
+        load,
+        &seen.items,
+        &seen.objects,
+        &seen.events,
+        seen.media_dlq,
+    );
     r
 }

@@ -3,7 +3,7 @@
 //! store with itself.
 
 use graph_simulator::faults::Rng;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::automation::message_webhook;
 
@@ -32,6 +32,22 @@ pub struct Inbound {
     pub from: String,
     pub trigger: Trigger,
     pub body: Vec<u8>,
+    /// A photo's file as Meta holds it: its media id and size.
+    pub photo: Option<Photo>,
+}
+
+/// A file the simulator serves under `media_id` (seeded before the run).
+#[derive(Debug, Clone)]
+pub struct Photo {
+    pub media_id: String,
+    pub bytes: usize,
+}
+
+/// The bytes of the `i`th message's photo: distinct per message, a few KB.
+pub fn photo_bytes(i: usize) -> Vec<u8> {
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    bytes.extend(format!("chaos photo {i} ").repeat(200).into_bytes());
+    bytes
 }
 
 /// What the sender must do with a command.
@@ -65,7 +81,14 @@ pub fn customer(i: usize) -> String {
     format!("4477009{i:05}")
 }
 
-pub fn generate(sizes: &Sizes, seed: u64, now_secs: i64) -> Load {
+/// The load of a run. `seed_photo(i, bytes)` gives Meta the `i`th message's
+/// photo and answers what Meta's upload answers (`id`, `sha256`, `mime_type`).
+pub fn generate(
+    sizes: &Sizes,
+    seed: u64,
+    now_secs: i64,
+    seed_photo: impl Fn(Vec<u8>) -> Value,
+) -> Load {
     let mut rng = Rng::new(seed ^ 0x10ad);
     let customers: Vec<String> = (0..sizes.customers).map(customer).collect();
     let inbound = (0..sizes.messages)
@@ -74,6 +97,7 @@ pub fn generate(sizes: &Sizes, seed: u64, now_secs: i64) -> Load {
             let wamid = format!("wamid.chaos{seed}x{i:07}");
             // Distinct, increasing timestamps: a customer's messages have an order.
             let ts = now_secs - (sizes.messages - i) as i64;
+            let mut photo = None;
             let (trigger, content) = match rng.below(5) {
                 0 | 1 => (
                     Trigger::OpeningHours,
@@ -83,17 +107,28 @@ pub fn generate(sizes: &Sizes, seed: u64, now_secs: i64) -> Load {
                     Trigger::OrderStatus,
                     json!({"type": "text", "text": {"body": format!("Where is my order #{}?", 1000 + i)}}),
                 ),
-                _ => (
-                    Trigger::Photo,
-                    json!({"type": "image", "image": {"id": format!("{}", 9_000_000 + i),
-                        "mime_type": "image/jpeg", "sha256": "c2hhMjU2", "caption": "it broke"}}),
-                ),
+                _ => {
+                    let bytes = photo_bytes(i);
+                    let size = bytes.len();
+                    let seeded = seed_photo(bytes);
+                    photo = Some(Photo {
+                        media_id: seeded["id"].as_str().expect("a media id").to_owned(),
+                        bytes: size,
+                    });
+                    (
+                        Trigger::Photo,
+                        json!({"type": "image", "image": {"id": seeded["id"],
+                            "mime_type": seeded["mime_type"], "sha256": seeded["sha256"],
+                            "caption": "it broke"}}),
+                    )
+                }
             };
             Inbound {
                 body: message_webhook(&from, &wamid, ts, content),
                 wamid,
                 from,
                 trigger,
+                photo,
             }
         })
         .collect();

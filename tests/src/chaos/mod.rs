@@ -10,6 +10,7 @@ mod checks;
 mod collector;
 mod lambda;
 mod load;
+mod media_checks;
 pub mod proxy;
 mod report;
 mod truth;
@@ -117,7 +118,11 @@ pub async fn run(config: &Config) -> Outcome {
     // The platform (AWS, Meta's delivery) talks to moto directly; the
     // functions go through the fault proxy.
     let platform = World::new().await;
-    for url in [&platform.inbound_url, &platform.outbound_url] {
+    for url in [
+        &platform.inbound_url,
+        &platform.outbound_url,
+        &platform.media_url,
+    ] {
         platform
             .sqs
             .set_queue_attributes()
@@ -156,13 +161,16 @@ pub async fn run(config: &Config) -> Outcome {
 
     let webhook = platform.through(&webhook_proxy.url).await.webhook();
     let processor = functions.processor();
+    let media = functions.media_function(&sim);
     let mut sender = functions.sender(&sim, 1000);
     sender.settings.lease_secs = LEASE_SECS;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs() as i64;
-    let load = load::generate(&config.sizes, config.seed, now);
+    let load = load::generate(&config.sizes, config.seed, now, |bytes| {
+        sim.seed_media(bytes, "image/jpeg")
+    });
     phase("setup", &mut lap);
 
     // 1. Customers' messages (20 % delivered twice, shuffled) and internal
@@ -171,6 +179,7 @@ pub async fn run(config: &Config) -> Outcome {
     let delivery = std::sync::Arc::new(lambda::DeliveryCounts::default());
     let inbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let outbound = std::sync::Arc::new(lambda::MappingCounts::default());
+    let media_counts = lambda::MappingCounts::default();
     let _progress = progress(&proxy, &delivery, &inbound, &outbound);
     let intake = Intake {
         platform: &platform,
@@ -185,40 +194,57 @@ pub async fn run(config: &Config) -> Outcome {
         config.seed,
     );
     let traffic_done = AtomicBool::new(false);
+    let statuses_done = AtomicBool::new(false);
     let consumer_done = AtomicBool::new(false);
     let phases_and_events = tokio::join!(
         async {
-            tokio::join!(
+            let (status_webhooks, ()) = tokio::join!(
                 async {
                     tokio::join!(
-                        intake.deliver(bodies),
-                        lambda::feed(&platform, &platform.outbound_url, &load.enqueued),
+                        async {
+                            tokio::join!(
+                                intake.deliver(bodies),
+                                lambda::feed(&platform, &platform.outbound_url, &load.enqueued),
+                            );
+                            traffic_done.store(true, Ordering::SeqCst);
+                        },
+                        lambda::poll_queue(
+                            &platform,
+                            &platform.outbound_url,
+                            config.workers,
+                            |e| sender.handle(e),
+                            || traffic_done.load(Ordering::SeqCst),
+                            &outbound,
+                        ),
                     );
-                    traffic_done.store(true, Ordering::SeqCst);
+                    let status_webhooks = collector.settled(&sim).await;
+                    phase("messages and commands", &mut lap);
+
+                    // 2. Meta's status webhooks, 20 % twice, shuffled out of order.
+                    let (bodies, repeated_statuses) = load::with_repeats(
+                        status_webhooks
+                            .iter()
+                            .map(|v| v.to_string().into_bytes())
+                            .collect(),
+                        config.seed + 1,
+                    );
+                    repeated += repeated_statuses;
+                    intake.deliver(bodies).await;
+                    phase("statuses", &mut lap);
+                    statuses_done.store(true, Ordering::SeqCst);
+                    status_webhooks
                 },
+                // The media queue's mapping: jobs the processor queued for
+                // each photo, copied to the bucket as they come.
                 lambda::poll_queue(
                     &platform,
-                    &platform.outbound_url,
+                    &platform.media_url,
                     config.workers,
-                    |e| sender.handle(e),
-                    || traffic_done.load(Ordering::SeqCst),
-                    &outbound,
+                    |e| media.handle(e),
+                    || statuses_done.load(Ordering::SeqCst),
+                    &media_counts,
                 ),
             );
-            let status_webhooks = collector.settled(&sim).await;
-            phase("messages and commands", &mut lap);
-
-            // 2. Meta's status webhooks, 20 % twice, shuffled out of order.
-            let (bodies, repeated_statuses) = load::with_repeats(
-                status_webhooks
-                    .iter()
-                    .map(|v| v.to_string().into_bytes())
-                    .collect(),
-                config.seed + 1,
-            );
-            repeated += repeated_statuses;
-            intake.deliver(bodies).await;
-            phase("statuses", &mut lap);
             consumer_done.store(true, Ordering::SeqCst);
             status_webhooks
         },
@@ -229,10 +255,12 @@ pub async fn run(config: &Config) -> Outcome {
     let (status_webhooks, events) = phases_and_events;
 
     // 3. The accounting, read straight from moto.
-    let (items, outbound_dlq, inbound_dlq) = tokio::join!(
+    let (items, outbound_dlq, inbound_dlq, media_dlq, objects) = tokio::join!(
         platform.items(),
         lambda::consume(&platform, &platform.outbound_dlq_url, || true),
         lambda::consume(&platform, &platform.dlq_url, || true),
+        lambda::consume(&platform, &platform.media_dlq_url, || true),
+        platform.bucket_listing(),
     );
     let observed = checks::Observed {
         items,
@@ -240,6 +268,11 @@ pub async fn run(config: &Config) -> Outcome {
         status_webhooks,
         outbound_dlq: outbound_dlq.iter().map(|v| v.to_string()).collect(),
         inbound_dlq: inbound_dlq.len(),
+        media_dlq: media_dlq.len(),
+        objects: objects
+            .into_iter()
+            .map(|(key, size)| media_checks::Object { key, size })
+            .collect(),
     };
     let report = checks::check(&load, &observed);
     phase("checks", &mut lap);
@@ -270,7 +303,9 @@ pub async fn run(config: &Config) -> Outcome {
         webhook_not_200: load_count(&delivery.not_200),
         webhook_gave_up: load_count(&delivery.gave_up),
         repeated_webhooks: repeated,
-        failed_records: load_count(&inbound.failed_records) + load_count(&outbound.failed_records),
+        failed_records: load_count(&inbound.failed_records)
+            + load_count(&outbound.failed_records)
+            + load_count(&media_counts.failed_records),
     }
 }
 

@@ -31,7 +31,9 @@ async fn with_everything_right_every_finding_is_ok_and_the_doctor_exits_zero() {
     let world = healthy_world().await;
     let sim = world.simulator(|_| {}).await;
     let topic = world.alarm_topic().await;
-    let findings = world.reviewer(&sim, &topic).await.review().await;
+    let reviewer = world.reviewer(&sim, &topic).await;
+    assert!(reviewer.sync_templates().await.failed.is_empty());
+    let findings = reviewer.review().await;
     let not_ok: Vec<_> = findings
         .iter()
         .filter(|f| f.severity != Severity::Ok)
@@ -46,6 +48,7 @@ async fn with_everything_right_every_finding_is_ok_and_the_doctor_exits_zero() {
         "stack.alarm_subscribers",
         "stack.point_in_time_recovery",
         "stack.retention_sweep",
+        "templates.sync",
     ] {
         assert_eq!(severity(&findings, check), Severity::Ok);
     }

@@ -24,6 +24,7 @@ impl ProcessorPorts for Fakes {
     type Consent = MemoryConsent;
     type Media = MemoryMediaJobs;
     type Health = MemoryHealth;
+    type Templates = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 pub type Proc = Processor<Fakes>;
@@ -44,6 +45,7 @@ pub fn processor() -> (Proc, MemoryStore) {
         consent: MemoryConsent::default(),
         suppression_retention: Default::default(),
         media: MemoryMediaJobs::default(),
+        templates: Default::default(),
     };
     (p, store)
 }

@@ -39,6 +39,9 @@ pub struct NumberHealth {
     pub platform_type: String,
     /// `None`: `{"application": <the simulator's webhook URL>}` when one is set.
     pub webhook_configuration: Option<Value>,
+    /// The WABA the number belongs to (`GET /{waba-id}/phone_numbers`);
+    /// `None`: the simulator's `--waba-id`.
+    pub waba_id: Option<String>,
 }
 
 impl Default for NumberHealth {
@@ -61,6 +64,7 @@ impl NumberHealth {
             code_verification_status: "VERIFIED".into(),
             platform_type: "CLOUD_API".into(),
             webhook_configuration: None,
+            waba_id: None,
         }
     }
 

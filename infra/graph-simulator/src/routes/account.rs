@@ -1,4 +1,5 @@
 //! Account routes: `GET /{version}/{waba-id}/message_templates` (paged),
+//! `GET /{version}/{waba-id}/phone_numbers` (one page),
 //! `GET|POST|DELETE /{version}/{waba-id}/subscribed_apps`, and
 //! `GET /{version}/debug_token`.
 
@@ -219,4 +220,61 @@ fn describe(token: &TokenInfo, wabas: &[String], now: u64) -> Value {
             "message": "Error validating access token: Session has expired."});
     }
     data
+}
+
+/// The WABA's business numbers: those set through `/_sim/account/phone_numbers`
+/// with this `waba_id` (no `waba_id`: the simulator's own WABA), and, for
+/// its own WABA, the `--phone-number-ids` not set there. One page, with
+/// Graph's cursors and no `next`. Each entry: `fields` asked (default
+/// `verified_name, code_verification_status, display_phone_number,
+/// quality_rating, platform_type, throughput`) plus `id`.
+pub async fn phone_numbers(
+    State(state): State<Arc<AppState>>,
+    Path((version, waba_id)): Path<(String, String)>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let request = (method, uri, headers);
+    on_waba(&state, &version, &waba_id, &request, |state, query| {
+        let own = state.identity.waba_id == waba_id;
+        let inner = state.lock();
+        let mut numbers: Vec<(String, crate::account::numbers::NumberHealth)> = inner
+            .account
+            .numbers
+            .iter()
+            .filter(|(_, n)| n.waba_id.as_deref().map_or(own, |w| w == waba_id))
+            .map(|(id, n)| (id.clone(), n.clone()))
+            .collect();
+        if own {
+            for id in &inner.behaviour.phone_number_ids {
+                if !inner.account.numbers.contains_key(id) {
+                    numbers.push((
+                        id.clone(),
+                        crate::account::numbers::NumberHealth::healthy(
+                            &state.identity.display_phone_number,
+                        ),
+                    ));
+                }
+            }
+        }
+        let webhook_url = inner.behaviour.webhook_url.clone();
+        drop(inner);
+        let fields = query.list("fields");
+        let mut data = Vec::new();
+        for (id, health) in &numbers {
+            match health.to_graph(id, fields.as_deref(), webhook_url.as_deref()) {
+                Ok(v) => data.push(v),
+                Err(err) => return Answer::error(err, "validation"),
+            }
+        }
+        if data.is_empty() {
+            return Answer::ok(json!({"data": []}), None);
+        }
+        let cursor = encode("0");
+        Answer::ok(
+            json!({"data": data, "paging": {"cursors": {"before": cursor, "after": cursor}}}),
+            None,
+        )
+    })
 }

@@ -51,6 +51,10 @@ pub fn router(state: Arc<AppState>) -> Router {
             get(account::message_templates).fallback(unknown_path),
         )
         .route(
+            "/{version}/{waba_id}/phone_numbers",
+            get(account::phone_numbers).fallback(unknown_path),
+        )
+        .route(
             "/{version}/{waba_id}/subscribed_apps",
             get(account::subscribed_apps)
                 .post(account::subscribed_apps)

@@ -8,6 +8,7 @@ use crate::domain::erasure::Traces;
 use crate::domain::ids::{ContactKey, PhoneNumberId};
 use crate::domain::outbound::IdempotencyKey;
 use crate::domain::privacy::{day_of, LinkRequest};
+use crate::domain::templates::{TemplateKey, WabaId};
 use crate::ports::contacts::DatedLog;
 
 // --- one person's partition: `C#<contact>` ---------------------------------
@@ -136,6 +137,26 @@ pub(crate) fn health_pk(waba_id: &str, display_number: Option<&str>) -> String {
 pub(crate) fn health_sk(field: &str, fingerprint: &str) -> String {
     format!("{field}#{fingerprint}")
 }
+
+/// Message templates per WABA (issue #16): one item per (name, language),
+/// and the WABA's sync state. Business data, not personal data (no
+/// customer in it), so no `expires_at` and no contact partition.
+pub(crate) fn templates_pk(waba: &WabaId) -> String {
+    format!("TPL#{}", waba.as_str())
+}
+pub(crate) fn template_sk(key: &TemplateKey) -> String {
+    format!("{TEMPLATE_PREFIX}{}#{}", key.name, key.language)
+}
+pub(crate) const TEMPLATE_PREFIX: &str = "T#";
+pub(crate) const TEMPLATE_SYNC_SK: &str = "SYNC";
+
+/// Which WABA a business number sends templates of, written by a complete
+/// sync of that WABA (its `phone_numbers`): the sender reads it once per
+/// number and instance.
+pub(crate) fn template_number_pk(number: &PhoneNumberId) -> String {
+    format!("TPLNUM#{}", number.as_str())
+}
+pub(crate) const TEMPLATE_NUMBER_SK: &str = "WABA";
 
 /// The day-keyed logs: diagnostics by day of receipt (`D#2026-11-25`), the
 /// audit log by day of the action (`AUDIT#…`), so an operator reads one

@@ -139,7 +139,7 @@ impl OutboundLedger for DynamoStore {
                     values.insert(":error".into(), AttributeValue::M(m));
                 }
             }
-            Outcome::Rejected { reason } | Outcome::Suppressed { reason } => {
+            Outcome::Rejected { reason, .. } | Outcome::Suppressed { reason } => {
                 sets.push("reason = :reason");
                 values.insert(":reason".into(), s(reason));
             }

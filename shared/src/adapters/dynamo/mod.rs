@@ -47,6 +47,7 @@ mod profile_changes;
 mod receipts;
 mod review;
 mod sweep;
+mod templates;
 mod upload_cache;
 
 pub use json::{doc_to_item, item_to_doc};

@@ -78,7 +78,12 @@ impl EventPayload for MessageStatus<'_> {
 #[derive(Debug, Clone, Serialize)]
 pub struct CommandFacts<'a> {
     pub message_type: &'a str,
+    /// The command's own category.
     pub category: &'a str,
+    /// Meta's category of the template, when the template store knows it:
+    /// the one consent followed (issue #16).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub template_category: Option<&'a str>,
     pub links: &'a [BusinessLink],
 }
 

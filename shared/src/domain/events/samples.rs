@@ -20,6 +20,7 @@ pub fn samples() -> Vec<Event> {
         id: "1042".into(),
     }];
     let command = CommandFacts {
+        template_category: None,
         message_type: "template",
         category: "utility",
         links: &links,

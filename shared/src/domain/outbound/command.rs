@@ -139,4 +139,16 @@ pub struct OutboundCommand {
     pub consent: Option<crate::domain::consent::OptInEvidence>,
     /// Send even though the contact restricted processing (audited).
     pub override_restriction: Option<RestrictionOverride>,
+    /// Meta's category of the template a template command names, as the
+    /// template store holds it: set by the sender, never read from the
+    /// command. Consent follows it, not `category` (docs/templates.md).
+    pub template_category: Option<Category>,
+}
+
+impl OutboundCommand {
+    /// The category consent is decided on: Meta's for a template it
+    /// knows, the command's otherwise.
+    pub fn consent_category(&self) -> Category {
+        self.template_category.unwrap_or(self.category)
+    }
 }

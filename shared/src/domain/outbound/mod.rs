@@ -112,6 +112,7 @@ pub fn parse_command(body: &str) -> Result<OutboundCommand, CommandError> {
         not_after: fields::not_after(present(&obj, "not_after"))?,
         consent: fields::consent(present(&obj, "consent"), category)?,
         override_restriction: fields::override_restriction(present(&obj, "override_restriction"))?,
+        template_category: None,
     })
 }
 

@@ -1,10 +1,12 @@
 //! The checks, one function per subject, each turning gathered facts into
 //! findings (docs/review.md is the table of them): the token and the
-//! WhatsApp account in `account.rs`, the secret and the stack in `setup.rs`.
+//! WhatsApp account in `account.rs`, the secret and the stack in `setup.rs`,
+//! the template store's syncs in `templates.rs`.
 
 use super::account::{numbers, subscriptions, token};
 use super::facts::*;
 use super::setup::{alarms, dead_letters, pitr, secret, sweep};
+use super::templates::template_syncs;
 use super::{Finding, ReviewSettings};
 
 /// Every check over `facts`, at `now` (unix seconds), in a stable order.
@@ -17,6 +19,7 @@ pub fn review(facts: &Facts, settings: &ReviewSettings, now: i64) -> Vec<Finding
     out.push(sweep(&facts.last_sweep, settings, now));
     out.push(alarms(&facts.alarms));
     out.push(pitr(&facts.pitr, settings));
+    out.extend(template_syncs(&facts.template_syncs, settings, now));
     out
 }
 
@@ -48,6 +51,7 @@ mod tests {
             last_sweep: Err(none("x")),
             alarms: Err(none("x")),
             pitr: Err(none("x")),
+            template_syncs: vec![("1".into(), Err(none("x")))],
         };
         let f = review(&nothing, &ReviewSettings::default(), NOW);
         let counts = Counts::of(&f);

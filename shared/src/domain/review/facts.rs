@@ -107,4 +107,16 @@ pub struct Facts {
     pub last_sweep: Gathered<Option<i64>>,
     pub alarms: Gathered<AlarmFacts>,
     pub pitr: Gathered<PitrFacts>,
+    /// Each synced WABA's template sync state (docs/templates.md).
+    pub template_syncs: Vec<(String, Gathered<TemplateSyncFacts>)>,
+}
+
+/// What the template store knows of one WABA's syncs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TemplateSyncFacts {
+    /// The last complete sync; `None`: never.
+    pub synced_at: Option<i64>,
+    /// The last failed sync and its error (no URL, no token).
+    pub failed_at: Option<i64>,
+    pub error: Option<String>,
 }

@@ -11,6 +11,7 @@ mod account;
 mod checks;
 mod facts;
 mod setup;
+mod templates;
 
 pub use account::REQUIRED_SCOPES;
 pub use checks::review;
@@ -139,6 +140,8 @@ pub struct ReviewSettings {
     pub pitr_days: u32,
     /// This stack's `WebhookUrl`, to compare with where Meta posts.
     pub webhook_url: Option<String>,
+    /// `TemplateSyncMinutes`: a sync older than twice this is a warning.
+    pub template_sync_minutes: i64,
 }
 
 impl Default for ReviewSettings {
@@ -150,6 +153,7 @@ impl Default for ReviewSettings {
             sweep_max_age_secs: 2 * 3600,
             pitr_days: 7,
             webhook_url: None,
+            template_sync_minutes: 60,
         }
     }
 }

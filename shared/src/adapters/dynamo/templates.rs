@@ -1,0 +1,307 @@
+//! The template store on the data table (docs/templates.md, "Storage"):
+//! `TPL#<waba>` holds one item per template and the sync state;
+//! `TPLNUM#<number>` names a number's WABA. A send reads one template item
+//! (GetItem, eventually consistent: 0.5 RRU up to 4 KB); the number's item
+//! is read once per number and sender instance.
+
+use std::collections::HashSet;
+
+use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use serde_json::Value;
+
+use super::attrs::{n, s, store_error, Item};
+use super::keys::{
+    template_number_pk, template_sk, templates_pk, TEMPLATE_NUMBER_SK, TEMPLATE_PREFIX,
+    TEMPLATE_SYNC_SK,
+};
+use super::DynamoStore;
+use crate::domain::ids::PhoneNumberId;
+use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
+use crate::ports::templates::{SyncState, TemplateStore};
+use crate::ports::{Retry, StoreError};
+
+fn text(item: &Item, name: &str) -> Option<String> {
+    item.get(name).and_then(|v| v.as_s().ok()).cloned()
+}
+
+fn number(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+fn template_item(waba: &WabaId, t: &TemplateDefinition, now: i64) -> Item {
+    let mut item = Item::from([
+        ("pk".to_owned(), s(templates_pk(waba))),
+        ("sk".to_owned(), s(template_sk(&t.key))),
+        ("type".to_owned(), s("template")),
+        ("name".to_owned(), s(&t.key.name)),
+        ("language".to_owned(), s(&t.key.language)),
+        ("status".to_owned(), s(&t.status)),
+        ("parameter_format".to_owned(), s(&t.parameter_format)),
+        ("updated_at".to_owned(), n(now)),
+    ]);
+    let optional = [
+        ("template_id", t.id.clone()),
+        ("category", t.category.clone()),
+        ("quality", t.quality.clone()),
+        ("components", t.components.as_ref().map(Value::to_string)),
+    ];
+    for (name, value) in optional {
+        if let Some(v) = value {
+            item.insert(name.to_owned(), s(v));
+        }
+    }
+    item
+}
+
+fn definition(item: &Item) -> Option<TemplateDefinition> {
+    let name = text(item, "name")?;
+    let language = text(item, "language")?;
+    Some(TemplateDefinition {
+        key: TemplateKey::new(&name, &language),
+        id: text(item, "template_id"),
+        status: text(item, "status").unwrap_or_else(|| "UNKNOWN".into()),
+        category: text(item, "category"),
+        // Stored as Meta's JSON; a value that no longer parses is as unknown.
+        components: text(item, "components").and_then(|c| serde_json::from_str(&c).ok()),
+        parameter_format: text(item, "parameter_format").unwrap_or_else(|| "POSITIONAL".into()),
+        quality: text(item, "quality"),
+    })
+}
+
+impl DynamoStore {
+    async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
+        for chunk in items.chunks(25) {
+            let mut requests: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|item| {
+                    WriteRequest::builder()
+                        .put_request(
+                            PutRequest::builder()
+                                .set_item(Some(item.clone()))
+                                .build()
+                                .expect("item is set"),
+                        )
+                        .build()
+                })
+                .collect();
+            for attempt in 0..8 {
+                if requests.is_empty() {
+                    break;
+                }
+                if attempt > 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
+                }
+                let out = self
+                    .client
+                    .batch_write_item()
+                    .request_items(&self.table, std::mem::take(&mut requests))
+                    .send()
+                    .await
+                    .map_err(|e| store_error("batch put templates", e))?;
+                requests = out
+                    .unprocessed_items
+                    .unwrap_or_default()
+                    .remove(&self.table)
+                    .unwrap_or_default();
+            }
+            if !requests.is_empty() {
+                return Err(StoreError {
+                    operation: "batch put templates",
+                    message: format!("{} puts still unprocessed", requests.len()),
+                    retry: Retry::Retryable,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The sort keys of every template item a WABA has.
+    async fn template_keys(&self, waba: &WabaId) -> Result<Vec<Item>, StoreError> {
+        let mut keys = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+                .expression_attribute_values(":pk", s(templates_pk(waba)))
+                .expression_attribute_values(":prefix", s(TEMPLATE_PREFIX))
+                .projection_expression("pk, sk")
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| store_error("query templates", e))?;
+            keys.extend(out.items.unwrap_or_default());
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(keys);
+            }
+        }
+    }
+}
+
+impl TemplateStore for DynamoStore {
+    async fn waba_of(&self, number: &PhoneNumberId) -> Result<Option<WabaId>, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(template_number_pk(number)))
+            .key("sk", s(TEMPLATE_NUMBER_SK))
+            .send()
+            .await
+            .map_err(|e| store_error("read a number's WABA", e))?;
+        Ok(out
+            .item
+            .as_ref()
+            .and_then(|i| text(i, "waba_id"))
+            .and_then(|w| WabaId::parse(&w)))
+    }
+
+    async fn get(
+        &self,
+        waba: &WabaId,
+        key: &TemplateKey,
+    ) -> Result<Option<TemplateDefinition>, StoreError> {
+        // Eventually consistent: a webhook's change is seen within a second,
+        // and the read costs half.
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(template_sk(key)))
+            .send()
+            .await
+            .map_err(|e| store_error("read a template", e))?;
+        Ok(out.item.as_ref().and_then(definition))
+    }
+
+    async fn put_all(
+        &self,
+        waba: &WabaId,
+        templates: &[TemplateDefinition],
+        numbers: &[PhoneNumberId],
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let kept: HashSet<String> = templates.iter().map(|t| template_sk(&t.key)).collect();
+        let stale: Vec<Item> = self
+            .template_keys(waba)
+            .await?
+            .into_iter()
+            .filter(|k| !text(k, "sk").is_some_and(|sk| kept.contains(&sk)))
+            .collect();
+        self.put_items(
+            templates
+                .iter()
+                .map(|t| template_item(waba, t, now))
+                .collect(),
+        )
+        .await?;
+        self.delete_keys(stale).await?;
+        // The numbers last: a number is checked only once its WABA's
+        // templates are all in place.
+        let number_items = numbers
+            .iter()
+            .map(|number| {
+                Item::from([
+                    ("pk".to_owned(), s(template_number_pk(number))),
+                    ("sk".to_owned(), s(TEMPLATE_NUMBER_SK)),
+                    ("type".to_owned(), s("template_number")),
+                    ("waba_id".to_owned(), s(waba.as_str())),
+                    ("synced_at".to_owned(), n(now)),
+                ])
+            })
+            .collect();
+        self.put_items(number_items).await?;
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(TEMPLATE_SYNC_SK))
+            .update_expression("SET #type = :type, synced_at = :now, templates = :count")
+            .expression_attribute_names("#type", "type")
+            .expression_attribute_values(":type", s("template_sync"))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":count", n(templates.len()))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("record a template sync", e))
+    }
+
+    async fn apply(&self, waba: &WabaId, change: &TemplateChange) -> Result<(), StoreError> {
+        // Read, change, write: template webhooks are rare, and a race with
+        // a sync is settled by the next sync.
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(template_sk(&change.key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("read a template", e))?;
+        let mut def = out
+            .item
+            .as_ref()
+            .and_then(definition)
+            .unwrap_or_else(|| TemplateDefinition::learned(change));
+        def.apply(change);
+        let now = super::now_secs();
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(template_item(waba, &def, now)))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("apply a template change", e))
+    }
+
+    async fn sync_failed(&self, waba: &WabaId, error: &str, now: i64) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(TEMPLATE_SYNC_SK))
+            .update_expression("SET #type = :type, failed_at = :now, #error = :error")
+            .expression_attribute_names("#type", "type")
+            .expression_attribute_names("#error", "error")
+            .expression_attribute_values(":type", s("template_sync"))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":error", AttributeValue::S(error.to_owned()))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("record a failed template sync", e))
+    }
+
+    async fn sync_state(&self, waba: &WabaId) -> Result<SyncState, StoreError> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(TEMPLATE_SYNC_SK))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(|e| store_error("read the template sync state", e))?;
+        let Some(item) = out.item else {
+            return Ok(SyncState::default());
+        };
+        Ok(SyncState {
+            synced_at: number(&item, "synced_at"),
+            templates: number(&item, "templates")
+                .and_then(|c| u32::try_from(c).ok())
+                .unwrap_or(0),
+            failed_at: number(&item, "failed_at"),
+            error: text(&item, "error"),
+        })
+    }
+}
