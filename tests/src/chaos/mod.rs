@@ -11,12 +11,13 @@ mod collector;
 mod lambda;
 mod load;
 mod media_checks;
+mod progress;
 pub mod proxy;
 mod report;
 mod truth;
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use aws_sdk_sqs::types::QueueAttributeName;
 use graph_simulator::SimulatorConfig;
@@ -180,7 +181,7 @@ pub async fn run(config: &Config) -> Outcome {
     let inbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let outbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let media_counts = lambda::MappingCounts::default();
-    let _progress = progress(&proxy, &delivery, &inbound, &outbound);
+    let _progress = progress::progress(&proxy, &delivery, &inbound, &outbound);
     let intake = Intake {
         platform: &platform,
         webhook: &webhook,
@@ -306,46 +307,6 @@ pub async fn run(config: &Config) -> Outcome {
         failed_records: load_count(&inbound.failed_records)
             + load_count(&outbound.failed_records)
             + load_count(&media_counts.failed_records),
-    }
-}
-
-/// A line on stderr every 10 s, so a long run shows it is moving.
-fn progress(
-    proxy: &proxy::RunningProxy,
-    delivery: &std::sync::Arc<lambda::DeliveryCounts>,
-    inbound: &std::sync::Arc<lambda::MappingCounts>,
-    outbound: &std::sync::Arc<lambda::MappingCounts>,
-) -> AbortOnDrop {
-    let (counts, delivery, inbound, outbound) = (
-        std::sync::Arc::clone(&proxy.counts),
-        std::sync::Arc::clone(delivery),
-        std::sync::Arc::clone(inbound),
-        std::sync::Arc::clone(outbound),
-    );
-    let started = Instant::now();
-    AbortOnDrop(tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(Duration::from_secs(10)).await;
-            let get = |c: &std::sync::atomic::AtomicUsize| c.load(Ordering::Relaxed);
-            eprintln!(
-                "chaos: {:>5.0} s: AWS requests {}, webhook POSTs {}, processor records {} (failed {}), sender records {} (failed {})",
-                started.elapsed().as_secs_f64(),
-                get(&counts.requests),
-                get(&delivery.posts),
-                get(&inbound.records),
-                get(&inbound.failed_records),
-                get(&outbound.records),
-                get(&outbound.failed_records),
-            );
-        }
-    }))
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 
