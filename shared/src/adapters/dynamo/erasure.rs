@@ -148,8 +148,8 @@ impl DynamoStore {
     /// BatchWriteItem deletes in pages of 25, retrying unprocessed ones.
     pub(super) async fn delete_keys(&self, keys: Vec<Item>) -> Result<usize, StoreError> {
         let mut deleted = 0;
-        for chunk in keys.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
+        for chunk in keys.chunks(super::batch::BATCH_MAX) {
+            let requests: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|k| {
                     let key: Item = k
@@ -167,33 +167,7 @@ impl DynamoStore {
                         .build()
                 })
                 .collect();
-            for attempt in 0..8 {
-                if requests.is_empty() {
-                    break;
-                }
-                if attempt > 0 {
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-                }
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, std::mem::take(&mut requests))
-                    .send()
-                    .await
-                    .map_err(|e| store_error("batch delete", e))?;
-                requests = out
-                    .unprocessed_items
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default();
-            }
-            if !requests.is_empty() {
-                return Err(StoreError {
-                    operation: "batch delete",
-                    message: format!("{} deletes still unprocessed", requests.len()),
-                    retry: crate::ports::Retry::Retryable,
-                });
-            }
+            self.batch_write(requests, "batch delete").await?;
             deleted += chunk.len();
         }
         Ok(deleted)

@@ -4,6 +4,7 @@
 
 mod attrs;
 mod automation;
+mod batch;
 mod consent;
 mod content;
 mod diagnostics;

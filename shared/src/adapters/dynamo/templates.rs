@@ -18,7 +18,7 @@ use super::DynamoStore;
 use crate::domain::ids::PhoneNumberId;
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
 use crate::ports::templates::{SyncState, TemplateStore};
-use crate::ports::{Retry, StoreError};
+use crate::ports::StoreError;
 
 fn text(item: &Item, name: &str) -> Option<String> {
     item.get(name).and_then(|v| v.as_s().ok()).cloned()
@@ -72,8 +72,8 @@ fn definition(item: &Item) -> Option<TemplateDefinition> {
 
 impl DynamoStore {
     async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
-        for chunk in items.chunks(25) {
-            let mut requests: Vec<WriteRequest> = chunk
+        for chunk in items.chunks(super::batch::BATCH_MAX) {
+            let requests: Vec<WriteRequest> = chunk
                 .iter()
                 .map(|item| {
                     WriteRequest::builder()
@@ -86,33 +86,7 @@ impl DynamoStore {
                         .build()
                 })
                 .collect();
-            for attempt in 0..8 {
-                if requests.is_empty() {
-                    break;
-                }
-                if attempt > 0 {
-                    tokio::time::sleep(std::time::Duration::from_millis(50 << attempt)).await;
-                }
-                let out = self
-                    .client
-                    .batch_write_item()
-                    .request_items(&self.table, std::mem::take(&mut requests))
-                    .send()
-                    .await
-                    .map_err(|e| store_error("batch put templates", e))?;
-                requests = out
-                    .unprocessed_items
-                    .unwrap_or_default()
-                    .remove(&self.table)
-                    .unwrap_or_default();
-            }
-            if !requests.is_empty() {
-                return Err(StoreError {
-                    operation: "batch put templates",
-                    message: format!("{} puts still unprocessed", requests.len()),
-                    retry: Retry::Retryable,
-                });
-            }
+            self.batch_write(requests, "batch put templates").await?;
         }
         Ok(())
     }
