@@ -159,7 +159,7 @@ async fn run(limit: u32, instances: usize, seconds: u32) -> Run {
             upload_cache: MemoryUploadCache::default(),
             uploading: Default::default(),
             templates: Default::default(),
-            template_wabas: Default::default(),
+            template_cache: Default::default(),
         };
         let queue = Arc::clone(&queue);
         tasks.push(async move {

@@ -141,7 +141,7 @@ impl World {
             upload_cache: store.clone(),
             uploading: Default::default(),
             templates: store,
-            template_wabas: Default::default(),
+            template_cache: Default::default(),
         }
     }
 

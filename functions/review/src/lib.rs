@@ -13,7 +13,8 @@ pub mod sync;
 use shared::domain::events::payloads::ReviewCompleted;
 use shared::domain::events::Event;
 use shared::domain::review::{
-    review, AlarmFacts, Counts, Facts, Finding, Gathered, Severity, TemplateSyncFacts, Unavailable,
+    review, AlarmFacts, Counts, Facts, Finding, Gathered, Severity, TemplateSyncFacts,
+    TemplateUseFacts, Unavailable,
 };
 use shared::domain::templates::WabaId;
 use shared::ports::review::{
@@ -100,8 +101,10 @@ impl<P: ReviewPorts> Reviewer<P> {
         }
         let mut subscriptions = Vec::new();
         let mut template_syncs = Vec::new();
+        let mut template_uses = Vec::new();
         for waba in &wabas {
             template_syncs.push((waba.clone(), self.template_sync(waba).await));
+            template_uses.push((waba.clone(), self.template_uses(waba).await));
         }
         for waba in wabas {
             let s = gathered(self.graph.subscribed(&waba).await);
@@ -130,6 +133,7 @@ impl<P: ReviewPorts> Reviewer<P> {
             alarms,
             pitr: gathered(self.table.point_in_time_recovery().await),
             template_syncs,
+            template_uses,
         };
         (facts, values)
     }
@@ -148,6 +152,36 @@ impl<P: ReviewPorts> Reviewer<P> {
             failed_at: state.failed_at,
             error: state.error,
         })
+    }
+
+    /// The templates commands used in the last day, each with its status in
+    /// the store now (one Query, then one read per template used).
+    async fn template_uses(&self, waba: &str) -> Gathered<Vec<TemplateUseFacts>> {
+        let id =
+            WabaId::parse(waba).ok_or_else(|| Unavailable(format!("{waba} is not a WABA id")))?;
+        let since = self.clock.now_secs() - 86_400;
+        let store_error = |e: shared::ports::StoreError| Unavailable(e.to_string());
+        let uses = self
+            .templates
+            .used_since(&id, since)
+            .await
+            .map_err(store_error)?;
+        let mut out = Vec::with_capacity(uses.len());
+        for u in uses {
+            let status = self
+                .templates
+                .get(&id, &u.key)
+                .await
+                .map_err(store_error)?
+                .map(|d| d.status);
+            out.push(TemplateUseFacts {
+                name: u.key.name,
+                language: u.key.language,
+                status,
+                used_at: u.used_at,
+            });
+        }
+        Ok(out)
     }
 
     /// The scheduled run: review, keep the run, emit the event, count.

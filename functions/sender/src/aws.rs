@@ -89,6 +89,6 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         upload_cache: store.clone(),
         uploading: Default::default(),
         templates: store,
-        template_wabas: Default::default(),
+        template_cache: Default::default(),
     })
 }

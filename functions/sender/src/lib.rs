@@ -35,7 +35,7 @@ use tracing::Instrument;
 
 pub use deliver::Step;
 pub use media::{UploadLocks, UPLOAD_CACHE_SECS};
-pub use templates::TemplateWabas;
+pub use templates::TemplateCache;
 
 /// Records of one batch in flight at once: a batch is at most 10.
 const CONCURRENT_SENDS: usize = 10;
@@ -97,8 +97,9 @@ pub struct Sender<P: SenderPorts> {
     pub uploading: UploadLocks,
     /// Meta's templates, synced by the review function (docs/templates.md).
     pub templates: P::Templates,
-    /// Each number's WABA, read once per instance.
-    pub template_wabas: TemplateWabas,
+    /// Each number's WABA, read once per instance, and when this instance
+    /// last recorded each template's use.
+    pub template_cache: TemplateCache,
 }
 
 impl<P: SenderPorts> Sender<P> {

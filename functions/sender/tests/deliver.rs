@@ -127,7 +127,7 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         upload_cache: MemoryUploadCache::default(),
         uploading: Default::default(),
         templates: Default::default(),
-        template_wabas: Default::default(),
+        template_cache: Default::default(),
     }
 }
 

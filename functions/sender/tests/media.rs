@@ -126,7 +126,7 @@ fn sender() -> Sender<Fakes> {
         upload_cache: MemoryUploadCache::default(),
         uploading: Default::default(),
         templates: Default::default(),
-        template_wabas: Default::default(),
+        template_cache: Default::default(),
     }
 }
 

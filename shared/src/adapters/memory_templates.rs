@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::domain::ids::PhoneNumberId;
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
-use crate::ports::templates::{SyncError, SyncState, TemplateSource, TemplateStore};
+use crate::ports::templates::{SyncError, SyncState, TemplateSource, TemplateStore, TemplateUse};
 use crate::ports::StoreError;
 
 #[derive(Clone, Default)]
@@ -17,6 +17,8 @@ pub struct MemoryTemplates {
     pub syncs: Arc<Mutex<HashMap<WabaId, SyncState>>>,
     /// Reads of one template, for tests that count them.
     pub gets: Arc<Mutex<u32>>,
+    /// The last use of each template, as `mark_used` wrote it.
+    pub uses: Arc<Mutex<BTreeMap<(WabaId, TemplateKey), i64>>>,
 }
 
 impl TemplateStore for MemoryTemplates {
@@ -90,6 +92,33 @@ impl TemplateStore for MemoryTemplates {
             .get(waba)
             .cloned()
             .unwrap_or_default())
+    }
+
+    async fn mark_used(
+        &self,
+        waba: &WabaId,
+        key: &TemplateKey,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.uses
+            .lock()
+            .expect("fake lock")
+            .insert((waba.clone(), key.clone()), now);
+        Ok(())
+    }
+
+    async fn used_since(&self, waba: &WabaId, since: i64) -> Result<Vec<TemplateUse>, StoreError> {
+        Ok(self
+            .uses
+            .lock()
+            .expect("fake lock")
+            .iter()
+            .filter(|((w, _), at)| w == waba && **at >= since)
+            .map(|((_, key), at)| TemplateUse {
+                key: key.clone(),
+                used_at: *at,
+            })
+            .collect())
     }
 }
 

@@ -64,6 +64,29 @@ pub trait TemplateStore: Send + Sync {
         &self,
         waba: &WabaId,
     ) -> impl Future<Output = Result<SyncState, StoreError>> + Send;
+    /// A command used template `key` at `now` (checked, sent or refused):
+    /// the review reports templates paused or disabled that commands used
+    /// in the last day. One write; the sender calls it at most once an hour
+    /// per template and instance.
+    fn mark_used(
+        &self,
+        waba: &WabaId,
+        key: &TemplateKey,
+        now: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The templates of `waba` that commands used at or after `since`.
+    fn used_since(
+        &self,
+        waba: &WabaId,
+        since: i64,
+    ) -> impl Future<Output = Result<Vec<TemplateUse>, StoreError>> + Send;
+}
+
+/// A template commands used, and when last (within the sender's hour).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateUse {
+    pub key: TemplateKey,
+    pub used_at: i64,
 }
 
 /// A sync that could not read Meta's answer: which call, what came back

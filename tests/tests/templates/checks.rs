@@ -4,7 +4,9 @@
 use integration_tests::{fixture, World};
 use serde_json::json;
 
-use crate::common::{ended, ledger, named, sends, sim_post, sync, template_command, TO};
+use shared::domain::review::Severity;
+
+use crate::common::{ended, ledger, named, pause, sends, sync, template_command, TO, WABA};
 
 #[tokio::test]
 async fn each_template_refusal_ends_rejected_with_its_reason_and_no_call_to_meta() {
@@ -128,16 +130,7 @@ async fn a_status_webhook_pausing_a_template_takes_effect_on_the_next_command() 
     assert_eq!(ended(&ledger(&world, "before").await).0, "sent");
     world.drain(&world.processor()).await; // its status webhooks
 
-    let posted = sim_post(
-        &sim,
-        "/_sim/account/webhooks",
-        json!({"field": "message_template_status_update",
-               "template": {"name": "order_shipped", "language": "en_US"},
-               "value": {"event": "PAUSED", "reason": "LOW_QUALITY"}}),
-    )
-    .await;
-    assert_eq!(posted["delivered"], true, "{posted}");
-    world.drain(&world.processor()).await;
+    pause(&world, &sim, "order_shipped").await;
     world
         .enqueue_command(&template_command(
             "after",
@@ -175,4 +168,43 @@ async fn a_number_whose_templates_never_synced_sends_as_before() {
 
     assert_eq!(ended(&ledger(&world, "unchecked").await).0, "sent");
     assert_eq!(sends(&sim).len(), 1);
+}
+
+#[tokio::test]
+async fn a_template_commands_used_today_that_meta_then_paused_is_reported_by_the_review() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    assert!(sync(&world, &sim).await.failed.is_empty());
+    let sender = world.sender(&sim, 80);
+    for key in ["used-1", "used-2"] {
+        world
+            .enqueue_command(&template_command(
+                key,
+                "utility",
+                named("order_shipped", "en_US"),
+            ))
+            .await;
+    }
+    world.drain_outbound(&sender).await;
+    let mut reviewer = world.reviewer(&sim, "").await;
+    reviewer.config.waba_ids = vec![WABA.into()];
+    let in_use = |findings: &[shared::domain::review::Finding]| {
+        findings
+            .iter()
+            .filter(|f| f.check == "templates.in_use")
+            .map(|f| (f.severity, f.subject.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        in_use(&reviewer.review().await),
+        vec![(Severity::Ok, WABA.to_owned())],
+        "an approved template in use is fine"
+    );
+
+    pause(&world, &sim, "order_shipped").await;
+
+    assert_eq!(
+        in_use(&reviewer.review().await),
+        vec![(Severity::Warning, format!("{WABA}/order_shipped/en_US"))]
+    );
 }

@@ -58,3 +58,18 @@ pub fn ended(item: &Item) -> (String, Option<String>) {
         s(item, "reason").map(str::to_owned),
     )
 }
+
+/// Meta pausing `name` (en_US) for its quality: the signed
+/// `message_template_status_update` webhook, processed.
+pub async fn pause(world: &World, sim: &RunningSimulator, name: &str) {
+    let posted = sim_post(
+        sim,
+        "/_sim/account/webhooks",
+        json!({"field": "message_template_status_update",
+               "template": {"name": name, "language": "en_US"},
+               "value": {"event": "PAUSED", "reason": "LOW_QUALITY"}}),
+    )
+    .await;
+    assert_eq!(posted["delivered"], true, "{posted}");
+    world.drain(&world.processor()).await;
+}

@@ -148,6 +148,12 @@ pub(crate) fn template_sk(key: &TemplateKey) -> String {
     format!("{TEMPLATE_PREFIX}{}#{}", key.name, key.language)
 }
 pub(crate) const TEMPLATE_PREFIX: &str = "T#";
+/// The last use of a template by a command, beside its item (the sync's
+/// puts and deletes touch `T#` items only, so a use outlives a sync).
+pub(crate) fn template_use_sk(key: &TemplateKey) -> String {
+    format!("{TEMPLATE_USE_PREFIX}{}#{}", key.name, key.language)
+}
+pub(crate) const TEMPLATE_USE_PREFIX: &str = "U#";
 pub(crate) const TEMPLATE_SYNC_SK: &str = "SYNC";
 
 /// Which WABA a business number sends templates of, written by a complete

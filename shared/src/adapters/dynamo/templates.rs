@@ -2,7 +2,9 @@
 //! `TPL#<waba>` holds one item per template and the sync state;
 //! `TPLNUM#<number>` names a number's WABA. A send reads one template item
 //! (GetItem, eventually consistent: 0.5 RRU up to 4 KB); the number's item
-//! is read once per number and sender instance.
+//! is read once per number and sender instance. `U#<name>#<language>`
+//! holds a template's last use by a command (the review's "paused or
+//! disabled templates used in the last day"), expiring a week later.
 
 use std::collections::HashSet;
 
@@ -11,14 +13,17 @@ use serde_json::Value;
 
 use super::attrs::{n, s, store_error, Item};
 use super::keys::{
-    template_number_pk, template_sk, templates_pk, TEMPLATE_NUMBER_SK, TEMPLATE_PREFIX,
-    TEMPLATE_SYNC_SK,
+    template_number_pk, template_sk, template_use_sk, templates_pk, TEMPLATE_NUMBER_SK,
+    TEMPLATE_PREFIX, TEMPLATE_SYNC_SK, TEMPLATE_USE_PREFIX,
 };
 use super::DynamoStore;
 use crate::domain::ids::PhoneNumberId;
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
-use crate::ports::templates::{SyncState, TemplateStore};
+use crate::ports::templates::{SyncState, TemplateStore, TemplateUse};
 use crate::ports::StoreError;
+
+/// How long a template's last use is kept: the review looks back one day.
+const USE_KEPT_SECS: i64 = 7 * 86_400;
 
 fn text(item: &Item, name: &str) -> Option<String> {
     item.get(name).and_then(|v| v.as_s().ok()).cloned()
@@ -93,25 +98,45 @@ impl DynamoStore {
 
     /// The sort keys of every template item a WABA has.
     async fn template_keys(&self, waba: &WabaId) -> Result<Vec<Item>, StoreError> {
-        let mut keys = Vec::new();
+        self.prefix_items(waba, TEMPLATE_PREFIX, None, "query templates")
+            .await
+    }
+
+    /// Every item of the WABA's partition whose sort key starts with
+    /// `prefix`, page by page: only its keys, or, given `used_since`, whole
+    /// use items (`U#`) recorded at or after it.
+    async fn prefix_items(
+        &self,
+        waba: &WabaId,
+        prefix: &str,
+        used_since: Option<i64>,
+        operation: &'static str,
+    ) -> Result<Vec<Item>, StoreError> {
+        let mut items = Vec::new();
         let mut start = None;
         loop {
-            let out = self
+            let mut query = self
                 .client
                 .query()
                 .table_name(&self.table)
                 .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
                 .expression_attribute_values(":pk", s(templates_pk(waba)))
-                .expression_attribute_values(":prefix", s(TEMPLATE_PREFIX))
-                .projection_expression("pk, sk")
+                .expression_attribute_values(":prefix", s(prefix));
+            query = match used_since {
+                Some(since) => query
+                    .filter_expression("used_at >= :since")
+                    .expression_attribute_values(":since", n(since)),
+                None => query.projection_expression("pk, sk"),
+            };
+            let out = query
                 .set_exclusive_start_key(start)
                 .send()
                 .await
-                .map_err(|e| store_error("query templates", e))?;
-            keys.extend(out.items.unwrap_or_default());
+                .map_err(|e| store_error(operation, e))?;
+            items.extend(out.items.unwrap_or_default());
             start = out.last_evaluated_key;
             if start.is_none() {
-                return Ok(keys);
+                return Ok(items);
             }
         }
     }
@@ -277,5 +302,53 @@ impl TemplateStore for DynamoStore {
             failed_at: number(&item, "failed_at"),
             error: text(&item, "error"),
         })
+    }
+
+    async fn mark_used(
+        &self,
+        waba: &WabaId,
+        key: &TemplateKey,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", s(templates_pk(waba)))
+            .key("sk", s(template_use_sk(key)))
+            .update_expression(
+                "SET #type = :type, #name = :name, #language = :language, used_at = :now, expires_at = :expires",
+            )
+            .expression_attribute_names("#type", "type")
+            .expression_attribute_names("#name", "name")
+            .expression_attribute_names("#language", "language")
+            .expression_attribute_values(":type", s("template_use"))
+            .expression_attribute_values(":name", s(&key.name))
+            .expression_attribute_values(":language", s(&key.language))
+            .expression_attribute_values(":now", n(now))
+            .expression_attribute_values(":expires", n(now + USE_KEPT_SECS))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| store_error("record a template's use", e))
+    }
+
+    async fn used_since(&self, waba: &WabaId, since: i64) -> Result<Vec<TemplateUse>, StoreError> {
+        let items = self
+            .prefix_items(
+                waba,
+                TEMPLATE_USE_PREFIX,
+                Some(since),
+                "query template uses",
+            )
+            .await?;
+        Ok(items
+            .iter()
+            .filter_map(|item| {
+                Some(TemplateUse {
+                    key: TemplateKey::new(&text(item, "name")?, &text(item, "language")?),
+                    used_at: number(item, "used_at")?,
+                })
+            })
+            .collect())
     }
 }

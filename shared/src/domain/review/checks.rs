@@ -1,12 +1,13 @@
 //! The checks, one function per subject, each turning gathered facts into
 //! findings (docs/review.md is the table of them): the token and the
 //! WhatsApp account in `account.rs`, the secret and the stack in `setup.rs`,
-//! the template store's syncs in `templates.rs`.
+//! the template store's syncs and the templates commands use in
+//! `templates.rs`.
 
 use super::account::{numbers, subscriptions, token};
 use super::facts::*;
 use super::setup::{alarms, dead_letters, pitr, secret, sweep};
-use super::templates::template_syncs;
+use super::templates::{template_syncs, templates_in_use};
 use super::{Finding, ReviewSettings};
 
 /// Every check over `facts`, at `now` (unix seconds), in a stable order.
@@ -20,6 +21,7 @@ pub fn review(facts: &Facts, settings: &ReviewSettings, now: i64) -> Vec<Finding
     out.push(alarms(&facts.alarms));
     out.push(pitr(&facts.pitr, settings));
     out.extend(template_syncs(&facts.template_syncs, settings, now));
+    out.extend(templates_in_use(&facts.template_uses));
     out
 }
 
@@ -52,6 +54,7 @@ mod tests {
             alarms: Err(none("x")),
             pitr: Err(none("x")),
             template_syncs: vec![("1".into(), Err(none("x")))],
+            template_uses: vec![("1".into(), Err(none("x")))],
         };
         let f = review(&nothing, &ReviewSettings::default(), NOW);
         let counts = Counts::of(&f);

@@ -109,6 +109,18 @@ pub struct Facts {
     pub pitr: Gathered<PitrFacts>,
     /// Each synced WABA's template sync state (docs/templates.md).
     pub template_syncs: Vec<(String, Gathered<TemplateSyncFacts>)>,
+    /// Per WABA: the templates commands used in the last day.
+    pub template_uses: Vec<(String, Gathered<Vec<TemplateUseFacts>>)>,
+}
+
+/// A template a command used in the last day, with its status in the store
+/// now (`None`: the store no longer holds it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateUseFacts {
+    pub name: String,
+    pub language: String,
+    pub status: Option<String>,
+    pub used_at: i64,
 }
 
 /// What the template store knows of one WABA's syncs.

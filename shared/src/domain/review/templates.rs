@@ -1,9 +1,11 @@
 //! The template store's syncs (docs/templates.md): each WABA synced within
 //! twice `TemplateSyncMinutes`. A store that never synced, or stopped, sends
 //! template commands unchecked (`TemplateUnchecked`): a warning, since
-//! sends still work as before the store existed.
+//! sends still work as before the store existed. And the templates commands
+//! used in the last day that Meta has since paused or disabled: those
+//! commands are now `rejected` (`template_paused`, `template_disabled`).
 
-use super::facts::{Gathered, TemplateSyncFacts};
+use super::facts::{Gathered, TemplateSyncFacts, TemplateUseFacts};
 use super::{unavailable, Finding, ReviewSettings, Severity};
 
 const CHECK: &str = "templates.sync";
@@ -59,6 +61,59 @@ pub(super) fn template_syncs(
         .collect()
 }
 
+const IN_USE: &str = "templates.in_use";
+const PAUSED_FIX: &str = "Meta pauses a template whose quality dropped (3 h, then 6 h, then disabled): improve it in WhatsApp Manager or point the commands at another APPROVED template. Until then these commands end `rejected`, reason template_paused.";
+const DISABLED_FIX: &str = "Meta disabled the template for its quality: create a new one (or appeal in WhatsApp Manager) and point the commands at it. Until then these commands end `rejected`, reason template_disabled.";
+
+/// Per WABA: a finding for each template used in the last day that is now
+/// paused (warning: Meta lifts a pause by itself) or disabled (critical: the
+/// commands that use it will keep failing), or one `ok`.
+pub(super) fn templates_in_use(uses: &[(String, Gathered<Vec<TemplateUseFacts>>)]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for (waba, uses) in uses {
+        let uses = match uses {
+            Ok(u) => u,
+            Err(why) => {
+                out.push(unavailable(IN_USE, waba, why, PAUSED_FIX));
+                continue;
+            }
+        };
+        let before = out.len();
+        for u in uses {
+            let (severity, fix) = match u.status.as_deref() {
+                Some("PAUSED") => (Severity::Warning, PAUSED_FIX),
+                Some("DISABLED") => (Severity::Critical, DISABLED_FIX),
+                _ => continue,
+            };
+            out.push(Finding::new(
+                IN_USE,
+                severity,
+                format!("{waba}/{}/{}", u.name, u.language),
+                format!(
+                    "template {} ({}) is {} and commands used it in the last day",
+                    u.name,
+                    u.language,
+                    u.status.as_deref().unwrap_or_default().to_lowercase()
+                ),
+                fix,
+            ));
+        }
+        if out.len() == before {
+            out.push(Finding::new(
+                IN_USE,
+                Severity::Ok,
+                waba,
+                format!(
+                    "{} template(s) used in the last day, none paused or disabled",
+                    uses.len()
+                ),
+                "",
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +145,42 @@ mod tests {
         let never = one(TemplateSyncFacts::default());
         assert_eq!(never.severity, Severity::Warning);
         assert!(never.detail.contains("never synced"));
+    }
+
+    fn used(name: &str, status: Option<&str>) -> TemplateUseFacts {
+        TemplateUseFacts {
+            name: name.into(),
+            language: "en_US".into(),
+            status: status.map(str::to_owned),
+            used_at: NOW - 3_600,
+        }
+    }
+
+    #[test]
+    fn a_used_template_now_paused_is_a_warning_disabled_is_critical_and_approved_ones_are_ok() {
+        let f = templates_in_use(&[(
+            "1".into(),
+            Ok(vec![
+                used("order_update", Some("APPROVED")),
+                used("spring_sale", Some("PAUSED")),
+                used("old_promo", Some("DISABLED")),
+            ]),
+        )]);
+        let by_subject = |s: &str| f.iter().find(|x| x.subject == s).map(|x| x.severity);
+        assert_eq!(
+            by_subject("1/spring_sale/en_US"),
+            Some(Severity::Warning),
+            "{f:?}"
+        );
+        assert_eq!(
+            by_subject("1/old_promo/en_US"),
+            Some(Severity::Critical),
+            "{f:?}"
+        );
+        assert_eq!(f.len(), 2, "approved templates add no finding: {f:?}");
+        let fine =
+            templates_in_use(&[("1".into(), Ok(vec![used("order_update", Some("APPROVED"))]))]);
+        assert_eq!(fine.len(), 1);
+        assert_eq!(fine[0].severity, Severity::Ok);
     }
 }
