@@ -66,3 +66,56 @@ async fn a_page_meta_refuses_keeps_every_template_the_store_knew_and_records_the
     assert!(s(&state, "error").is_some_and(|e| e.contains("code 190")));
     assert!(!s(&state, "error").unwrap().contains("dev-access-token"));
 }
+
+/// The request shape Meta documents for the template list: GET with the
+/// bearer token, the fields the store keeps, Meta's page size, and the
+/// `after` cursor of the page before on every later page.
+#[tokio::test]
+async fn each_sync_page_asks_meta_for_the_stored_fields_with_the_cursor_of_the_page_before() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    sim_post(
+        &sim,
+        "/_sim/templates",
+        json!({"generate": {"count": 150}, "replace": true}),
+    )
+    .await;
+    assert!(sync(&world, &sim).await.failed.is_empty());
+
+    let pages: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.path.ends_with(&format!("/{WABA}/message_templates")))
+        .collect();
+    assert_eq!(pages.len(), 2);
+    for (i, page) in pages.iter().enumerate() {
+        assert_eq!(page.method, "GET");
+        assert!(page.path.starts_with("/v"), "versioned path: {}", page.path);
+        assert_eq!(
+            page.headers.get("authorization").map(String::as_str),
+            Some("Bearer <redacted>")
+        );
+        let url = format!("http://meta/?{}", page.query.as_deref().unwrap_or_default());
+        let query: Vec<(String, String)> = reqwest::Url::parse(&url)
+            .expect("a query string")
+            .query_pairs()
+            .into_owned()
+            .collect();
+        let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let fields: Vec<&str> = get("fields").unwrap_or_default().split(',').collect();
+        for f in [
+            "name",
+            "language",
+            "status",
+            "category",
+            "components",
+            "parameter_format",
+            "quality_score",
+            "id",
+        ] {
+            assert!(fields.contains(&f), "page {i} asks for {f}: {fields:?}");
+        }
+        assert_eq!(get("limit"), Some("100"));
+        assert_eq!(get("after").is_some(), i > 0, "page {i}: {query:?}");
+    }
+}
