@@ -103,6 +103,15 @@ fi
 WABA_IDS="${JUM_WABA_ID:-102290129340398}" target/debug/sync-templates \
     || echo "dev.sh: the template sync failed; template commands go unchecked until one succeeds" >&2
 
+# Every function built now, as cargo lambda watch builds it on its first
+# request: otherwise the first POST after the banner, and the simulator's
+# signed webhooks (5 attempts over about 25 s), wait for a compile of
+# minutes and fail.
+echo "dev.sh: building the functions (first time: a few minutes)"
+for f in webhook processor sender contacts retention media; do
+    cargo build --quiet -p "$f" --bin "$f"
+done
+
 # The functions inherit this environment; --env-file makes it explicit.
 start "cargo lambda watch" cargo lambda watch \
     --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --env-file .local/dev.env
@@ -140,7 +149,6 @@ cat <<BANNER
  contacts API:  http://127.0.0.1:$LAMBDA_PORT/lambda-url/contacts/16505551234/export
  events queue:  jum-local-events on $ENDPOINT
    .venv/bin/python infra/local/read_events.py
- The first request waits for cargo lambda to compile the function.
  Ctrl-C stops everything.
 ==========================================================================
 
