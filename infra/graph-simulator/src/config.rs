@@ -87,13 +87,15 @@ pub struct RateLimits {
     pub pair: PairLimit,
 }
 
-/// Messages per second per phone_number_id (Meta: 80 by default), with one
-/// second of burst.
+/// Messages per second per phone_number_id, one second of burst, by the
+/// number's `throughput.level`: `mps` for STANDARD and numbers the account
+/// does not hold (Meta: 80), `high_mps` for HIGH (Meta: up to 1000).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ThroughputLimit {
     pub enabled: bool,
     pub mps: u32,
+    pub high_mps: u32,
 }
 
 impl Default for ThroughputLimit {
@@ -101,6 +103,7 @@ impl Default for ThroughputLimit {
         Self {
             enabled: true,
             mps: 80,
+            high_mps: 1000,
         }
     }
 }
@@ -283,8 +286,12 @@ impl Behaviour {
             return Err("faults.server_error_codes must not be empty".into());
         }
         let limits = &self.rate_limits;
-        if limits.throughput.enabled && limits.throughput.mps == 0 {
-            return Err("rate_limits.throughput.mps must be > 0 (or disable it)".into());
+        if limits.throughput.enabled
+            && (limits.throughput.mps == 0 || limits.throughput.high_mps == 0)
+        {
+            return Err(
+                "rate_limits.throughput.mps and high_mps must be > 0 (or disable it)".into(),
+            );
         }
         if limits.pair.enabled && (limits.pair.burst == 0 || limits.pair.interval_ms == 0) {
             return Err(

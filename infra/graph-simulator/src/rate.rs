@@ -73,7 +73,9 @@ const PRUNE_ABOVE: usize = 10_000;
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     limits: RateLimits,
-    throughput: HashMap<String, TokenBucket>,
+    /// Each number's bucket and the rate it was made for: a number whose
+    /// level changes starts a new regime with a full bucket.
+    throughput: HashMap<String, (u32, TokenBucket)>,
     pairs: HashMap<(String, String), TokenBucket>,
 }
 
@@ -93,16 +95,31 @@ impl RateLimiter {
         }
     }
 
-    pub fn check_throughput(&mut self, phone_number_id: &str, now: Instant) -> Result<(), Limited> {
+    /// `high`: the number's `throughput.level` is HIGH.
+    pub fn check_throughput(
+        &mut self,
+        phone_number_id: &str,
+        high: bool,
+        now: Instant,
+    ) -> Result<(), Limited> {
         let limit = &self.limits.throughput;
         if !limit.enabled {
             return Ok(());
         }
-        prune(&mut self.throughput, now);
-        let mps = limit.mps;
-        self.throughput
+        if self.throughput.len() > PRUNE_ABOVE {
+            self.throughput
+                .retain(|_, (_, bucket)| !bucket.is_full(now));
+        }
+        let mps = if high { limit.high_mps } else { limit.mps };
+        let (rate, bucket) = self
+            .throughput
             .entry(phone_number_id.to_string())
-            .or_insert_with(|| TokenBucket::per_second(mps))
+            .or_insert_with(|| (mps, TokenBucket::per_second(mps)));
+        if *rate != mps {
+            *rate = mps;
+            *bucket = TokenBucket::per_second(mps);
+        }
+        bucket
             .try_take(now)
             .map_err(|retry_after| Limited::Throughput { retry_after })
     }
@@ -140,7 +157,11 @@ mod tests {
 
     fn limits(mps: u32, burst: u32, interval_ms: u64) -> RateLimits {
         RateLimits {
-            throughput: ThroughputLimit { enabled: true, mps },
+            throughput: ThroughputLimit {
+                enabled: true,
+                mps,
+                high_mps: mps * 10,
+            },
             pair: PairLimit {
                 enabled: true,
                 burst,
@@ -225,13 +246,26 @@ mod tests {
     fn throughput_should_be_per_phone_number_id() {
         let t0 = Instant::now();
         let mut limiter = RateLimiter::new(limits(2, 45, 6_000));
-        limiter.check_throughput("a", t0).unwrap();
-        limiter.check_throughput("a", t0).unwrap();
+        limiter.check_throughput("a", false, t0).unwrap();
+        limiter.check_throughput("a", false, t0).unwrap();
         assert!(matches!(
-            limiter.check_throughput("a", t0),
+            limiter.check_throughput("a", false, t0),
             Err(Limited::Throughput { .. })
         ));
-        assert!(limiter.check_throughput("b", t0).is_ok());
+        assert!(limiter.check_throughput("b", false, t0).is_ok());
+    }
+
+    #[test]
+    fn a_high_number_should_get_the_high_rate_from_a_full_bucket() {
+        let t0 = Instant::now();
+        let mut limiter = RateLimiter::new(limits(2, 45, 6_000));
+        limiter.check_throughput("a", false, t0).unwrap();
+        limiter.check_throughput("a", false, t0).unwrap();
+        assert!(limiter.check_throughput("a", false, t0).is_err());
+        for i in 0..20 {
+            assert!(limiter.check_throughput("a", true, t0).is_ok(), "{i}");
+        }
+        assert!(limiter.check_throughput("a", true, t0).is_err());
     }
 
     #[test]
@@ -242,7 +276,7 @@ mod tests {
         off.pair.enabled = false;
         let mut limiter = RateLimiter::new(off);
         for _ in 0..1_000 {
-            limiter.check_throughput("a", t0).unwrap();
+            limiter.check_throughput("a", false, t0).unwrap();
             limiter.check_pair("a", "b", t0).unwrap();
         }
     }
@@ -251,12 +285,12 @@ mod tests {
     fn changing_limits_should_start_from_full_buckets() {
         let t0 = Instant::now();
         let mut limiter = RateLimiter::new(limits(1, 1, 6_000));
-        limiter.check_throughput("a", t0).unwrap();
-        assert!(limiter.check_throughput("a", t0).is_err());
+        limiter.check_throughput("a", false, t0).unwrap();
+        assert!(limiter.check_throughput("a", false, t0).is_err());
         limiter.set_limits(&limits(2, 1, 6_000));
-        assert!(limiter.check_throughput("a", t0).is_ok());
-        assert!(limiter.check_throughput("a", t0).is_ok());
-        assert!(limiter.check_throughput("a", t0).is_err());
+        assert!(limiter.check_throughput("a", false, t0).is_ok());
+        assert!(limiter.check_throughput("a", false, t0).is_ok());
+        assert!(limiter.check_throughput("a", false, t0).is_err());
     }
 
     #[tokio::test(start_paused = true)]

@@ -123,6 +123,13 @@ impl Account {
         Some((code, template.status.clone()))
     }
 
+    /// The number's `throughput.level` is HIGH (Meta: up to 1000 mps).
+    pub fn high_throughput(&self, phone_number_id: &str) -> bool {
+        self.numbers
+            .get(phone_number_id)
+            .is_some_and(|n| n.throughput_level == "HIGH")
+    }
+
     pub fn waba_mut(&mut self, waba_id: &str) -> &mut Waba {
         self.wabas.entry(waba_id.to_string()).or_default()
     }

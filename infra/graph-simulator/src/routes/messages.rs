@@ -124,7 +124,8 @@ fn mark_read(state: &AppState, phone_number_id: &str, message_id: &str) -> Answe
     // Assumption: reads share the throughput budget of the number (Meta
     // counts inbound and outbound traffic; it does not single out reads).
     let now = tokio::time::Instant::now();
-    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, now) {
+    let high = inner.account.high_throughput(phone_number_id);
+    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, high, now) {
         return limited_error(limited);
     }
     if inner.is_outgoing(message_id) {
@@ -147,7 +148,8 @@ fn send_message(
     // Reborrow so behaviour (read) and limiter (written) are disjoint borrows.
     let inner = &mut *guard;
     let now = tokio::time::Instant::now();
-    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, now) {
+    let high = inner.account.high_throughput(phone_number_id);
+    if let Err(limited) = inner.limiter.check_throughput(phone_number_id, high, now) {
         return limited_error(limited);
     }
     let behaviour = &inner.behaviour;

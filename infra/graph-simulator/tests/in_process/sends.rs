@@ -132,6 +132,32 @@ async fn when_throughput_is_exceeded_should_answer_130429() {
 }
 
 #[tokio::test]
+async fn a_number_whose_throughput_level_is_high_should_get_the_high_limit() {
+    let mut config = fast_config(None);
+    config.behaviour.rate_limits.throughput.mps = 2;
+    config.behaviour.rate_limits.throughput.high_mps = 5;
+    let sim = spawn(config).await.unwrap();
+    let (status, _) = crate::http::control(
+        &sim,
+        "/account/phone_numbers/106540352242922",
+        json!({"throughput_level": "HIGH"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    for n in 0..5 {
+        let (status, answer) = send(
+            &sim,
+            "sim-access-token",
+            text_to(&format!("1555000000{n}"), "x"),
+        )
+        .await;
+        assert_eq!(status, 200, "send {n}: {answer}");
+    }
+    let (_, answer) = send(&sim, "sim-access-token", text_to("15550000009", "x")).await;
+    assert_eq!(answer["error"]["code"], 130429);
+}
+
+#[tokio::test]
 async fn when_pair_rate_is_exceeded_should_answer_131056_for_that_recipient_only() {
     let mut config = fast_config(None);
     config.behaviour.rate_limits.pair.burst = 2;
