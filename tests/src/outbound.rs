@@ -9,7 +9,8 @@ use std::time::Duration;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, StatusCode};
 use graph_simulator::{RunningSimulator, SimulatorConfig};
-use sender::{Sender, Settings};
+use sender::aws::Aws;
+use sender::{Sender, SenderPorts, Settings};
 use shared::adapters::dynamo::{DynamoStore, KeyedConsent};
 use shared::adapters::graph::GraphClient;
 use shared::adapters::s3_outbound::S3OutboundFiles;
@@ -20,19 +21,38 @@ use shared::domain::outbound::MediaSources;
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 use shared::ports::contacts::HashingAuditor;
-use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
 use crate::events::{api_gateway_request, ApiRequest};
 use crate::queues::Drain;
-use crate::world::{World, APP_SECRET};
+use crate::world::{TestClock, World, APP_SECRET};
 
 pub const ACCESS_TOKEN: &str = "dev-access-token";
 pub const PHONE_NUMBER_ID: &str = "106540352242922";
 
-/// The sender with the deployed bundle of adapters (`sender::aws`), on moto
-/// and the Graph API simulator.
-pub type LocalSender = Sender<sender::aws::Aws>;
+/// The sender with the deployed adapters (`sender::aws`), on moto and the
+/// Graph API simulator, but for the clock: the system's unless a test about
+/// pacing fixes it (`sender.clock = TestClock(Some(secs))`).
+pub type LocalSender = Sender<LocalSenderPorts>;
+
+pub enum LocalSenderPorts {}
+
+impl SenderPorts for LocalSenderPorts {
+    type Events = <Aws as SenderPorts>::Events;
+    type Ledger = <Aws as SenderPorts>::Ledger;
+    type Recipients = <Aws as SenderPorts>::Recipients;
+    type Throttle = <Aws as SenderPorts>::Throttle;
+    type Graph = <Aws as SenderPorts>::Graph;
+    type Redelivery = <Aws as SenderPorts>::Redelivery;
+    type Clock = TestClock;
+    type Consent = <Aws as SenderPorts>::Consent;
+    type Audit = <Aws as SenderPorts>::Audit;
+    type Files = <Aws as SenderPorts>::Files;
+    type Uploads = <Aws as SenderPorts>::Uploads;
+    type UploadCache = <Aws as SenderPorts>::UploadCache;
+    type Templates = <Aws as SenderPorts>::Templates;
+    type Numbers = <Aws as SenderPorts>::Numbers;
+}
 
 impl World {
     /// A simulator that answers like Meta and posts its status webhooks to
@@ -110,7 +130,7 @@ impl World {
             throttle: store.clone(),
             graph: graph.clone(),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
-            clock: SystemClock,
+            clock: TestClock(None),
             consent: KeyedConsent {
                 store: store.clone(),
                 hasher: hasher.clone(),
@@ -140,8 +160,10 @@ impl World {
             uploads: graph,
             upload_cache: store.clone(),
             uploading: Default::default(),
-            templates: store,
+            templates: store.clone(),
             template_cache: Default::default(),
+            numbers: store,
+            pace_cache: Default::default(),
         }
     }
 

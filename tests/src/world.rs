@@ -43,6 +43,7 @@ impl ProcessorPorts for LocalPorts {
     type Media = SqsQueue;
     type Health = DynamoStore;
     type Templates = DynamoStore;
+    type Numbers = DynamoStore;
 }
 
 /// The system clock, or a fixed instant for tests about time of day.
@@ -213,6 +214,7 @@ impl World {
             diagnostics: store.clone(),
             health: store.clone(),
             templates: store.clone(),
+            numbers: store.clone(),
             automation_store: store,
             clock: TestClock(fixed_now_secs),
             retention: Retention::DEFAULT,

@@ -30,6 +30,7 @@ impl ProcessorPorts for Aws {
     type Media = SqsQueue;
     type Health = DynamoStore;
     type Templates = DynamoStore;
+    type Numbers = DynamoStore;
 }
 
 /// The processor on the AWS clients of `sdk`, as `config` names its table,
@@ -46,6 +47,7 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         health: store.clone(),
         automation_store: store.clone(),
         templates: store.clone(),
+        numbers: store.clone(),
         clock: SystemClock,
         retention: config.retention,
         events: SqsQueue::new(sqs.clone(), &config.events_queue_url),

@@ -92,7 +92,10 @@ pub async fn run<P: ProcessorPorts>(
                 }
             }
             Update::Diagnostic(_) => {}
-            Update::Health(h) => out.events.push(crate::health::announce(h, batch, metrics)),
+            Update::Health(h) => {
+                out.events.push(crate::health::announce(h, batch, metrics));
+                crate::health::follow(p, h, metrics).await?;
+            }
         }
     }
     Ok(out)

@@ -1,7 +1,8 @@
 //! Account and number health webhooks (docs/account-health.md): each fact
 //! is stored once per business number, announced as one `account.*` event
 //! and counted, with an alarm metric for a quality downgrade, a restriction
-//! and a security event.
+//! and a security event. A throughput upgrade also raises the number's
+//! level for the sender's pacing at once.
 
 use shared::domain::account::HealthChange;
 use shared::domain::events::account_payloads::AccountHealth;
@@ -9,6 +10,7 @@ use shared::domain::events::Event;
 use shared::domain::queued::QueuedBatch;
 use shared::domain::records::{Provenance, WriteOutcome};
 use shared::ports::health::{HealthRecord, HealthStore};
+use shared::ports::numbers::NumberLevels;
 use shared::telemetry::Metrics;
 
 use crate::error::IngestError;
@@ -53,4 +55,27 @@ pub(crate) fn announce(change: &HealthChange, batch: &QueuedBatch, metrics: &mut
         None,
         None,
     )
+}
+
+/// A `THROUGHPUT_UPGRADE` raises its number's level in the store, so the
+/// sender paces it at its new rate within a minute instead of at the next
+/// sync. An absolute value: a retried record repeats it harmlessly. A
+/// number no sync has listed yet is only counted: the next sync reads its
+/// level from Meta.
+pub(crate) async fn follow<P: ProcessorPorts>(
+    p: &Processor<P>,
+    change: &HealthChange,
+    metrics: &mut Metrics,
+) -> Result<(), IngestError> {
+    let (Some(level), Some(display)) = (change.throughput_level(), change.display_number()) else {
+        return Ok(());
+    };
+    let outcome = if p.numbers.set_throughput(display, level).await? {
+        "applied"
+    } else {
+        "unknown_number"
+    };
+    tracing::info!(level = level.as_str(), outcome, "number throughput level");
+    metrics.count("ThroughputChanges", "Outcome", outcome, 1);
+    Ok(())
 }

@@ -10,6 +10,7 @@ use shared::ports::automation::AutomationStore;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::health::HealthStore;
 use shared::ports::media::MediaJobs;
+use shared::ports::numbers::NumberLevels;
 use shared::ports::templates::TemplateStore;
 use shared::ports::{Clock, CommandQueue, ContactStore, DiagnosticStore, EventSink, MessageStore};
 
@@ -28,6 +29,7 @@ pub trait ProcessorPorts {
     type Media: MediaJobs;
     type Health: HealthStore;
     type Templates: TemplateStore;
+    type Numbers: NumberLevels;
 }
 
 pub struct Processor<P: ProcessorPorts> {
@@ -53,4 +55,7 @@ pub struct Processor<P: ProcessorPorts> {
     pub health: P::Health,
     /// Meta's templates: the template webhooks change them at once.
     pub templates: P::Templates,
+    /// Each business number's throughput level: a `THROUGHPUT_UPGRADE`
+    /// raises it at once, for the sender's pacing.
+    pub numbers: P::Numbers,
 }

@@ -39,6 +39,7 @@ impl SenderPorts for Aws {
     type Uploads = Arc<GraphClient<CachedSecrets<SecretsManagerFetcher>>>;
     type UploadCache = DynamoStore;
     type Templates = DynamoStore;
+    type Numbers = DynamoStore;
 }
 
 /// The sender on the AWS clients of `sdk`, as `config` names its table,
@@ -88,7 +89,9 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         uploads: graph,
         upload_cache: store.clone(),
         uploading: Default::default(),
-        templates: store,
+        templates: store.clone(),
         template_cache: Default::default(),
+        numbers: store,
+        pace_cache: Default::default(),
     })
 }

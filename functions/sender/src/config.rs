@@ -39,7 +39,7 @@ impl Config {
                 )?),
                 _ => None,
             };
-        let messages_per_second: u32 = parsed_or("MESSAGES_PER_SECOND", 80)?;
+        let messages_per_second: u32 = parsed_or("MESSAGES_PER_SECOND", 1000)?;
         if messages_per_second == 0 {
             return Err(ConfigError::Invalid {
                 name: "MESSAGES_PER_SECOND",

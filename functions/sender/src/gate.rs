@@ -1,7 +1,8 @@
 //! The send gate, in the order docs/sending.md gives: the rules of
 //! `precheck` (expiry, restriction), a template Meta would refuse (its
 //! check in `templates.rs`), `precheck`'s consent and window, then Meta's pause of
-//! the number and the pacing shared by every instance. A send that
+//! the number and the pacing shared by every instance, at the number's own
+//! rate (`pace.rs`). A send that
 //! overrides a restriction is audited before the call.
 
 use std::time::Duration;
@@ -19,7 +20,9 @@ use crate::templates::GateFacts;
 use crate::{Origin, Sender, SenderPorts};
 
 /// How long a send may wait in the function for a pacing permit before it
-/// goes back to the queue instead.
+/// goes back to the queue instead. Waiting holds the batch, and with it any
+/// other number's commands in it; going back at once was measured worse
+/// (BENCHMARKS.md, "Two numbers in one deployment").
 const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
 
 impl<P: SenderPorts> Sender<P> {
@@ -125,17 +128,14 @@ impl<P: SenderPorts> Sender<P> {
         Ok(())
     }
 
-    /// Waits (briefly) for a pacing permit shared with every instance.
+    /// Waits (briefly) for a pacing permit shared with every instance, at
+    /// the number's own rate.
     pub(crate) async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
+        let per_second = self.pace_of(number).await?;
         let started = std::time::Instant::now();
         loop {
             let now_ms = self.clock.now_ms();
-            if self
-                .throttle
-                .take(number, 1, self.settings.messages_per_second, now_ms)
-                .await?
-                == 1
-            {
+            if self.throttle.take(number, 1, per_second, now_ms).await? == 1 {
                 return Ok(true);
             }
             if started.elapsed() > MAX_PERMIT_WAIT {

@@ -13,6 +13,7 @@ mod gate;
 mod media;
 mod outcome;
 mod outcome_event;
+mod pace;
 mod refusal;
 mod templates;
 
@@ -27,6 +28,7 @@ use shared::domain::retries::RetryPolicy;
 use shared::ports::consent::ConsentLedger;
 use shared::ports::contacts::Auditor;
 use shared::ports::media::{MediaUploads, OutboundFiles, UploadCache};
+use shared::ports::numbers::NumberLevels;
 use shared::ports::sending::{GraphApi, OutboundLedger, RecipientDirectory, Redelivery, Throttle};
 use shared::ports::templates::TemplateStore;
 use shared::ports::{Clock, EventSink};
@@ -35,6 +37,7 @@ use tracing::Instrument;
 
 pub use deliver::Step;
 pub use media::{UploadLocks, UPLOAD_CACHE_SECS};
+pub use pace::PaceCache;
 pub use templates::TemplateCache;
 
 /// Records of one batch in flight at once: a batch is at most 10.
@@ -43,6 +46,8 @@ const CONCURRENT_SENDS: usize = 10;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub default_phone_number_id: Option<PhoneNumberId>,
+    /// `MessagesPerSecond`: the most any number is paced at, whatever its
+    /// level (docs/sending.md, "Pacing").
     pub messages_per_second: u32,
     pub retry: RetryPolicy,
     /// How long a claim protects a send in progress; longer than the
@@ -73,6 +78,7 @@ pub trait SenderPorts {
     type Uploads: MediaUploads;
     type UploadCache: UploadCache;
     type Templates: TemplateStore;
+    type Numbers: NumberLevels;
 }
 
 pub struct Sender<P: SenderPorts> {
@@ -100,6 +106,10 @@ pub struct Sender<P: SenderPorts> {
     /// Each number's WABA, read once per instance, and when this instance
     /// last recorded each template's use.
     pub template_cache: TemplateCache,
+    /// Each number's throughput level (Meta's, kept by the sync and the
+    /// upgrade webhooks), and this instance's copy of it.
+    pub numbers: P::Numbers,
+    pub pace_cache: PaceCache,
 }
 
 impl<P: SenderPorts> Sender<P> {

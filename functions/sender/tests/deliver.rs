@@ -85,6 +85,7 @@ impl SenderPorts for Fakes {
     type Uploads = MemoryUploads;
     type UploadCache = MemoryUploadCache;
     type Templates = shared::adapters::memory_templates::MemoryTemplates;
+    type Numbers = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 type TestSender = Sender<Fakes>;
@@ -128,6 +129,8 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         uploading: Default::default(),
         templates: Default::default(),
         template_cache: Default::default(),
+        numbers: Default::default(),
+        pace_cache: Default::default(),
     }
 }
 
@@ -324,4 +327,29 @@ async fn when_a_legal_claim_overrides_the_restriction_should_audit_then_send() {
     assert_eq!(a.principal, "outbound-queue:AROAEXAMPLE:billing");
     assert_eq!(a.request_id, "m-1");
     assert!(!a.subject_hash.contains("16505551234"));
+}
+
+/// A batch of template commands (no window needed), one per recipient,
+/// from the given business numbers.
+fn batch_from(numbers: &[&str]) -> aws_lambda_events::event::sqs::SqsEvent {
+    let mut event = aws_lambda_events::event::sqs::SqsEvent::default();
+    for (i, number) in numbers.iter().enumerate() {
+        let mut m = aws_lambda_events::event::sqs::SqsMessage::default();
+        m.message_id = Some(i.to_string());
+        m.body = Some(format!(
+            r#"{{"idempotency_key":"b{i}","to":"+1650555{i:04}","phone_number_id":"{number}","category":"utility","message":{{"type":"template","template":{{"name":"order_shipped","language":{{"code":"en_US"}}}}}}}}"#
+        ));
+        event.records.push(m);
+    }
+    event
+}
+
+#[tokio::test]
+async fn a_number_at_its_limit_waits_in_the_function_for_the_next_slot_instead_of_going_back_to_the_queue(
+) {
+    let mut s = sender(ScriptedGraph::default());
+    // One permit per 100 ms slot.
+    s.settings.messages_per_second = 10;
+    let response = s.handle(batch_from(&["111", "111"])).await.unwrap();
+    assert!(response.batch_item_failures.is_empty());
 }

@@ -65,6 +65,7 @@ impl SenderPorts for Fakes {
     type Uploads = MemoryUploads;
     type UploadCache = MemoryUploadCache;
     type Templates = shared::adapters::memory_templates::MemoryTemplates;
+    type Numbers = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 fn contact() -> ContactKey {
@@ -127,6 +128,8 @@ fn sender() -> Sender<Fakes> {
         uploading: Default::default(),
         templates: Default::default(),
         template_cache: Default::default(),
+        numbers: Default::default(),
+        pace_cache: Default::default(),
     }
 }
 

@@ -8,13 +8,16 @@ use serde_json::Value;
 
 use super::graph::{answer, GraphClient};
 use super::graph_account::form_encode;
-use crate::domain::ids::PhoneNumberId;
+use crate::domain::pacing::BusinessNumber;
 use crate::domain::templates::{TemplateDefinition, WabaId};
 use crate::ports::templates::{SyncError, TemplateSource};
 use crate::ports::SecretSource;
 
 const TEMPLATE_FIELDS: &str =
     "name,language,status,category,components,parameter_format,quality_score,id";
+/// What the sync keeps of each number: its WABA (the list it is in), the
+/// display number account webhooks name it by, and its throughput level.
+const NUMBER_FIELDS: &str = "id,display_phone_number,throughput";
 /// Meta's largest page; 250 templates take 3 pages.
 const PAGE_LIMIT: &str = "100";
 /// 100 pages of 100: far more templates than Meta lets a WABA have; a
@@ -93,14 +96,10 @@ impl<S: SecretSource> TemplateSource for GraphClient<S> {
             .collect())
     }
 
-    async fn phone_numbers(&self, waba: &WabaId) -> Result<Vec<PhoneNumberId>, SyncError> {
+    async fn phone_numbers(&self, waba: &WabaId) -> Result<Vec<BusinessNumber>, SyncError> {
         let data = self
-            .all_pages(&format!("{waba}/phone_numbers"), "id")
+            .all_pages(&format!("{waba}/phone_numbers"), NUMBER_FIELDS)
             .await?;
-        Ok(data
-            .iter()
-            .filter_map(|n| n["id"].as_str())
-            .filter_map(|id| PhoneNumberId::parse(id).ok())
-            .collect())
+        Ok(data.iter().filter_map(BusinessNumber::from_graph).collect())
     }
 }

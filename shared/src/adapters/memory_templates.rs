@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use crate::domain::ids::PhoneNumberId;
+use crate::domain::pacing::{BusinessNumber, ThroughputLevel};
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
+use crate::ports::numbers::NumberLevels;
 use crate::ports::templates::{SyncError, SyncState, TemplateSource, TemplateStore, TemplateUse};
 use crate::ports::StoreError;
 
@@ -14,6 +16,9 @@ use crate::ports::StoreError;
 pub struct MemoryTemplates {
     pub templates: Arc<Mutex<BTreeMap<(WabaId, TemplateKey), TemplateDefinition>>>,
     pub numbers: Arc<Mutex<HashMap<String, WabaId>>>,
+    /// Each number's throughput level, and which number a display number is.
+    pub levels: Arc<Mutex<HashMap<String, ThroughputLevel>>>,
+    pub displays: Arc<Mutex<HashMap<String, String>>>,
     pub syncs: Arc<Mutex<HashMap<WabaId, SyncState>>>,
     /// Reads of one template, for tests that count them.
     pub gets: Arc<Mutex<u32>>,
@@ -49,7 +54,7 @@ impl TemplateStore for MemoryTemplates {
         &self,
         waba: &WabaId,
         templates: &[TemplateDefinition],
-        numbers: &[PhoneNumberId],
+        numbers: &[BusinessNumber],
         now: i64,
     ) -> Result<(), StoreError> {
         let mut held = self.templates.lock().expect("fake lock");
@@ -58,8 +63,18 @@ impl TemplateStore for MemoryTemplates {
             held.insert((waba.clone(), t.key.clone()), t.clone());
         }
         let mut map = self.numbers.lock().expect("fake lock");
+        let mut levels = self.levels.lock().expect("fake lock");
+        let mut displays = self.displays.lock().expect("fake lock");
         for n in numbers {
-            map.insert(n.as_str().to_owned(), waba.clone());
+            let id = n.id.as_str().to_owned();
+            map.insert(id.clone(), waba.clone());
+            match n.throughput {
+                Some(level) => levels.insert(id.clone(), level),
+                None => levels.remove(&id),
+            };
+            if let Some(digits) = &n.display_digits {
+                displays.insert(digits.clone(), id);
+            }
         }
         let mut syncs = self.syncs.lock().expect("fake lock");
         let state = syncs.entry(waba.clone()).or_default();
@@ -122,6 +137,38 @@ impl TemplateStore for MemoryTemplates {
     }
 }
 
+impl NumberLevels for MemoryTemplates {
+    async fn throughput(
+        &self,
+        number: &PhoneNumberId,
+    ) -> Result<Option<ThroughputLevel>, StoreError> {
+        Ok(self
+            .levels
+            .lock()
+            .expect("fake lock")
+            .get(number.as_str())
+            .copied())
+    }
+
+    async fn set_throughput(
+        &self,
+        display_digits: &str,
+        level: ThroughputLevel,
+    ) -> Result<bool, StoreError> {
+        let Some(id) = self
+            .displays
+            .lock()
+            .expect("fake lock")
+            .get(display_digits)
+            .cloned()
+        else {
+            return Ok(false);
+        };
+        self.levels.lock().expect("fake lock").insert(id, level);
+        Ok(true)
+    }
+}
+
 /// What Meta answers for one WABA's template list.
 pub type TemplateAnswer = Result<Vec<TemplateDefinition>, SyncError>;
 
@@ -130,7 +177,7 @@ pub type TemplateAnswer = Result<Vec<TemplateDefinition>, SyncError>;
 #[derive(Clone, Default)]
 pub struct MemoryTemplateSource {
     pub templates: Arc<Mutex<HashMap<WabaId, TemplateAnswer>>>,
-    pub numbers: Arc<Mutex<HashMap<WabaId, Vec<PhoneNumberId>>>>,
+    pub numbers: Arc<Mutex<HashMap<WabaId, Vec<BusinessNumber>>>>,
 }
 
 impl TemplateSource for MemoryTemplateSource {
@@ -143,7 +190,7 @@ impl TemplateSource for MemoryTemplateSource {
             .unwrap_or_else(|| Err(SyncError(format!("{waba}: unknown WABA"))))
     }
 
-    async fn phone_numbers(&self, waba: &WabaId) -> Result<Vec<PhoneNumberId>, SyncError> {
+    async fn phone_numbers(&self, waba: &WabaId) -> Result<Vec<BusinessNumber>, SyncError> {
         Ok(self
             .numbers
             .lock()

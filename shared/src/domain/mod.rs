@@ -11,6 +11,7 @@
 //! | the 24-hour customer-service window | `window` |
 //! | opt-out, opt-in and the suppression list | `consent` |
 //! | the checks before a send | `sending` |
+//! | how fast each business number sends (Meta's throughput level, the cap) | `pacing` |
 //! | when to try again after Meta refused | `retries` |
 //! | delivery statuses and how they merge | `status` |
 //! | events for internal systems | `events` |
@@ -21,7 +22,7 @@
 //! | the integration review (token, account, secret, stack) | `review` |
 //! | message templates and the check of a template command | `templates` |
 //!
-//! Pacing is shared state, so it lives with its adapter
+//! The pacing counters are shared state, so they live with their adapter
 //! (`adapters/dynamo/pacing.rs`).
 
 pub mod account;
@@ -35,6 +36,7 @@ pub mod ids;
 pub mod inbound;
 pub mod media;
 pub mod outbound;
+pub mod pacing;
 pub mod privacy;
 pub mod privacy_records;
 pub mod queued;

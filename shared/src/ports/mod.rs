@@ -108,6 +108,7 @@ pub mod consent;
 pub mod contacts;
 pub mod health;
 pub mod media;
+pub mod numbers;
 pub mod review;
 mod secrets;
 pub mod sending;

@@ -8,6 +8,7 @@ use std::future::Future;
 
 use super::StoreError;
 use crate::domain::ids::PhoneNumberId;
+use crate::domain::pacing::BusinessNumber;
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
 
 /// What the store knows of one WABA's syncs.
@@ -38,12 +39,14 @@ pub trait TemplateStore: Send + Sync {
         key: &TemplateKey,
     ) -> impl Future<Output = Result<Option<TemplateDefinition>, StoreError>> + Send;
     /// A complete sync: `templates` are all the WABA has (others are
-    /// dropped), `numbers` its phone numbers, `now` the sync state's time.
+    /// dropped), `numbers` its phone numbers (each one's WABA, display
+    /// digits and throughput level, for [`NumberLevels`](super::numbers::NumberLevels)),
+    /// `now` the sync state's time.
     fn put_all(
         &self,
         waba: &WabaId,
         templates: &[TemplateDefinition],
-        numbers: &[PhoneNumberId],
+        numbers: &[BusinessNumber],
         now: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// A webhook's change, at once. A template the store does not hold is
@@ -96,7 +99,8 @@ pub struct TemplateUse {
 pub struct SyncError(pub String);
 
 /// Meta's side of the sync: `GET /{waba-id}/message_templates` and
-/// `GET /{waba-id}/phone_numbers`, every page.
+/// `GET /{waba-id}/phone_numbers` (each number's id, display number and
+/// throughput level), every page.
 pub trait TemplateSource: Send + Sync {
     fn templates(
         &self,
@@ -105,5 +109,5 @@ pub trait TemplateSource: Send + Sync {
     fn phone_numbers(
         &self,
         waba: &WabaId,
-    ) -> impl Future<Output = Result<Vec<PhoneNumberId>, SyncError>> + Send;
+    ) -> impl Future<Output = Result<Vec<BusinessNumber>, SyncError>> + Send;
 }

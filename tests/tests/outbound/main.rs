@@ -6,5 +6,6 @@ mod consent;
 mod kinds;
 mod loop_back;
 mod media_s3;
+mod pacing;
 mod retries;
 mod rules;

@@ -25,6 +25,7 @@ impl ProcessorPorts for Fakes {
     type Media = MemoryMediaJobs;
     type Health = MemoryHealth;
     type Templates = shared::adapters::memory_templates::MemoryTemplates;
+    type Numbers = shared::adapters::memory_templates::MemoryTemplates;
 }
 
 pub type Proc = Processor<Fakes>;
@@ -46,6 +47,7 @@ pub fn processor() -> (Proc, MemoryStore) {
         suppression_retention: Default::default(),
         media: MemoryMediaJobs::default(),
         templates: Default::default(),
+        numbers: Default::default(),
     };
     (p, store)
 }

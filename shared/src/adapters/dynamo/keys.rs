@@ -163,6 +163,13 @@ pub(crate) fn template_number_pk(number: &PhoneNumberId) -> String {
     format!("TPLNUM#{}", number.as_str())
 }
 pub(crate) const TEMPLATE_NUMBER_SK: &str = "WABA";
+/// Which business number a display number is: account webhooks name a
+/// number by its display digits, the pacing by its id. Written beside the
+/// number's item by the sync.
+pub(crate) fn number_display_pk(digits: &str) -> String {
+    format!("TPLDISP#{digits}")
+}
+pub(crate) const NUMBER_DISPLAY_SK: &str = "NUMBER";
 
 /// The day-keyed logs: diagnostics by day of receipt (`D#2026-11-25`), the
 /// audit log by day of the action (`AUDIT#…`), so an operator reads one

@@ -14,6 +14,7 @@ mod keys;
 mod ledger;
 mod media;
 mod messages;
+mod numbers;
 mod pacing;
 mod profiles;
 

@@ -1,6 +1,7 @@
 //! The template store on the data table (docs/templates.md, "Storage"):
 //! `TPL#<waba>` holds one item per template and the sync state;
-//! `TPLNUM#<number>` names a number's WABA. A send reads one template item
+//! `TPLNUM#<number>` names a number's WABA (and its throughput level,
+//! `numbers.rs`). A send reads one template item
 //! (GetItem, eventually consistent: 0.5 RRU up to 4 KB); the number's item
 //! is read once per number and sender instance. `U#<name>#<language>`
 //! holds a template's last use by a command (the review's "paused or
@@ -13,11 +14,12 @@ use serde_json::Value;
 
 use super::attrs::{n, s, store_error, Item};
 use super::keys::{
-    template_number_pk, template_sk, template_use_sk, templates_pk, TEMPLATE_NUMBER_SK,
-    TEMPLATE_PREFIX, TEMPLATE_SYNC_SK, TEMPLATE_USE_PREFIX,
+    template_sk, template_use_sk, templates_pk, TEMPLATE_PREFIX, TEMPLATE_SYNC_SK,
+    TEMPLATE_USE_PREFIX,
 };
 use super::DynamoStore;
 use crate::domain::ids::PhoneNumberId;
+use crate::domain::pacing::BusinessNumber;
 use crate::domain::templates::{TemplateChange, TemplateDefinition, TemplateKey, WabaId};
 use crate::ports::templates::{SyncState, TemplateStore, TemplateUse};
 use crate::ports::StoreError;
@@ -76,7 +78,7 @@ fn definition(item: &Item) -> Option<TemplateDefinition> {
 }
 
 impl DynamoStore {
-    async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
+    pub(super) async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
         for chunk in items.chunks(super::batch::BATCH_MAX) {
             let requests: Vec<WriteRequest> = chunk
                 .iter()
@@ -144,17 +146,8 @@ impl DynamoStore {
 
 impl TemplateStore for DynamoStore {
     async fn waba_of(&self, number: &PhoneNumberId) -> Result<Option<WabaId>, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(template_number_pk(number)))
-            .key("sk", s(TEMPLATE_NUMBER_SK))
-            .send()
-            .await
-            .map_err(|e| store_error("read a number's WABA", e))?;
-        Ok(out
-            .item
+        let item = self.number_item(number, "read a number's WABA").await?;
+        Ok(item
             .as_ref()
             .and_then(|i| text(i, "waba_id"))
             .and_then(|w| WabaId::parse(&w)))
@@ -183,7 +176,7 @@ impl TemplateStore for DynamoStore {
         &self,
         waba: &WabaId,
         templates: &[TemplateDefinition],
-        numbers: &[PhoneNumberId],
+        numbers: &[BusinessNumber],
         now: i64,
     ) -> Result<(), StoreError> {
         let kept: HashSet<String> = templates.iter().map(|t| template_sk(&t.key)).collect();
@@ -203,18 +196,7 @@ impl TemplateStore for DynamoStore {
         self.delete_keys(stale).await?;
         // The numbers last: a number is checked only once its WABA's
         // templates are all in place.
-        let number_items = numbers
-            .iter()
-            .map(|number| {
-                Item::from([
-                    ("pk".to_owned(), s(template_number_pk(number))),
-                    ("sk".to_owned(), s(TEMPLATE_NUMBER_SK)),
-                    ("type".to_owned(), s("template_number")),
-                    ("waba_id".to_owned(), s(waba.as_str())),
-                    ("synced_at".to_owned(), n(now)),
-                ])
-            })
-            .collect();
+        let number_items = super::numbers::number_items(waba, numbers, now);
         self.put_items(number_items).await?;
         self.client
             .update_item()

@@ -11,6 +11,8 @@ mod read;
 
 use serde::Serialize;
 
+use crate::domain::pacing::ThroughputLevel;
+
 pub use read::read_health;
 
 /// Which webhook field a health change came in.
@@ -270,6 +272,15 @@ impl HealthChange {
         match &self.subject {
             HealthSubject::Number(n) => Some(n),
             HealthSubject::Account => None,
+        }
+    }
+
+    /// The throughput level the fact gives its number, when it gives one
+    /// (a `THROUGHPUT_UPGRADE`): the sender paces the number by it.
+    pub fn throughput_level(&self) -> Option<ThroughputLevel> {
+        match &self.fact {
+            HealthFact::Quality { event, .. } => ThroughputLevel::announced_by(event),
+            _ => None,
         }
     }
 
