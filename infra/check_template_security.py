@@ -2,7 +2,9 @@
 
 - every contacts-API route is IAM-authorised (only /webhook is public);
 - no Allow statement uses a wildcard action;
-- every queue is encrypted and listed (queue and ARN) in QueueTlsOnlyPolicy;
+- every queue is encrypted and under a queue policy that denies plain HTTP
+  (QueueTlsOnlyPolicy, or the events queue's own);
+- every event bus rule's target has a dead-letter queue (alarmed, as every DLQ);
 - every function has a log group named after it, kept LogRetentionDays (30);
 - every queue is watched: a dead-letter queue alarms on any message in it,
   any other queue on the age of its oldest message (SQS deletes a message
@@ -73,13 +75,19 @@ def main(path):
             if st.get("Effect") == "Allow" and any("*" in a for a in actions):
                 problems.append(f"{name}: wildcard action in {actions}")
 
-    tls = resources["QueueTlsOnlyPolicy"]["Properties"]
-    listed = {q.get("Ref") for q in tls["Queues"]}
-    arns = {
-        a["GetAtt"].split(".")[0]
-        for st in tls["PolicyDocument"]["Statement"]
-        for a in st["Resource"]
-    }
+    # A queue has one policy: QueueTlsOnlyPolicy, or one of its own (the
+    # events queue's lets the bus deliver); either way it denies plain HTTP.
+    listed: set[str] = set()
+    arns: set[str] = set()
+    for res in resources.values():
+        if res["Type"] != "AWS::SQS::QueuePolicy":
+            continue
+        policy = res["Properties"]
+        listed |= {q.get("Ref") for q in policy["Queues"]}
+        for st in policy["PolicyDocument"]["Statement"]:
+            insecure = (st.get("Condition") or {}).get("Bool", {}).get("aws:SecureTransport") == "false"
+            if st.get("Effect") == "Deny" and insecure:
+                arns |= {a["GetAtt"].split(".")[0] for a in st["Resource"]}
     for name, res in resources.items():
         if res["Type"] != "AWS::SQS::Queue":
             continue
@@ -87,7 +95,19 @@ def main(path):
         if not (props.get("SqsManagedSseEnabled") or props.get("KmsMasterKeyId")):
             problems.append(f"{name}: queue not encrypted")
         if name not in listed or name not in arns:
-            problems.append(f"{name}: not in QueueTlsOnlyPolicy")
+            problems.append(f"{name}: no TLS-only queue policy")
+
+    # Every bus rule's target parks what it cannot deliver in a DLQ.
+    bus_dead_letter = set()
+    for name, res in resources.items():
+        if res["Type"] != "AWS::Events::Rule":
+            continue
+        for target in res["Properties"].get("Targets", []):
+            dlq = (target.get("DeadLetterConfig") or {}).get("Arn")
+            if not isinstance(dlq, dict):
+                problems.append(f"{name}: target {target.get('Id')} has no dead-letter queue")
+            else:
+                bus_dead_letter.add(dlq["GetAtt"].split(".")[0])
 
     watched = set()
     for res in resources.values():
@@ -102,7 +122,7 @@ def main(path):
         res["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["GetAtt"].split(".")[0]
         for res in resources.values()
         if res["Type"] == "AWS::SQS::Queue" and "RedrivePolicy" in res["Properties"]
-    }
+    } | bus_dead_letter
     for name, res in resources.items():
         if res["Type"] != "AWS::SQS::Queue":
             continue

@@ -1,5 +1,5 @@
 """Provisioning of the local (moto) stack: creates or looks up the tables,
-queues, buckets and secrets template.yaml declares, under a stack name, and merges the
+queues, buckets, secrets, event bus and rules template.yaml declares, under a stack name, and merges the
 function environment resolved to those local resources.
 
 Uses template.py for reading and resolving the template; imports nothing from
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from buckets import BucketProvisioning
+from events import BUS_TYPE, RULE_TYPE, EventProvisioning
 from template import (
     BUCKET_TYPE,
     DEFAULT_TEMPLATE,
@@ -31,7 +32,7 @@ from template import (
 )
 
 
-class LocalStack(BucketProvisioning):
+class LocalStack(BucketProvisioning, EventProvisioning):
     def __init__(
         self,
         template_path: Path,
@@ -59,7 +60,7 @@ class LocalStack(BucketProvisioning):
         config = Config(retries={"max_attempts": 5, "mode": "standard"}, connect_timeout=5, read_timeout=60)
         self.clients = {
             name: session.client(name, endpoint_url=endpoint_url, config=config)
-            for name in ("dynamodb", "sqs", "secretsmanager", "s3")
+            for name in ("dynamodb", "sqs", "secretsmanager", "s3", "events")
         }
         # Local attribute values per logical id: {"Ref": ..., "Arn": ..., ...}
         self.attrs: dict[str, dict[str, Any]] = {}
@@ -132,12 +133,16 @@ class LocalStack(BucketProvisioning):
             return self._secret_attrs(logical_id, self._physical_name(logical_id, "Name"))
         if rtype == BUCKET_TYPE:
             return self._bucket_attrs(logical_id, self._bucket_name(logical_id))
+        if rtype == BUS_TYPE:
+            return self._bus_attrs(logical_id, self._physical_name(logical_id, "Name"))
         if rtype == "AWS::Serverless::HttpApi":
             # Locally the functions are served by `cargo lambda watch`, not an
             # API: the id only fills URLs such as the review's WEBHOOK_URL,
             # which `make doctor` replaces with the local webhook URL.
             return {"Ref": "local-http-api"}
-        raise StackError(f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets and secrets do")
+        raise StackError(
+            f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets, secrets and buses do"
+        )
 
     def _missing(self, logical_id: str) -> StackError:
         return StackError(
@@ -325,6 +330,10 @@ class LocalStack(BucketProvisioning):
             self.ensure_secret(logical_id)
         for logical_id in self._of_type(BUCKET_TYPE):
             self.ensure_bucket(logical_id)
+        for logical_id in self._of_type(BUS_TYPE):
+            self.ensure_bus(logical_id)
+        for logical_id in self._of_type(RULE_TYPE):
+            self.ensure_rule(logical_id)
 
     def _queues_in_dependency_order(self) -> list[str]:
         queues = self._of_type(QUEUE_TYPE)
@@ -353,6 +362,7 @@ class LocalStack(BucketProvisioning):
             + self._of_type(QUEUE_TYPE)
             + self._of_type(SECRET_TYPE)
             + self._of_type(BUCKET_TYPE)
+            + self._of_type(BUS_TYPE)
         )
         return {logical_id: self._ref(logical_id) for logical_id in ids}
 

@@ -12,6 +12,26 @@ pub enum ConfigError {
     Invalid { name: &'static str, reason: String },
 }
 
+/// Where a function's events go (issue #17): the bus and the `Source` of
+/// every event, the rules' first match.
+#[derive(Debug, Clone)]
+pub struct EventBusConfig {
+    pub bus_name: String,
+    pub source: String,
+}
+
+/// The template's `EventSource` default.
+pub const DEFAULT_EVENT_SOURCE: &str = "johns-umbrella-mart";
+
+impl EventBusConfig {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Ok(Self {
+            bus_name: required("EVENT_BUS_NAME")?,
+            source: parsed_or("EVENT_SOURCE", DEFAULT_EVENT_SOURCE.to_owned())?,
+        })
+    }
+}
+
 pub fn required(name: &'static str) -> Result<String, ConfigError> {
     match std::env::var(name) {
         Ok(v) if !v.trim().is_empty() => Ok(v),

@@ -10,7 +10,6 @@ use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::s3::S3MediaBucket;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
-use shared::adapters::sqs::SqsQueue;
 use shared::ports::Clock;
 
 use crate::World;
@@ -29,7 +28,7 @@ impl<C: Clock> ContactsPorts for LocalContactsPorts<C> {
     type Audit = DynamoStore;
     type Hasher = SecretHasher<SecretsManagerFetcher>;
     type Clock = C;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Consent = crate::world::LocalConsent;
     type Media = S3MediaBucket;
 }
@@ -49,7 +48,7 @@ impl World {
             hasher: self.hasher(),
             clock,
             settings,
-            events: SqsQueue::new(self.sqs.clone(), &self.events_url),
+            events: self.event_sink(),
             consent: self.keyed_consent(),
             media: self.media_bucket(),
         }

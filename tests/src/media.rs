@@ -43,7 +43,7 @@ impl World {
         let config = media::config::Config {
             table_name: self.table.clone(),
             bucket_name: self.bucket.clone(),
-            events_queue_url: self.events_url.clone(),
+            events: self.event_bus_config(),
             secret_id: self.secret_id.clone(),
             hashing_secret_id: format!("{}/hashing", self.stack_name),
             secret_refresh: Duration::from_secs(300),

@@ -124,7 +124,7 @@ impl World {
         let graph =
             Arc::new(GraphClient::new(&sim.base_url(), "v24.0", secrets).expect("http client"));
         Sender {
-            events: shared::adapters::sqs::SqsQueue::new(self.sqs.clone(), &self.events_url),
+            events: self.event_sink(),
             ledger: store.clone(),
             recipients: store.clone(),
             throttle: store.clone(),

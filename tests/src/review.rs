@@ -46,7 +46,7 @@ impl World {
         let config = Config {
             table_name: self.table.clone(),
             secret_id: self.secret_id.clone(),
-            events_queue_url: self.events_url.clone(),
+            events: self.event_bus_config(),
             graph_base_url: sim.base_url(),
             graph_version: "v24.0".into(),
             waba_ids: Vec::new(),

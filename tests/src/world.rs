@@ -36,7 +36,7 @@ impl ProcessorPorts for LocalPorts {
     type Contacts = DynamoStore;
     type Diagnostics = DynamoStore;
     type Clock = TestClock;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Commands = SqsQueue;
     type Automation = DynamoStore;
     type Consent = LocalConsent;
@@ -65,6 +65,8 @@ pub struct World {
     pub outbound_url: String,
     pub outbound_dlq_url: String,
     pub events_url: String,
+    /// The event bus (its name); its default rule delivers to `events_url`.
+    pub event_bus: String,
     /// The media queue (processor -> media function) and its DLQ.
     pub media_url: String,
     pub media_dlq_url: String,
@@ -133,6 +135,7 @@ impl World {
             outbound_url: get("OutboundQueue"),
             outbound_dlq_url: get("OutboundDeadLetterQueue"),
             events_url: get("EventsQueue"),
+            event_bus: get("EventBus"),
             media_url: get("MediaQueue"),
             media_dlq_url: get("MediaDeadLetterQueue"),
             bucket: get("MediaBucket"),
@@ -168,6 +171,7 @@ impl World {
             outbound_url: self.outbound_url.clone(),
             outbound_dlq_url: self.outbound_dlq_url.clone(),
             events_url: self.events_url.clone(),
+            event_bus: self.event_bus.clone(),
             media_url: self.media_url.clone(),
             media_dlq_url: self.media_dlq_url.clone(),
             bucket: self.bucket.clone(),
@@ -177,6 +181,19 @@ impl World {
             secrets: aws_sdk_secretsmanager::Client::new(sdk),
             s3: shared::adapters::s3::client(sdk),
             sdk: sdk.clone(),
+        }
+    }
+
+    /// The event bus as the functions publish to it (the stack's default
+    /// `EventSource`); its rule delivers each event to `events_url`.
+    pub fn event_sink(&self) -> shared::adapters::eventbridge::EventBus {
+        shared::adapters::eventbridge::EventBus::from_config(&self.sdk, &self.event_bus_config())
+    }
+
+    pub fn event_bus_config(&self) -> shared::config::EventBusConfig {
+        shared::config::EventBusConfig {
+            bus_name: self.event_bus.clone(),
+            source: shared::config::DEFAULT_EVENT_SOURCE.to_owned(),
         }
     }
 
@@ -218,7 +235,7 @@ impl World {
             automation_store: store,
             clock: TestClock(fixed_now_secs),
             retention: Retention::DEFAULT,
-            events: SqsQueue::new(self.sqs.clone(), &self.events_url),
+            events: self.event_sink(),
             commands: SqsQueue::new(self.sqs.clone(), &self.outbound_url),
             automation: rules.map(|r| {
                 std::sync::Arc::new(shared::domain::automation::load(r).expect("valid rules"))

@@ -4,7 +4,6 @@
 
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::s3::{self, S3MediaBucket};
-use shared::adapters::sqs::SqsQueue;
 use shared::adapters::{
     dynamo::{DynamoStore, KeyedConsent},
     secrets_manager::SecretsManagerFetcher,
@@ -24,7 +23,7 @@ impl ContactsPorts for Aws {
     type Audit = DynamoStore;
     type Hasher = SecretHasher<SecretsManagerFetcher>;
     type Clock = SystemClock;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
     type Media = S3MediaBucket;
 }
@@ -48,7 +47,7 @@ pub fn contacts(sdk: &aws_config::SdkConfig, config: Config) -> Contacts<Aws> {
         hasher: hasher(),
         clock: SystemClock,
         settings: config.settings,
-        events: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &config.events_queue_url),
+        events: shared::adapters::eventbridge::EventBus::from_config(sdk, &config.events),
         consent: KeyedConsent {
             store,
             hasher: hasher(),

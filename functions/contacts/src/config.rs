@@ -6,7 +6,8 @@ use shared::config::{parsed_or, required, ConfigError};
 pub struct Config {
     pub table_name: String,
     pub hashing_secret_id: String,
-    pub events_queue_url: String,
+    /// Where events go: the bus (issue #17).
+    pub events: shared::config::EventBusConfig,
     /// The stack's media bucket (`MediaBucket`): links, export, erasure.
     pub media_bucket: String,
     pub secret_refresh: Duration,
@@ -19,7 +20,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
-            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            events: shared::config::EventBusConfig::from_env()?,
             media_bucket: required("MEDIA_BUCKET_NAME")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),
             settings: crate::Settings {

@@ -9,7 +9,6 @@ use shared::adapters::graph::GraphClient;
 use shared::adapters::hashing::SecretHasher;
 use shared::adapters::s3::{self, S3MediaBucket};
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
-use shared::adapters::sqs::SqsQueue;
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
 
@@ -23,7 +22,7 @@ impl MediaPorts for Aws {
     type Bucket = S3MediaBucket;
     type Graph = GraphClient<CachedSecrets<SecretsManagerFetcher>>;
     type Records = DynamoStore;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Hasher = SecretHasher<SecretsManagerFetcher>;
     type Clock = SystemClock;
 }
@@ -41,7 +40,7 @@ pub fn media(sdk: &aws_config::SdkConfig, config: Config) -> Result<Media<Aws>, 
         bucket: S3MediaBucket::new(s3::client(sdk), &config.bucket_name),
         graph: GraphClient::new(&config.graph_base_url, &config.graph_version, secrets)?,
         records: DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &config.table_name),
-        events: SqsQueue::new(aws_sdk_sqs::Client::new(sdk), &config.events_queue_url),
+        events: shared::adapters::eventbridge::EventBus::from_config(sdk, &config.events),
         hasher: SecretHasher::new(
             SecretsManagerFetcher::new(secrets_manager, &config.hashing_secret_id),
             config.secret_refresh,

@@ -7,7 +7,8 @@ use shared::config::{parsed_or, required, ConfigError};
 pub struct Config {
     pub table_name: String,
     pub bucket_name: String,
-    pub events_queue_url: String,
+    /// Where events go: the bus (issue #17).
+    pub events: shared::config::EventBusConfig,
     /// The WhatsApp credentials (`access_token`): downloads need it.
     pub secret_id: String,
     /// `<stack>/hashing`: the subject hash that names each object's prefix.
@@ -32,7 +33,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             bucket_name: required("MEDIA_BUCKET_NAME")?,
-            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            events: shared::config::EventBusConfig::from_env()?,
             secret_id: required("SECRET_ID")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
             secret_refresh: Duration::from_secs(parsed_or("SECRET_REFRESH_SECONDS", 300)?),

@@ -23,7 +23,7 @@ impl ProcessorPorts for Aws {
     type Contacts = DynamoStore;
     type Diagnostics = DynamoStore;
     type Clock = SystemClock;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Commands = SqsQueue;
     type Automation = DynamoStore;
     type Consent = KeyedConsent<SecretHasher<SecretsManagerFetcher>>;
@@ -50,7 +50,7 @@ pub fn processor(sdk: &aws_config::SdkConfig, config: Config) -> Processor<Aws> 
         numbers: store.clone(),
         clock: SystemClock,
         retention: config.retention,
-        events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
+        events: shared::adapters::eventbridge::EventBus::from_config(sdk, &config.events),
         commands: SqsQueue::new(sqs.clone(), &config.outbound_queue_url),
         media: SqsQueue::new(sqs, &config.media_queue_url),
         automation: config.automation.map(Arc::new),

@@ -12,7 +12,8 @@ pub const BUNDLED_RULES: &str = include_str!("../../../config/automation.yaml");
 pub struct Config {
     pub table_name: String,
     pub retention: Retention,
-    pub events_queue_url: String,
+    /// Where events go: the bus (issue #17).
+    pub events: shared::config::EventBusConfig,
     pub outbound_queue_url: String,
     /// The media queue: one job per stored file (docs/media.md).
     pub media_queue_url: String,
@@ -52,7 +53,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             retention: Retention { days },
-            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            events: shared::config::EventBusConfig::from_env()?,
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
             media_queue_url: required("MEDIA_QUEUE_URL")?,
             automation,

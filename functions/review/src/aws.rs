@@ -1,6 +1,6 @@
 //! The adapters a deployed review (and `make doctor`) uses: Graph over
 //! reqwest with the secret from Secrets Manager, SQS for the DLQs, the data
-//! table, SNS (signed) for the alarm topic, the events queue.
+//! table, SNS (signed) for the alarm topic, the event bus.
 
 use std::time::Duration;
 
@@ -8,7 +8,6 @@ use lambda_runtime::Error;
 use shared::adapters::dynamo::DynamoStore;
 use shared::adapters::graph::GraphClient;
 use shared::adapters::secrets_manager::SecretsManagerFetcher;
-use shared::adapters::sqs::SqsQueue;
 use shared::adapters::stack_facts::{SnsSubscribers, SqsDepth};
 use shared::ports::SystemClock;
 use shared::secrets::CachedSecrets;
@@ -26,7 +25,7 @@ impl ReviewPorts for Aws {
     type Table = DynamoStore;
     type Alarms = SnsSubscribers;
     type Secrets = Secrets;
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Clock = SystemClock;
     type Templates = DynamoStore;
     type TemplateSource = GraphClient<Secrets>;
@@ -57,7 +56,7 @@ pub fn reviewer(sdk: &aws_config::SdkConfig, config: Config) -> Result<Reviewer<
         )?,
         alarms: SnsSubscribers::new(sdk.clone())?,
         secrets: secrets(),
-        events: SqsQueue::new(sqs, &config.events_queue_url),
+        events: shared::adapters::eventbridge::EventBus::from_config(sdk, &config.events),
         clock: SystemClock,
         config,
     })

@@ -7,7 +7,8 @@ use shared::domain::review::ReviewSettings;
 pub struct Config {
     pub table_name: String,
     pub secret_id: String,
-    pub events_queue_url: String,
+    /// Where events go: the bus (issue #17).
+    pub events: shared::config::EventBusConfig,
     pub graph_base_url: String,
     pub graph_version: String,
     /// WABAs looked at besides those the token's granular scopes name.
@@ -47,7 +48,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             secret_id: required("SECRET_ID")?,
-            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            events: shared::config::EventBusConfig::from_env()?,
             graph_base_url: parsed_or(
                 "GRAPH_API_BASE_URL",
                 shared::adapters::graph::DEFAULT_BASE_URL.to_owned(),

@@ -80,7 +80,10 @@ fn reviewer(secrets: StaticSecrets) -> (Reviewer<Fakes>, MemoryStack, MemoryQueu
     let config = Config {
         table_name: "t".into(),
         secret_id: "s".into(),
-        events_queue_url: "e".into(),
+        events: shared::config::EventBusConfig {
+            bus_name: "e".into(),
+            source: "s".into(),
+        },
         graph_base_url: "g".into(),
         graph_version: "v24.0".into(),
         waba_ids: Vec::new(),

@@ -12,7 +12,7 @@ use shared::adapters::{
     hashing::SecretHasher,
     s3_outbound::S3OutboundFiles,
     secrets_manager::SecretsManagerFetcher,
-    sqs::{SqsQueue, SqsRedelivery},
+    sqs::SqsRedelivery,
 };
 use shared::ports::contacts::HashingAuditor;
 use shared::ports::SystemClock;
@@ -25,7 +25,7 @@ use crate::{Sender, SenderPorts};
 pub enum Aws {}
 
 impl SenderPorts for Aws {
-    type Events = SqsQueue;
+    type Events = shared::adapters::eventbridge::EventBus;
     type Ledger = DynamoStore;
     type Recipients = DynamoStore;
     type Throttle = DynamoStore;
@@ -74,7 +74,7 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         secrets,
     )?);
     Ok(Sender {
-        events: SqsQueue::new(sqs.clone(), &config.events_queue_url),
+        events: shared::adapters::eventbridge::EventBus::from_config(sdk, &config.events),
         ledger: store.clone(),
         recipients: store.clone(),
         throttle: store.clone(),

@@ -14,7 +14,8 @@ use crate::Settings;
 pub struct Config {
     pub table_name: String,
     pub outbound_queue_url: String,
-    pub events_queue_url: String,
+    /// Where events go: the bus (issue #17).
+    pub events: shared::config::EventBusConfig,
     pub secret_id: String,
     /// `<stack>/hashing`: names people on the suppression list and in the
     /// audit of a send that overrides a restriction. Fetched on the first
@@ -49,7 +50,7 @@ impl Config {
         Ok(Self {
             table_name: required("TABLE_NAME")?,
             outbound_queue_url: required("OUTBOUND_QUEUE_URL")?,
-            events_queue_url: required("EVENTS_QUEUE_URL")?,
+            events: shared::config::EventBusConfig::from_env()?,
             secret_id: required("SECRET_ID")?,
             hashing_secret_id: required("HASHING_SECRET_ID")?,
             audit_days: parsed_or("AUDIT_RETENTION_DAYS", 30)?,

@@ -6,6 +6,7 @@
 
 pub mod aws;
 pub mod dynamo;
+pub mod eventbridge;
 pub mod graph;
 pub mod graph_account;
 mod graph_media;

@@ -66,7 +66,7 @@ async fn main() {
         ("AWS_ENDPOINT_URL", endpoint),
         ("TABLE_NAME", world.table.clone()),
         ("MEDIA_BUCKET_NAME", world.bucket.clone()),
-        ("EVENTS_QUEUE_URL", world.events_url.clone()),
+        ("EVENT_BUS_NAME", world.event_bus.clone()),
         ("SECRET_ID", world.secret_id.clone()),
         ("HASHING_SECRET_ID", format!("{}/hashing", world.stack_name)),
         ("GRAPH_API_BASE_URL", sim.base_url()),

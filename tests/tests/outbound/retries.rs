@@ -1,5 +1,4 @@
 use integration_tests::{s, World};
-use shared::adapters::sqs::SqsQueue;
 
 use crate::common::{ledger, sends, state, template_command, TO};
 
@@ -86,7 +85,10 @@ async fn when_the_sent_event_cannot_be_published_the_retry_publishes_it_without_
     let batch = world.outbound_batch().await;
     assert_eq!(batch.records.len(), 1);
     let mut broken = world.sender(&sim, 80);
-    broken.events = SqsQueue::new(world.sqs.clone(), format!("{}-missing", world.events_url));
+    // A bus that does not exist: PutEvents refuses every entry.
+    let mut gone = world.event_bus_config();
+    gone.bus_name = format!("{}-missing", world.event_bus);
+    broken.events = shared::adapters::eventbridge::EventBus::from_config(&world.sdk, &gone);
     let first = broken.handle(batch.clone()).await.expect("handled");
     assert_eq!(first.batch_item_failures.len(), 1, "the record is retried");
     assert_eq!(state(&ledger(&world, TO, "evt-1").await), "sent");
