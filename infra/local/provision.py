@@ -17,7 +17,6 @@ from buckets import BucketProvisioning
 from events import BUS_TYPE, RULE_TYPE, EventProvisioning
 from template import (
     BUCKET_TYPE,
-    DEFAULT_TEMPLATE,
     FUNCTION_TYPES,
     NO_VALUE,
     QUEUE_TYPE,
@@ -390,14 +389,3 @@ class LocalStack(BucketProvisioning, EventProvisioning):
                 sources[key] = source
         return merged
 
-
-def local_queue(endpoint_url: str, stack_name: str, logical_id: str) -> tuple[Any, str]:
-    """An SQS client for the local stack's moto and the URL of one of its
-    queues, by logical id (`OutboundQueue`, `EventsQueue`...)."""
-    import boto3
-
-    local = LocalStack(DEFAULT_TEMPLATE, endpoint_url, stack_name, "us-east-1", {})
-    url = local.local_resources()[logical_id]
-    sqs = boto3.client("sqs", endpoint_url=endpoint_url, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    return sqs, url

@@ -25,6 +25,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 # The work is split by job: template.py (reading and resolving template.yaml),
 # provision.py (the local resources), pollers.py (the event-source mapping).
@@ -32,7 +33,7 @@ from pathlib import Path
 # from it (`from stack import load_template`, `stack.LocalStack`...), so every
 # caller keeps working unchanged.
 from pollers import failed_ids, poll, sqs_record
-from provision import LocalStack, local_queue
+from provision import LocalStack
 from template import (
     DEFAULT_TEMPLATE,
     REPO_ROOT,
@@ -64,6 +65,18 @@ __all__ = [
 ]
 
 DEFAULT_REGION = "us-east-1"
+
+
+def local_queue(endpoint_url: str, stack_name: str, logical_id: str) -> tuple[Any, str]:
+    """An SQS client for the local stack's moto and the URL of one of its
+    queues, by logical id (`OutboundQueue`, `EventsQueue`...)."""
+    import boto3
+
+    local = LocalStack(DEFAULT_TEMPLATE, endpoint_url, stack_name, "us-east-1", {})
+    url = local.local_resources()[logical_id]
+    sqs = boto3.client("sqs", endpoint_url=endpoint_url, region_name="us-east-1",
+                       aws_access_key_id="testing", aws_secret_access_key="testing")
+    return sqs, url
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

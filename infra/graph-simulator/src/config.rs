@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::media::fault::MediaFault;
+// The limits live with the buckets that apply them; `/_sim/config` shows them here.
+pub use crate::rate::{PairLimit, RateLimits, ThroughputLimit};
 
 /// Everything needed to start a simulator. `Default` suits in-process tests:
 /// random port on loopback, no webhook URL, limits on, no faults.
@@ -78,54 +80,6 @@ pub struct Behaviour {
     pub faults: Faults,
     pub recipients: Recipients,
     pub webhooks: WebhookBehaviour,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct RateLimits {
-    pub throughput: ThroughputLimit,
-    pub pair: PairLimit,
-}
-
-/// Messages per second per phone_number_id, one second of burst, by the
-/// number's `throughput.level`: `mps` for STANDARD and numbers the account
-/// does not hold (Meta: 80), `high_mps` for HIGH (Meta: up to 1000).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct ThroughputLimit {
-    pub enabled: bool,
-    pub mps: u32,
-    pub high_mps: u32,
-}
-
-impl Default for ThroughputLimit {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            mps: 80,
-            high_mps: 1000,
-        }
-    }
-}
-
-/// Per (phone_number_id, recipient): one message per `interval_ms`, with a
-/// burst of `burst` that borrows future quota (Meta: 1 per 6 s, burst 45).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PairLimit {
-    pub enabled: bool,
-    pub burst: u32,
-    pub interval_ms: u64,
-}
-
-impl Default for PairLimit {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            burst: 45,
-            interval_ms: 6_000,
-        }
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -8,9 +8,56 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use serde::{Deserialize, Serialize};
 use tokio::time::Instant;
 
-use crate::config::RateLimits;
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RateLimits {
+    pub throughput: ThroughputLimit,
+    pub pair: PairLimit,
+}
+
+/// Messages per second per phone_number_id, one second of burst, by the
+/// number's `throughput.level`: `mps` for STANDARD and numbers the account
+/// does not hold (Meta: 80), `high_mps` for HIGH (Meta: up to 1000).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ThroughputLimit {
+    pub enabled: bool,
+    pub mps: u32,
+    pub high_mps: u32,
+}
+
+impl Default for ThroughputLimit {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            mps: 80,
+            high_mps: 1000,
+        }
+    }
+}
+
+/// Per (phone_number_id, recipient): one message per `interval_ms`, with a
+/// burst of `burst` that borrows future quota (Meta: 1 per 6 s, burst 45).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PairLimit {
+    pub enabled: bool,
+    pub burst: u32,
+    pub interval_ms: u64,
+}
+
+impl Default for PairLimit {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            burst: 45,
+            interval_ms: 6_000,
+        }
+    }
+}
 
 /// Token bucket holding `burst` tokens, refilled with one token every
 /// `interval`. Starts full.
@@ -153,7 +200,6 @@ fn prune<K>(buckets: &mut HashMap<K, TokenBucket>, now: Instant) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{PairLimit, ThroughputLimit};
 
     fn limits(mps: u32, burst: u32, interval_ms: u64) -> RateLimits {
         RateLimits {

@@ -53,12 +53,23 @@ impl DynamoStore {
         number: &PhoneNumberId,
         operation: &'static str,
     ) -> Result<Option<Item>, StoreError> {
+        self.sync_item(template_number_pk(number), TEMPLATE_NUMBER_SK, operation)
+            .await
+    }
+
+    /// One item the sync wrote, eventually consistent.
+    async fn sync_item(
+        &self,
+        pk: String,
+        sk: &str,
+        operation: &'static str,
+    ) -> Result<Option<Item>, StoreError> {
         let out = self
             .client
             .get_item()
             .table_name(&self.table)
-            .key("pk", s(template_number_pk(number)))
-            .key("sk", s(TEMPLATE_NUMBER_SK))
+            .key("pk", s(pk))
+            .key("sk", s(sk))
             .send()
             .await
             .map_err(|e| store_error(operation, e))?;
@@ -86,17 +97,14 @@ impl NumberLevels for DynamoStore {
         display_digits: &str,
         level: ThroughputLevel,
     ) -> Result<bool, StoreError> {
-        let out = self
-            .client
-            .get_item()
-            .table_name(&self.table)
-            .key("pk", s(number_display_pk(display_digits)))
-            .key("sk", s(NUMBER_DISPLAY_SK))
-            .send()
-            .await
-            .map_err(|e| store_error("read a display number's id", e))?;
-        let Some(id) = out
-            .item
+        let display = self
+            .sync_item(
+                number_display_pk(display_digits),
+                NUMBER_DISPLAY_SK,
+                "read a display number's id",
+            )
+            .await?;
+        let Some(id) = display
             .as_ref()
             .and_then(|i| i.get("phone_number_id"))
             .and_then(|v| v.as_s().ok())

@@ -78,7 +78,7 @@ fn definition(item: &Item) -> Option<TemplateDefinition> {
 }
 
 impl DynamoStore {
-    pub(super) async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
+    async fn put_items(&self, items: Vec<Item>) -> Result<(), StoreError> {
         for chunk in items.chunks(super::batch::BATCH_MAX) {
             let requests: Vec<WriteRequest> = chunk
                 .iter()
