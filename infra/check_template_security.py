@@ -47,6 +47,13 @@ def _tag(loader, suffix, node):
 Loader.add_multi_constructor("!", _tag)
 
 
+def _any_resource(statement):
+    """An Allow on every resource ("*"), the thing least privilege forbids."""
+    resources = statement.get("Resource", [])
+    resources = [resources] if not isinstance(resources, list) else resources
+    return "*" in resources
+
+
 def main(path):
     template = yaml.load(open(path), Loader=Loader)
     resources = template["Resources"]
@@ -68,12 +75,19 @@ def main(path):
                 actions = [actions] if isinstance(actions, str) else actions
                 if st.get("Effect") == "Allow" and any("*" in a for a in actions):
                     problems.append(f"{name}: wildcard action in {actions}")
+                if st.get("Effect") == "Allow" and _any_resource(st):
+                    problems.append(f"{name}: Allow on Resource '*' ({actions})")
         doc = props.get("PolicyDocument") or {}
-        for st in doc.get("Statement", []):
+        role_docs = [p.get("PolicyDocument") or {} for p in props.get("Policies") or [] if isinstance(p, dict)]
+        for st in [s for d in [doc, *role_docs] for s in d.get("Statement", [])]:
+            if not isinstance(st, dict):
+                continue
             actions = st.get("Action", [])
             actions = [actions] if isinstance(actions, str) else actions
             if st.get("Effect") == "Allow" and any("*" in a for a in actions):
                 problems.append(f"{name}: wildcard action in {actions}")
+            if st.get("Effect") == "Allow" and _any_resource(st):
+                problems.append(f"{name}: Allow on Resource '*' ({actions})")
 
     # A queue has one policy: QueueTlsOnlyPolicy, or one of its own (the
     # events queue's lets the bus deliver); either way it denies plain HTTP.
@@ -174,7 +188,7 @@ def main(path):
     if problems:
         return 1
     print(
-        f"{path}: contacts routes IAM-only, no wildcard Allow, queues encrypted, TLS-only and alarmed, "
+        f"{path}: contacts routes IAM-only, no wildcard Allow, no Allow on Resource '*', queues encrypted, TLS-only and alarmed, "
         f"functions' errors alarmed, webhook throttled, signature refusals alarmed, log groups kept {default_days} days, "
         f"buckets encrypted, private, TLS-only and expiring after RetentionDays, S3 grants named"
     )

@@ -3,6 +3,12 @@ template.yaml declares them (issue #17). A part of `provision.LocalStack`,
 which supplies the template (`resources`, `resolver`), the clients and
 `attrs`; imports only template.py.
 
+The push to HTTPS (connection, API destination, their rule) and the archive
+are made when their parameters ask for them, so the template's wiring is
+resolved locally too; moto calls an API destination without a body, so no
+local delivery is checked. A rule's role is not made (moto does not check
+it): its ARN is the one the stack would have.
+
 moto does not apply a target's `InputPath`; the same selection is given to
 it as the `InputTransformer` it does apply, so a queue behind a rule gets
 what it would get on AWS (for `$.detail`: the event's JSON alone).
@@ -17,6 +23,10 @@ from template import scalar_to_str
 
 BUS_TYPE = "AWS::Events::EventBus"
 RULE_TYPE = "AWS::Events::Rule"
+CONNECTION_TYPE = "AWS::Events::Connection"
+DESTINATION_TYPE = "AWS::Events::ApiDestination"
+ARCHIVE_TYPE = "AWS::Events::Archive"
+ROLE_TYPE = "AWS::IAM::Role"
 
 
 class EventProvisioning:
@@ -65,3 +75,59 @@ class EventProvisioning:
         if targets:
             events.put_targets(Rule=name, EventBusName=bus, Targets=targets)
         self.attrs[logical_id] = {"Ref": name, "Arn": arn}
+
+    def _props(self, logical_id: str) -> dict[str, Any]:
+        return self.resolver.resolve(self.resources[logical_id].get("Properties", {}) or {})
+
+    def ensure_connection(self, logical_id: str) -> None:
+        events = self.clients["events"]
+        props = self._props(logical_id)
+        name = self._physical_name(logical_id, "Name")
+        try:
+            arn = events.describe_connection(Name=name)["ConnectionArn"]
+        except events.exceptions.ResourceNotFoundException:
+            arn = events.create_connection(
+                Name=name,
+                Description=props.get("Description", ""),
+                AuthorizationType=props["AuthorizationType"],
+                AuthParameters=props["AuthParameters"],
+            )["ConnectionArn"]
+        self.attrs[logical_id] = {"Ref": name, "Arn": arn}
+
+    def ensure_destination(self, logical_id: str) -> None:
+        events = self.clients["events"]
+        props = self._props(logical_id)
+        name = self._physical_name(logical_id, "Name")
+        fields = {
+            "ConnectionArn": props["ConnectionArn"],
+            "InvocationEndpoint": props["InvocationEndpoint"],
+            "HttpMethod": props["HttpMethod"],
+            "InvocationRateLimitPerSecond": int(props.get("InvocationRateLimitPerSecond", 300)),
+        }
+        try:
+            events.describe_api_destination(Name=name)
+            arn = events.update_api_destination(Name=name, **fields)["ApiDestinationArn"]
+        except events.exceptions.ResourceNotFoundException:
+            arn = events.create_api_destination(Name=name, **fields)["ApiDestinationArn"]
+        self.attrs[logical_id] = {"Ref": name, "Arn": arn}
+
+    def ensure_archive(self, logical_id: str) -> None:
+        events = self.clients["events"]
+        props = self._props(logical_id)
+        name = self._physical_name(logical_id, "ArchiveName")
+        days = int(props.get("RetentionDays", 0))
+        try:
+            arn = events.describe_archive(ArchiveName=name)["ArchiveArn"]
+            events.update_archive(ArchiveName=name, RetentionDays=days)
+        except events.exceptions.ResourceNotFoundException:
+            arn = events.create_archive(
+                ArchiveName=name,
+                EventSourceArn=props["SourceArn"],
+                Description=props.get("Description", ""),
+                RetentionDays=days,
+            )["ArchiveArn"]
+        self.attrs[logical_id] = {"Ref": name, "Arn": arn}
+
+    def role_attrs(self, logical_id: str) -> dict[str, Any]:
+        name = f"{self.stack_name}-{logical_id}"
+        return {"Ref": name, "Arn": f"arn:aws:iam::{self.account_id}:role/{name}"}

@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from buckets import BucketProvisioning
-from events import BUS_TYPE, RULE_TYPE, EventProvisioning
+from events import (
+    ARCHIVE_TYPE,
+    BUS_TYPE,
+    CONNECTION_TYPE,
+    DESTINATION_TYPE,
+    ROLE_TYPE,
+    RULE_TYPE,
+    EventProvisioning,
+)
+from secrets_local import SecretProvisioning
 from template import (
     BUCKET_TYPE,
     FUNCTION_TYPES,
@@ -31,7 +40,7 @@ from template import (
 )
 
 
-class LocalStack(BucketProvisioning, EventProvisioning):
+class LocalStack(BucketProvisioning, EventProvisioning, SecretProvisioning):
     def __init__(
         self,
         template_path: Path,
@@ -134,6 +143,8 @@ class LocalStack(BucketProvisioning, EventProvisioning):
             return self._bucket_attrs(logical_id, self._bucket_name(logical_id))
         if rtype == BUS_TYPE:
             return self._bus_attrs(logical_id, self._physical_name(logical_id, "Name"))
+        if rtype == ROLE_TYPE:
+            return self.role_attrs(logical_id)
         if rtype == "AWS::Serverless::HttpApi":
             # Locally the functions are served by `cargo lambda watch`, not an
             # API: the id only fills URLs such as the review's WEBHOOK_URL,
@@ -267,57 +278,6 @@ class LocalStack(BucketProvisioning, EventProvisioning):
                 sqs.set_queue_attributes(QueueUrl=url, Attributes=settable)
         self.attrs[logical_id] = self._queue_attrs(logical_id, url)
 
-    # -- Secrets Manager -----------------------------------------------------
-
-    def _secret_attrs(self, logical_id: str, name: str) -> dict[str, Any]:
-        sm = self.clients["secretsmanager"]
-        try:
-            arn = sm.describe_secret(SecretId=name)["ARN"]
-        except sm.exceptions.ResourceNotFoundException:
-            raise self._missing(logical_id) from None
-        return {"Ref": arn, "Id": arn, "Name": name}
-
-    @staticmethod
-    def local_secret_value() -> str:
-        value = {
-            "app_secret": os.environ.get("JUM_APP_SECRET") or "dev-app-secret",
-            "verify_token": os.environ.get("JUM_VERIFY_TOKEN") or "dev-verify-token",
-            "access_token": os.environ.get("JUM_ACCESS_TOKEN") or "dev-access-token",
-            # The simulator's app id: the review's app token is app_id|app_secret.
-            "app_id": os.environ.get("JUM_APP_ID") or "1091827364554637",
-        }
-        if os.environ.get("JUM_PREVIOUS_APP_SECRET"):
-            value["previous_app_secret"] = os.environ["JUM_PREVIOUS_APP_SECRET"]
-            if os.environ.get("JUM_PREVIOUS_APP_SECRET_SINCE"):
-                value["previous_app_secret_since"] = os.environ["JUM_PREVIOUS_APP_SECRET_SINCE"]
-        return json.dumps(value)
-
-    def local_value_of(self, logical_id: str) -> str:
-        """The WhatsApp credentials for that secret; for any other secret, its
-        SecretStringTemplate with the generated key set to `dev-<key>`."""
-        props = self.resources[logical_id].get("Properties", {}) or {}
-        generate = props.get("GenerateSecretString") or {}
-        template = str(generate.get("SecretStringTemplate") or "")
-        if "app_secret" in template or not generate:
-            return self.local_secret_value()
-        value = json.loads(template or "{}")
-        key = generate.get("GenerateStringKey")
-        if key:
-            value[key] = "dev-" + key.replace("_", "-")
-        return json.dumps(value)
-
-    def ensure_secret(self, logical_id: str) -> None:
-        sm = self.clients["secretsmanager"]
-        name = self._physical_name(logical_id, "Name")
-        secret = self.local_value_of(logical_id)
-        try:
-            sm.create_secret(Name=name, SecretString=secret)
-        except sm.exceptions.ResourceExistsException:
-            current = sm.get_secret_value(SecretId=name).get("SecretString")
-            if current != secret:
-                sm.put_secret_value(SecretId=name, SecretString=secret)
-        self.attrs[logical_id] = self._secret_attrs(logical_id, name)
-
     # -- whole stack ---------------------------------------------------------
 
     def bootstrap(self) -> None:
@@ -331,6 +291,12 @@ class LocalStack(BucketProvisioning, EventProvisioning):
             self.ensure_bucket(logical_id)
         for logical_id in self._of_type(BUS_TYPE):
             self.ensure_bus(logical_id)
+        for logical_id in self._of_type(CONNECTION_TYPE):
+            self.ensure_connection(logical_id)
+        for logical_id in self._of_type(DESTINATION_TYPE):
+            self.ensure_destination(logical_id)
+        for logical_id in self._of_type(ARCHIVE_TYPE):
+            self.ensure_archive(logical_id)
         for logical_id in self._of_type(RULE_TYPE):
             self.ensure_rule(logical_id)
 

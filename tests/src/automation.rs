@@ -71,6 +71,29 @@ impl World {
         self.take_all(&self.events_url.clone()).await
     }
 
+    /// Asserts every event validates against its published JSON Schema
+    /// (docs/contracts/events/validate_events.py, the same check consumers
+    /// are pointed to).
+    pub fn assert_events_match_their_schemas(&self, events: &[Value], label: &str) {
+        let file = std::env::temp_dir().join(format!("events-{}-{label}.jsonl", self.stack_name));
+        let lines: Vec<String> = events.iter().map(Value::to_string).collect();
+        std::fs::write(&file, lines.join("\n")).expect("events file");
+        let python = std::env::var("JUM_STACK_PY").expect("JUM_STACK_PY");
+        let python = python.split_whitespace().next().expect("a program");
+        let validator = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../docs/contracts/events/validate_events.py");
+        let out = std::process::Command::new(python)
+            .arg(validator)
+            .arg(&file)
+            .output()
+            .expect("the validator runs");
+        assert!(
+            out.status.success(),
+            "{label}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// Outbound commands waiting for the sender (automated replies).
     pub async fn commands(&self) -> Vec<Value> {
         self.take_all(&self.outbound_url.clone()).await

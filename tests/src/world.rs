@@ -86,6 +86,36 @@ pub(crate) fn endpoint() -> String {
         .expect("JUM_TEST_ENDPOINT_URL is not set: run the integration tests through `make test`, which starts moto")
 }
 
+/// `stack.py bootstrap` of `stack_name` in moto, with parameter overrides.
+async fn bootstrap(stack_name: &str, parameters: &[(&str, &str)]) -> serde_json::Value {
+    let command =
+        std::env::var("JUM_STACK_PY").expect("JUM_STACK_PY is not set: run through `make test`");
+    let mut parts = command.split_whitespace();
+    let overrides = parameters
+        .iter()
+        .flat_map(|(k, v)| ["--parameter".to_owned(), format!("{k}={v}")]);
+    let output = tokio::process::Command::new(parts.next().expect("a program"))
+        .args(parts)
+        .args([
+            "bootstrap",
+            "--endpoint-url",
+            &endpoint(),
+            "--stack-name",
+            stack_name,
+            "--json",
+        ])
+        .args(overrides)
+        .output()
+        .await
+        .expect("stack.py runs");
+    assert!(
+        output.status.success(),
+        "bootstrap failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("bootstrap prints JSON")
+}
+
 impl World {
     pub async fn new() -> Self {
         static SEQ: AtomicUsize = AtomicUsize::new(0);
@@ -98,29 +128,7 @@ impl World {
                 .unwrap_or_default()
                 .subsec_micros()
         );
-        let command = std::env::var("JUM_STACK_PY")
-            .expect("JUM_STACK_PY is not set: run through `make test`");
-        let mut parts = command.split_whitespace();
-        let output = tokio::process::Command::new(parts.next().expect("a program"))
-            .args(parts)
-            .args([
-                "bootstrap",
-                "--endpoint-url",
-                &endpoint(),
-                "--stack-name",
-                &stack_name,
-                "--json",
-            ])
-            .output()
-            .await
-            .expect("stack.py runs");
-        assert!(
-            output.status.success(),
-            "bootstrap failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        let info: serde_json::Value =
-            serde_json::from_slice(&output.stdout).expect("bootstrap prints JSON");
+        let info = bootstrap(&stack_name, &[]).await;
         let r = &info["resources"];
         let get = |k: &str| {
             r[k].as_str()
@@ -147,6 +155,15 @@ impl World {
             s3: shared::adapters::s3::client(&sdk),
             sdk,
         }
+    }
+
+    /// Deploys the stack again with `parameters` (`Name=value`), as
+    /// `sam deploy --parameter-overrides` would: what a parameter's
+    /// condition adds (a subscription's rule and DLQ) is created; the rest
+    /// is left as it is. Returns the bootstrap's resources (logical id →
+    /// name or URL).
+    pub async fn redeploy(&self, parameters: &[(&str, &str)]) -> serde_json::Value {
+        bootstrap(&self.stack_name, parameters).await["resources"].clone()
     }
 
     /// The same stack seen through another endpoint: the chaos run gives

@@ -30,6 +30,7 @@ impl Config {
                 erase_sync_max_items: parsed_or("ERASE_SYNC_MAX_ITEMS", d.erase_sync_max_items)?,
                 export_page_items: parsed_or("EXPORT_PAGE_ITEMS", d.export_page_items)?,
                 backup_days: parsed_or("POINT_IN_TIME_RECOVERY_DAYS", d.backup_days)?,
+                events_archive_days: parsed_or("EVENTS_ARCHIVE_DAYS", d.events_archive_days)?,
                 suppression_retention: shared::domain::consent::SuppressionRetention::from_days(
                     parsed_or("SUPPRESSION_RETENTION_DAYS", 0)?,
                 ),

@@ -102,6 +102,7 @@ impl<P: ContactsPorts> Contacts<P> {
         let mut body = r.to_json();
         let beyond = BeyondReach {
             backup_days: self.settings.backup_days,
+            events_archive_days: self.settings.events_archive_days,
         };
         let (not_reached, kept) = beyond.to_json(r.requested_at, r.completed_at);
         body["not_reached"] = not_reached;

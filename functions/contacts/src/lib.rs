@@ -40,6 +40,8 @@ pub struct Settings {
     pub export_page_items: usize,
     /// The table's point-in-time recovery period, stated in receipts.
     pub backup_days: u32,
+    /// `EventsArchiveDays` of the bus, stated in receipts (0: no archive).
+    pub events_archive_days: u32,
     /// `SuppressionRetentionDays` (default: opt-outs kept until an opt-in).
     pub suppression_retention: SuppressionRetention,
 }
@@ -53,6 +55,7 @@ impl Default for Settings {
             erase_sync_max_items: 2000,
             export_page_items: 500,
             backup_days: 7,
+            events_archive_days: 0,
             suppression_retention: SuppressionRetention::default(),
         }
     }

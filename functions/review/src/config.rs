@@ -65,6 +65,8 @@ impl Config {
             template_sync_minutes,
             settings: ReviewSettings {
                 pitr_days: parsed_or("POINT_IN_TIME_RECOVERY_DAYS", d.pitr_days)?,
+                retention_days: parsed_or("RETENTION_DAYS", d.retention_days)?,
+                events_archive_days: parsed_or("EVENTS_ARCHIVE_DAYS", d.events_archive_days)?,
                 webhook_url,
                 template_sync_minutes,
                 ..d

@@ -125,6 +125,9 @@ fn base64_decode(text: &str) -> Vec<u8> {
 pub struct BeyondReach {
     /// `PointInTimeRecoveryPeriodDays` of the table.
     pub backup_days: u32,
+    /// `EventsArchiveDays` of the bus (0: no archive). Archived events are
+    /// kept whole for replay; EventBridge cannot delete one of them.
+    pub events_archive_days: u32,
 }
 
 impl BeyondReach {
@@ -136,13 +139,13 @@ impl BeyondReach {
         let not_reached = json!([
             {
                 "copy": "queued_messages",
-                "where": "inbound, outbound and events queues, in flight",
+                "where": "inbound, outbound and events queues and the event bus's delivery dead-letter queues, in flight",
                 "max_days": QUEUE_DAYS,
                 "until": rfc3339(requested_at + days(QUEUE_DAYS)),
             },
             {
                 "copy": "dead_letter_queues",
-                "where": "inbound and outbound dead-letter queues",
+                "where": "inbound, outbound and media dead-letter queues",
                 "max_days": DEAD_LETTER_DAYS,
                 "until": rfc3339(requested_at + days(DEAD_LETTER_DAYS)),
             },
@@ -153,6 +156,16 @@ impl BeyondReach {
                 "until": completed_at.map(|c| rfc3339(c + days(self.backup_days))),
             },
         ]);
+        let mut not_reached = not_reached;
+        if self.events_archive_days > 0 {
+            // Events published before the request, kept whole for replay.
+            not_reached.as_array_mut().expect("a list").push(json!({
+                "copy": "event_archive",
+                "where": "the event bus's archive (EventsArchiveDays), kept for replay",
+                "max_days": self.events_archive_days,
+                "until": rfc3339(requested_at + days(self.events_archive_days)),
+            }));
+        }
         let kept = json!([
             {
                 "copy": "suppression_list",
@@ -224,13 +237,39 @@ mod tests {
 
     #[test]
     fn the_receipt_dates_backups_from_completion() {
-        let (not_reached, kept) = BeyondReach { backup_days: 7 }.to_json(0, None);
+        let (not_reached, kept) = BeyondReach {
+            backup_days: 7,
+            events_archive_days: 0,
+        }
+        .to_json(0, None);
         assert_eq!(not_reached[0]["until"], "1970-01-05T00:00:00Z");
         assert_eq!(not_reached[1]["until"], "1970-01-15T00:00:00Z");
         assert!(not_reached[2]["until"].is_null());
-        let (done, _) = BeyondReach { backup_days: 7 }.to_json(0, Some(86_400));
+        let (done, _) = BeyondReach {
+            backup_days: 7,
+            events_archive_days: 0,
+        }
+        .to_json(0, Some(86_400));
         assert_eq!(done[2]["until"], "1970-01-09T00:00:00Z");
         assert_eq!(kept[0]["copy"], "suppression_list");
         assert_eq!(kept[1]["copy"], "audit_trail");
+        assert_eq!(
+            not_reached.as_array().unwrap().len(),
+            3,
+            "no archive, no entry"
+        );
+    }
+
+    #[test]
+    fn the_receipt_says_until_when_the_event_archive_may_hold_a_copy() {
+        let beyond = BeyondReach {
+            backup_days: 7,
+            events_archive_days: 20,
+        };
+        let (not_reached, _) = beyond.to_json(0, None);
+        let archive = &not_reached[3];
+        assert_eq!(archive["copy"], "event_archive");
+        assert_eq!(archive["max_days"], 20);
+        assert_eq!(archive["until"], "1970-01-21T00:00:00Z");
     }
 }

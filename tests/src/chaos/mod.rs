@@ -13,6 +13,7 @@ mod load;
 mod media_checks;
 mod progress;
 pub mod proxy;
+mod refuse;
 mod report;
 mod truth;
 

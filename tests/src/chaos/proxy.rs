@@ -21,6 +21,8 @@ use http_body_util::{BodyExt, Full};
 use hyper::{Request, Response};
 use tokio::net::TcpListener;
 
+use super::refuse;
+
 /// The kinds of fault, in the order the RNG picks among them.
 pub const FAULT_KINDS: [&str; 6] = [
     "server_error_500",
@@ -54,6 +56,14 @@ struct Proxy {
     dynamo_writes: tokio::sync::Mutex<()>,
     counts: Arc<FaultCounts>,
     scripted: Arc<Mutex<Vec<Scripted>>>,
+    refusals: Arc<Mutex<Vec<Refusal>>>,
+}
+
+/// `PutEvents` entries a test has the bus refuse: those whose detail
+/// contains `marker`, in the next `times` requests that hold one.
+struct Refusal {
+    marker: String,
+    times: usize,
 }
 
 /// A fault a test asks for: the next request to `operation` whose body
@@ -67,6 +77,7 @@ pub struct RunningProxy {
     pub url: String,
     pub counts: Arc<FaultCounts>,
     scripted: Arc<Mutex<Vec<Scripted>>>,
+    refusals: Arc<Mutex<Vec<Refusal>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -77,6 +88,16 @@ impl RunningProxy {
         self.scripted.lock().expect("script").push(Scripted {
             operation: operation.into(),
             body_contains: body_contains.into(),
+        });
+    }
+
+    /// Has the bus refuse (`FailedEntryCount`) the `PutEvents` entries whose
+    /// detail contains `marker`, in the next `times` requests holding one;
+    /// the request's other entries are put.
+    pub fn refuse_events(&self, marker: &str, times: usize) {
+        self.refusals.lock().expect("refusals").push(Refusal {
+            marker: marker.into(),
+            times,
         });
     }
 }
@@ -95,8 +116,10 @@ pub async fn start(upstream: &str, rate: f64, seed: u64) -> RunningProxy {
     let addr: SocketAddr = listener.local_addr().expect("proxy address");
     let counts = Arc::new(FaultCounts::default());
     let scripted: Arc<Mutex<Vec<Scripted>>> = Arc::default();
+    let refusals: Arc<Mutex<Vec<Refusal>>> = Arc::default();
     let proxy = Arc::new(Proxy {
         scripted: Arc::clone(&scripted),
+        refusals: Arc::clone(&refusals),
         upstream: upstream.trim_end_matches('/').to_owned(),
         rate,
         rng: Mutex::new(Rng::new(seed)),
@@ -128,6 +151,7 @@ pub async fn start(upstream: &str, rate: f64, seed: u64) -> RunningProxy {
         url: format!("http://{addr}"),
         counts,
         scripted,
+        refusals,
         task,
     }
 }
@@ -170,6 +194,9 @@ impl Proxy {
             .await
             .map(|b| b.to_bytes())
             .unwrap_or_default();
+        if let Some(split) = self.refusal(&target, &body) {
+            return Ok(self.refusing(parts, split).await);
+        }
         let lose_answer = fault == Some(DROPPED_AFTER) || self.take_scripted(&target, &body);
         let answer = if is_dynamo_write(&target) {
             let _one_at_a_time = self.dynamo_writes.lock().await;
@@ -181,6 +208,54 @@ impl Proxy {
             return Err(Dropped);
         }
         Ok(answer)
+    }
+
+    /// The split of a `PutEvents` request with an entry a test refuses.
+    fn refusal(&self, target: &str, body: &[u8]) -> Option<refuse::Split> {
+        if target != refuse::PUT_EVENTS {
+            return None;
+        }
+        let mut refusals = self.refusals.lock().expect("refusals");
+        let (i, split) = refusals
+            .iter()
+            .enumerate()
+            .find_map(|(i, r)| refuse::split(body, &r.marker).map(|s| (i, s)))?;
+        refusals[i].times -= 1;
+        if refusals[i].times == 0 {
+            refusals.remove(i);
+        }
+        Some(split)
+    }
+
+    /// Puts the entries not refused, answers with the refused ones failed.
+    async fn refusing(
+        &self,
+        parts: hyper::http::request::Parts,
+        split: refuse::Split,
+    ) -> Response<Full<Bytes>> {
+        let answer = match &split.forward {
+            Some(body) => {
+                let answer = self.forward(parts, Bytes::from(body.clone())).await;
+                if !answer.status().is_success() {
+                    return answer;
+                }
+                Some(
+                    answer
+                        .into_body()
+                        .collect()
+                        .await
+                        .map(|b| b.to_bytes())
+                        .unwrap_or_default(),
+                )
+            }
+            None => None,
+        };
+        let body = refuse::merge(answer.as_deref(), &split);
+        Response::builder()
+            .status(200)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(Full::new(Bytes::from(body)))
+            .expect("a valid response")
     }
 
     fn take_scripted(&self, target: &str, body: &[u8]) -> bool {

@@ -126,28 +126,5 @@ async fn every_event_type_is_emitted_once_per_fact_and_matches_its_schema() {
             "no {expected} event; got {kinds:?}"
         );
     }
-    let file = std::env::temp_dir().join(format!("events-{}.jsonl", world.stack_name));
-    std::fs::write(
-        &file,
-        events
-            .iter()
-            .map(Value::to_string)
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-    .unwrap();
-    let python = std::env::var("JUM_STACK_PY").unwrap();
-    let python = python.split_whitespace().next().unwrap();
-    let validator = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../docs/contracts/events/validate_events.py");
-    let out = std::process::Command::new(python)
-        .arg(validator)
-        .arg(&file)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    world.assert_events_match_their_schemas(&events, "all");
 }

@@ -11,7 +11,7 @@ use shared::ports::EventSink;
 /// The template's `EventSource` default: the local stack keeps it.
 const SOURCE: &str = "johns-umbrella-mart";
 
-fn event(id: &str, kind: EventKind) -> Event {
+pub(crate) fn event(id: &str, kind: EventKind) -> Event {
     Event {
         event_id: id.into(),
         kind,
@@ -22,8 +22,12 @@ fn event(id: &str, kind: EventKind) -> Event {
     }
 }
 
-/// A queue of the test's own, subscribed to the bus with `pattern`.
-async fn subscriber(world: &World, name: &str, pattern: Value) -> String {
+mod refused;
+mod subscriptions;
+mod wiring;
+
+/// A standard queue of the test's own (an internal system's): URL and ARN.
+async fn queue(world: &World, name: &str) -> (String, String) {
     let url = world
         .sqs
         .create_queue()
@@ -47,6 +51,12 @@ async fn subscriber(world: &World, name: &str, pattern: Value) -> String {
                 .cloned()
         })
         .expect("arn");
+    (url, arn)
+}
+
+/// A queue of the test's own, subscribed to the bus with `pattern`.
+async fn subscriber(world: &World, name: &str, pattern: Value) -> String {
+    let (url, arn) = queue(world, name).await;
     let events = aws_sdk_eventbridge::Client::new(&world.sdk);
     let rule = format!("{}-{name}", world.stack_name);
     events
@@ -74,7 +84,7 @@ async fn subscriber(world: &World, name: &str, pattern: Value) -> String {
     url
 }
 
-fn ids(bodies: &[Value], path: &str) -> Vec<String> {
+pub(crate) fn ids(bodies: &[Value], path: &str) -> Vec<String> {
     let mut ids: Vec<String> = bodies
         .iter()
         .map(|b| {

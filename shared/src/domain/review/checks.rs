@@ -6,7 +6,7 @@
 
 use super::account::{numbers, subscriptions, token};
 use super::facts::*;
-use super::setup::{alarms, dead_letters, pitr, secret, sweep};
+use super::setup::{alarms, dead_letters, events_archive, pitr, secret, sweep};
 use super::templates::{template_syncs, templates_in_use};
 use super::{Finding, ReviewSettings};
 
@@ -20,6 +20,7 @@ pub fn review(facts: &Facts, settings: &ReviewSettings, now: i64) -> Vec<Finding
     out.push(sweep(&facts.last_sweep, settings, now));
     out.push(alarms(&facts.alarms));
     out.push(pitr(&facts.pitr, settings));
+    out.push(events_archive(settings));
     out.extend(template_syncs(&facts.template_syncs, settings, now));
     out.extend(templates_in_use(&facts.template_uses));
     out

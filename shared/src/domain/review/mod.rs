@@ -142,6 +142,10 @@ pub struct ReviewSettings {
     pub webhook_url: Option<String>,
     /// `TemplateSyncMinutes`: a sync older than twice this is a warning.
     pub template_sync_minutes: i64,
+    /// `RetentionDays` and `EventsArchiveDays` (0: no archive): an archive
+    /// kept longer than the retention holds numbers erasure cannot reach.
+    pub retention_days: u32,
+    pub events_archive_days: u32,
 }
 
 impl Default for ReviewSettings {
@@ -154,6 +158,8 @@ impl Default for ReviewSettings {
             pitr_days: 7,
             webhook_url: None,
             template_sync_minutes: 60,
+            retention_days: 30,
+            events_archive_days: 0,
         }
     }
 }

@@ -214,6 +214,33 @@ pub fn pitr(facts: &Gathered<PitrFacts>, settings: &ReviewSettings) -> Finding {
     }
 }
 
+/// The bus's archive keeps every event, numbers included, and no erasure
+/// reaches into it: longer than `RetentionDays` breaks the retention promise.
+pub fn events_archive(settings: &ReviewSettings) -> Finding {
+    const CHECK: &str = "stack.events_archive";
+    const SUBJECT: &str = "EventsArchive";
+    match settings.events_archive_days {
+        0 => Finding::new(CHECK, Fine, SUBJECT, "no archive", ""),
+        days if days > settings.retention_days => Finding::new(
+            CHECK,
+            Critical,
+            SUBJECT,
+            format!(
+                "events are archived {days} days, longer than RetentionDays ({}): numbers outlive their retention and erasure",
+                settings.retention_days
+            ),
+            "Deploy with EventsArchiveDays at most RetentionDays",
+        ),
+        days => Finding::new(
+            CHECK,
+            Fine,
+            SUBJECT,
+            format!("events archived {days} days (RetentionDays {})", settings.retention_days),
+            "",
+        ),
+    }
+}
+
 #[cfg(test)]
 #[path = "setup_tests.rs"]
 mod tests;

@@ -193,3 +193,17 @@ fn scrub_replaces_secret_values_wherever_they_appear() {
     let text = format!("{f:?}");
     assert!(!text.contains("s3cr3t"), "{text}");
 }
+
+#[test]
+fn an_events_archive_kept_longer_than_the_retention_is_critical() {
+    let with = |archive, retention| ReviewSettings {
+        events_archive_days: archive,
+        retention_days: retention,
+        ..settings()
+    };
+    assert_eq!(events_archive(&with(0, 30)).severity, Severity::Ok);
+    assert_eq!(events_archive(&with(30, 30)).severity, Severity::Ok);
+    let long = events_archive(&with(31, 30));
+    assert_eq!(long.severity, Severity::Critical);
+    assert!(long.fix.contains("EventsArchiveDays"), "{long:?}");
+}
