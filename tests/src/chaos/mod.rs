@@ -15,6 +15,7 @@ mod progress;
 pub mod proxy;
 mod refuse;
 mod report;
+mod subscribers;
 mod truth;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -120,6 +121,7 @@ pub async fn run(config: &Config) -> Outcome {
     // The platform (AWS, Meta's delivery) talks to moto directly; the
     // functions go through the fault proxy.
     let platform = World::new().await;
+    let subscribers = subscribers::subscribe(&platform).await;
     for url in [
         &platform.inbound_url,
         &platform.outbound_url,
@@ -257,12 +259,13 @@ pub async fn run(config: &Config) -> Outcome {
     let (status_webhooks, events) = phases_and_events;
 
     // 3. The accounting, read straight from moto.
-    let (items, outbound_dlq, inbound_dlq, media_dlq, objects) = tokio::join!(
+    let (items, outbound_dlq, inbound_dlq, media_dlq, objects, subscribed) = tokio::join!(
         platform.items(),
         lambda::consume(&platform, &platform.outbound_dlq_url, || true),
         lambda::consume(&platform, &platform.dlq_url, || true),
         lambda::consume(&platform, &platform.media_dlq_url, || true),
         platform.bucket_listing(),
+        subscribers::take(&platform, &subscribers),
     );
     let observed = checks::Observed {
         items,
@@ -276,7 +279,8 @@ pub async fn run(config: &Config) -> Outcome {
             .map(|(key, size)| media_checks::Object { key, size })
             .collect(),
     };
-    let report = checks::check(&load, &observed);
+    let mut report = checks::check(&load, &observed);
+    subscribers::check(&mut report, &observed.events, &subscribed);
     phase("checks", &mut lap);
 
     let stats = sim.stats();

@@ -1,0 +1,103 @@
+//! Internal systems subscribed to the bus through the template's ready-made
+//! subscriptions (issue #17): a CRM, a ticketing system and an order system,
+//! each with its own queue. At the end each must hold every event of its
+//! pattern that the events queue got (none missing, none of another's), so
+//! a subscriber hears each fact as surely as the default consumer.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::report::Report;
+use crate::World;
+
+/// One subscriber: the template parameter that subscribes its queue, and
+/// the event types its rule matches (as template.yaml's pattern does).
+pub struct Subscriber {
+    pub name: &'static str,
+    pub url: String,
+    matches: fn(&str) -> bool,
+}
+
+const SUBSCRIPTIONS: [(&str, &str, fn(&str) -> bool); 3] = [
+    ("crm", "CrmQueueArn", |t| {
+        t.starts_with("contact.") || t.starts_with("message.")
+    }),
+    ("ticketing", "TicketingQueueArn", |t| {
+        t == "ticket.requested" || t.starts_with("conversation.handoff_")
+    }),
+    ("orders", "OrdersQueueArn", |t| t.starts_with("order.")),
+];
+
+/// Creates each subscriber's queue and deploys the stack again with the
+/// three parameters set.
+pub async fn subscribe(platform: &World) -> Vec<Subscriber> {
+    let mut subscribers = Vec::new();
+    let mut parameters = Vec::new();
+    for (name, parameter, matches) in SUBSCRIPTIONS {
+        let url = platform
+            .sqs
+            .create_queue()
+            .queue_name(format!("{}-sub-{name}", platform.stack_name))
+            .send()
+            .await
+            .expect("a subscriber's queue")
+            .queue_url
+            .expect("its URL");
+        let arn = format!(
+            "arn:aws:sqs:us-east-1:123456789012:{}-sub-{name}",
+            platform.stack_name
+        );
+        parameters.push((parameter, arn));
+        subscribers.push(Subscriber { name, url, matches });
+    }
+    let parameters: Vec<(&str, &str)> = parameters.iter().map(|(p, a)| (*p, a.as_str())).collect();
+    platform.redeploy(&parameters).await;
+    subscribers
+}
+
+/// Everything on each subscriber's queue, taken as its consumer would.
+pub async fn take<'s>(
+    platform: &World,
+    subscribers: &'s [Subscriber],
+) -> Vec<(&'s Subscriber, Vec<Value>)> {
+    let mut out = Vec::new();
+    for s in subscribers {
+        out.push((s, super::lambda::consume(platform, &s.url, || true).await));
+    }
+    out
+}
+
+fn ids<'a>(events: impl Iterator<Item = &'a Value>) -> BTreeSet<&'a str> {
+    events.filter_map(|e| e["event_id"].as_str()).collect()
+}
+
+/// Per subscriber: its events, the ones its pattern matches on the events
+/// queue it lacks (missing), and the ones it got that are not its own.
+pub fn check(r: &mut Report, events_queue: &[Value], got: &[(&Subscriber, Vec<Value>)]) {
+    for (sub, events) in got {
+        let theirs = |e: &&Value| (sub.matches)(e["type"].as_str().unwrap_or_default());
+        let expected = ids(events_queue.iter().filter(theirs));
+        let received = ids(events.iter());
+        let missing: Vec<String> = expected
+            .difference(&received)
+            .map(|s| (*s).to_owned())
+            .collect();
+        let foreign = events.iter().filter(|e| !theirs(e)).count()
+            + received.difference(&ids(events_queue.iter())).count();
+        r.figure(
+            &format!("events for the {} subscriber", sub.name),
+            events.len(),
+            "",
+        );
+        r.target_with(
+            &format!("{} subscriber: events missing", sub.name),
+            missing.len(),
+            missing.first(),
+        );
+        r.target(
+            &format!("{} subscriber: events not its own", sub.name),
+            foreign,
+        );
+    }
+}
