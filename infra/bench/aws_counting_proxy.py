@@ -20,6 +20,9 @@ each write:
   and projection to size them.
 - SQS: one request per started 64 KiB of payload (request body for sends,
   response body for receives).
+- EventBridge: PutEvents entries per started 64 KB chunk, and each
+  accepted entry's deliveries to the targets of the rules it matches
+  (aws_counting_events.py).
 - S3 (REST, path-style): one request each, named as AWS names the
   operation (aws_counting_s3.py), with the object bytes a PutObject or
   UploadPart carries; S3 bills requests by class and storage by bytes, so
@@ -33,7 +36,8 @@ each write:
 
 Each client names itself through the SDK's app name (user agent `app/NAME`);
 the line records it so the cost model can attribute each request to a
-scenario and a function. Stdlib only.
+scenario and a function. Stdlib only (aws_counting_events.py borrows moto's
+event-pattern matcher, from the .venv that runs the proxy).
 """
 
 from __future__ import annotations
@@ -49,6 +53,7 @@ from decimal import Decimal
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlparse
 
+import aws_counting_events
 import aws_counting_s3
 
 SQS_CHUNK = 64 * 1024
@@ -133,19 +138,25 @@ class Moto:
                 if attempt:
                     raise
 
-    def dynamodb(self, operation: str, payload: dict) -> dict:
+    def call(self, service: str, target: str, payload: dict) -> dict:
         headers = {
-            "Content-Type": "application/x-amz-json-1.0",
-            "X-Amz-Target": f"DynamoDB_20120810.{operation}",
-            # moto reads the region from the credential scope.
-            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/dynamodb/aws4_request, "
+            "Content-Type": "application/x-amz-json-1.1" if service == "events" else "application/x-amz-json-1.0",
+            "X-Amz-Target": target,
+            # moto reads the region and the service from the credential scope.
+            "Authorization": f"AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/{service}/aws4_request, "
                              "SignedHeaders=host, Signature=0",
         }
         status, _, body = self.forward("POST", "/", headers, json.dumps(payload).encode())
         out = json.loads(body or b"{}")
         if status != 200:
-            raise RuntimeError(f"moto {operation}: {status} {out}")
+            raise RuntimeError(f"moto {target}: {status} {out}")
         return out
+
+    def dynamodb(self, operation: str, payload: dict) -> dict:
+        return self.call("dynamodb", f"DynamoDB_20120810.{operation}", payload)
+
+    def events(self, operation: str, payload: dict) -> dict:
+        return self.call("events", f"AWSEvents.{operation}", payload)
 
     def key_of(self, table: str, item: dict) -> dict:
         if table not in self.key_schemas:
@@ -304,7 +315,7 @@ class Proxy(BaseHTTPRequestHandler):
         body = self.read_body()
         target = self.headers.get("X-Amz-Target", "")
         service, _, op = target.partition(".")
-        service = {"DynamoDB_20120810": "dynamodb", "AmazonSQS": "sqs",
+        service = {"DynamoDB_20120810": "dynamodb", "AmazonSQS": "sqs", "AWSEvents": "events",
                    "secretsmanager": "secretsmanager"}.get(service, service or "other")
         record = {"app": self.app(), "service": service, "op": op, "request_bytes": len(body)}
         before = []
@@ -335,6 +346,8 @@ class Proxy(BaseHTTPRequestHandler):
                              if status == 200 else 0.0)
         elif service == "sqs":
             record["sqs_requests"] = sqs_requests(op, body, resp_body)
+        elif service == "events" and op == "PutEvents" and status == 200:
+            record.update(aws_counting_events.units(self.moto, json.loads(body), json.loads(resp_body)))
         self.log_and_answer(record, status, resp_headers, resp_body)
 
 

@@ -38,6 +38,11 @@ PRICES = {
     "dynamodb_wru": 0.625 / 1e6,             # on-demand
     "dynamodb_rru": 0.125 / 1e6,
     "secrets_manager_call": 0.05 / 10_000,
+    # Custom events put on a bus, per started 64 KB chunk of an entry
+    # (issue #17's task; as of 2026-12, not re-checked online). Deliveries
+    # to AWS targets cost EventBridge nothing more; an SQS target's
+    # SendMessage is billed as an SQS request (sqs_request).
+    "eventbridge_event": 1.00 / 1e6,
     "logs_ingested_gb": 0.50,
 }
 PRICES_AS_OF = "2026-11-30"
@@ -132,8 +137,13 @@ def emf_bytes(path: pathlib.Path | None) -> dict[tuple[str, str], int]:
 
 
 def billed(r: dict) -> float:
-    """Requests as billed: SQS counts 64 KiB chunks."""
-    return r.get("sqs_requests", 1) if r["service"] == "sqs" else 1
+    """Requests as billed: SQS counts 64 KiB chunks, EventBridge each
+    entry's 64 KB chunks (a PutEvents of 10 small events is 10 events)."""
+    if r["service"] == "sqs":
+        return r.get("sqs_requests", 1)
+    if r["service"] == "events" and r["op"] == "PutEvents":
+        return r.get("events_billed", 0)
+    return 1
 
 
 def s3_bytes_stored(r: dict) -> int:
@@ -152,6 +162,7 @@ def model(scenario: dict, by_app, emf, memory, retention_days) -> dict:
     dollars = collections.Counter()
     by_function = collections.Counter()
     s3 = collections.Counter()
+    deliveries = collections.Counter()
     duration_note = {}
     functions = dict(scenario["functions"])
     if "esm" not in functions:
@@ -176,6 +187,11 @@ def model(scenario: dict, by_app, emf, memory, retention_days) -> dict:
             latency_ms += ASSUMED_LATENCY_MS.get(r["service"], 0)
             if r["service"] == "sqs":
                 dollars["SQS"] += billed(r) * PRICES["sqs_request"]
+            elif r["service"] == "events":
+                dollars["EventBridge events"] += billed(r) * PRICES["eventbridge_event"]
+                dollars["SQS (bus deliveries to queues)"] += (r.get("delivery_sqs_requests", 0)
+                                                             * PRICES["sqs_request"])
+                deliveries[who] += r.get("rule_deliveries", 0)
             elif r["service"] == "secretsmanager":
                 dollars["Secrets Manager"] += PRICES["secrets_manager_call"]
             elif r["service"] == "s3":
@@ -226,6 +242,7 @@ def model(scenario: dict, by_app, emf, memory, retention_days) -> dict:
             "errors": dict(errors),
             "wru": per(units["wru"]), "rru": per(units["rru"]),
             "s3": {k: per(v) for k, v in s3.items()},
+            "deliveries": {k: per(v) for k, v in deliveries.items()},
             "per_million_by_function": {k: v / count * 1e6 for k, v in by_function.items()},
             "per_million": {k: v / count * 1e6 for k, v in dollars.items()},
             "lambda": duration_note}
@@ -244,6 +261,9 @@ def print_markdown(m: dict) -> None:
         print(f"S3: **{s3.get('put', 0):.2f}** PUT/COPY/POST/LIST, **{s3.get('get', 0):.2f}** GET/HEAD "
               f"and {s3.get('free', 0):.2f} free (DELETE/abort) requests per {m['unit']}; "
               f"{s3.get('bytes', 0) / 1024:.0f} KiB stored per {m['unit']}.")
+    if m["deliveries"]:
+        print("Rule deliveries (each an SQS SendMessage to a rule's queue) per " + m["unit"] + ": "
+              + ", ".join(f"{who} {n:.3f}" for who, n in sorted(m["deliveries"].items())) + ".")
     if m["errors"]:
         failed = ", ".join(f"{op} {err} ×{n}" for (_, op, err), n in sorted(m["errors"].items()))
         print(f"Refused requests (still billed): {failed}.")
