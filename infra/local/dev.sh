@@ -143,12 +143,14 @@ cat <<BANNER
    .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--sample-image
    .venv/bin/python infra/local/read_events.py   (media.stored names bucket and key)
  send a WhatsApp message (simulator -> status webhooks -> stored status):
-   .venv/bin/python infra/local/send_command.py --template order_shipped --to 16505551234
+   cargo run -q -p jum -- send --template order_shipped --to 16505551234
    .venv/bin/python infra/local/inspect_table.py --type status
    Graph API    $GRAPH_URL
  contacts API:  http://127.0.0.1:$LAMBDA_PORT/lambda-url/contacts/16505551234/export
  events queue:  jum-local-events on $ENDPOINT
    .venv/bin/python infra/local/read_events.py
+ the operator's tool (another terminal; cargo install --path infra/cli for 'jum'):
+   cargo run -q -p jum -- stack      (then: send, dlq list, dlq show; --help)
  Ctrl-C stops everything.
 ==========================================================================
 

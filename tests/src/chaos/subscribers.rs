@@ -19,7 +19,10 @@ pub struct Subscriber {
     matches: fn(&str) -> bool,
 }
 
-const SUBSCRIPTIONS: [(&str, &str, fn(&str) -> bool); 3] = [
+/// A subscriber's name, its template parameter, and its rule's types.
+type Subscription = (&'static str, &'static str, fn(&str) -> bool);
+
+const SUBSCRIPTIONS: [Subscription; 3] = [
     ("crm", "CrmQueueArn", |t| {
         t.starts_with("contact.") || t.starts_with("message.")
     }),

@@ -1,0 +1,83 @@
+//! The command line: global flags, the subcommands, and the dispatch.
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+use crate::target::{self, Where};
+use crate::{dlq, send, stack};
+
+const AFTER_HELP: &str = "\
+Targets: the local stack `make dev` runs (the default: moto at http://127.0.0.1:5000,
+stack jum-local), or a deployed stack with --stack NAME (its CloudFormation outputs;
+credentials and region as the AWS CLI resolves them).
+
+Exit codes: 0 done; 1 an internal error; 2 a usage error; 3 not found (stack, queue,
+message); 4 refused by a check (a command the sender would reject); 5 AWS or network.
+
+Examples:
+  jum stack
+  jum send --to +16505551234 --template order_shipped --lang en_US --param 10420
+  jum dlq list
+  jum dlq show --queue inbound
+  jum --stack prod-jum --json dlq list";
+
+/// The operator's tool for John's Umbrella Mart: the stack, sending, dead letters.
+#[derive(Debug, Parser)]
+#[command(name = "jum", version, after_help = AFTER_HELP)]
+pub struct Args {
+    /// Print JSON for scripts instead of tables.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// A deployed stack, by its CloudFormation name (default: the local stack).
+    #[arg(long, global = true, env = "JUM_STACK", value_name = "NAME")]
+    pub stack: Option<String>,
+
+    /// The local stack's name (`make dev`'s JUM_STACK_NAME).
+    #[arg(
+        long,
+        global = true,
+        env = "JUM_STACK_NAME",
+        default_value = "jum-local",
+        value_name = "NAME"
+    )]
+    pub local_stack: String,
+
+    /// Where AWS is (moto for the local stack; default http://127.0.0.1:5000 locally).
+    #[arg(long, global = true, env = "JUM_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The stack's queues, bus, table and bucket, and what each dead-letter queue holds.
+    Stack,
+    /// Put a command on the outbound queue, checked first as the sender checks it.
+    Send(Box<send::SendArgs>),
+    /// Dead-letter queues: what is parked and why (numbers masked, bodies hidden).
+    #[command(subcommand)]
+    Dlq(dlq::DlqCommand),
+}
+
+pub async fn run(args: Args) -> Result<(), CliError> {
+    let w = Where {
+        stack: args.stack.as_deref(),
+        local_stack: &args.local_stack,
+        endpoint_url: args.endpoint_url.as_deref(),
+    };
+    if let Command::Send(s) = &args.command {
+        // Refused before any AWS call: a bad command never needs the stack.
+        s.command()?;
+    }
+    let sdk = target::sdk(&w).await;
+    let found = target::resolve(&w, &sdk).await?;
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
+    match args.command {
+        Command::Stack => stack::show(&sqs, &found, args.json).await,
+        Command::Send(s) => send::send(&sqs, &found, &s, args.json).await,
+        Command::Dlq(d) => dlq::run(&sqs, &found, d, args.json).await,
+    }
+}

@@ -1,0 +1,203 @@
+//! `jum dlq`: what each dead-letter queue holds. `show` peeks (what it
+//! reads stays in the queue) and prints a summary of each record with the
+//! numbers masked; bodies are not printed.
+
+use clap::{Subcommand, ValueEnum};
+use serde_json::{json, Value};
+
+use crate::error::CliError;
+use crate::output;
+use crate::target::Stack;
+
+#[derive(Debug, Subcommand)]
+pub enum DlqCommand {
+    /// Each dead-letter queue and how many records it holds.
+    List,
+    /// The records parked in one queue, summarised (numbers masked, no body).
+    Show {
+        /// Which dead-letter queue.
+        #[arg(long, value_enum)]
+        queue: Queue,
+        /// At most this many records (SQS returns up to 10 a request).
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=10))]
+        max: i32,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Queue {
+    /// Webhooks the processor failed 5 times.
+    Inbound,
+    /// Commands the sender failed 10 times.
+    Outbound,
+    /// Files the media function failed to copy 5 times.
+    Media,
+    /// Events the bus could not deliver to the events queue.
+    Events,
+}
+
+impl Queue {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Inbound => "inbound",
+            Self::Outbound => "outbound",
+            Self::Media => "media",
+            Self::Events => "events",
+        }
+    }
+}
+
+/// A queue's depth, read as the integration review reads it.
+pub async fn depth(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, CliError> {
+    use shared::ports::review::QueueDepth;
+    shared::adapters::stack_facts::SqsDepth(sqs.clone())
+        .depth(url)
+        .await
+        .map_err(|e| CliError::Aws {
+            message: format!("SQS GetQueueAttributes: {}", e.message),
+            hint: Some("check the credentials, the region and --endpoint-url".into()),
+        })
+}
+
+pub async fn run(
+    sqs: &aws_sdk_sqs::Client,
+    s: &Stack,
+    cmd: DlqCommand,
+    as_json: bool,
+) -> Result<(), CliError> {
+    match cmd {
+        DlqCommand::List => {
+            let mut rows = Vec::new();
+            for d in &s.dead_letters {
+                let source = d
+                    .source_url
+                    .clone()
+                    .unwrap_or_else(|| "the event bus".into());
+                rows.push((d.name, depth(sqs, &d.url).await?, d.url.clone(), source));
+            }
+            if as_json {
+                output::json(&json!(rows
+                    .iter()
+                    .map(|(n, c, u, s)| json!({"queue": n, "messages": c, "url": u, "source": s}))
+                    .collect::<Vec<_>>()));
+            } else {
+                let rows = rows
+                    .into_iter()
+                    .map(|(n, c, u, s)| vec![n.to_owned(), c.to_string(), u, s])
+                    .collect();
+                println!(
+                    "{}",
+                    output::table(&["queue", "messages", "url", "parked from"], rows)
+                );
+            }
+            Ok(())
+        }
+        DlqCommand::Show { queue, max } => show(sqs, s, queue, max, as_json).await,
+    }
+}
+
+async fn show(
+    sqs: &aws_sdk_sqs::Client,
+    s: &Stack,
+    queue: Queue,
+    max: i32,
+    as_json: bool,
+) -> Result<(), CliError> {
+    let dlq = s
+        .dead_letters
+        .iter()
+        .find(|d| d.name == queue.name())
+        .ok_or_else(|| {
+            CliError::not_found(
+                format!("stack {} has no {} DLQ", s.name, queue.name()),
+                "`jum dlq list` shows them",
+            )
+        })?;
+    use aws_sdk_sqs::types::MessageSystemAttributeName as M;
+    // Visibility 0: a peek, the records stay where they are.
+    let got = sqs
+        .receive_message()
+        .queue_url(&dlq.url)
+        .max_number_of_messages(max)
+        .visibility_timeout(0)
+        .message_system_attribute_names(M::All)
+        .send()
+        .await
+        .map_err(|e| CliError::aws("SQS ReceiveMessage", e))?;
+    let records: Vec<Value> = got
+        .messages()
+        .iter()
+        .map(|m| {
+            let attr = |k: M| m.attributes().and_then(|a| a.get(&k)).cloned();
+            let body = m.body().unwrap_or_default();
+            json!({
+                "message_id": m.message_id(),
+                "first_received_ms": attr(M::ApproximateFirstReceiveTimestamp),
+                "sent_ms": attr(M::SentTimestamp),
+                "receives": attr(M::ApproximateReceiveCount),
+                "bytes": body.len(),
+                "summary": summary(queue, body),
+            })
+        })
+        .collect();
+    if as_json {
+        output::json(&Value::Array(records));
+        return Ok(());
+    }
+    if records.is_empty() {
+        println!("the {} DLQ of {} is empty", queue.name(), s.name);
+        return Ok(());
+    }
+    let rows = records
+        .iter()
+        .map(|r| {
+            let text = |k: &str| r[k].as_str().unwrap_or("").to_owned();
+            vec![
+                text("message_id"),
+                text("sent_ms"),
+                text("receives"),
+                r["bytes"].to_string(),
+                text("summary"),
+            ]
+        })
+        .collect();
+    println!(
+        "{}",
+        output::table(
+            &["message id", "sent (ms)", "receives", "bytes", "summary"],
+            rows
+        )
+    );
+    println!("why: the function's logs for these message ids (docs/reliability.md)");
+    Ok(())
+}
+
+/// What a record is about, without its content: numbers masked.
+fn summary(queue: Queue, body: &str) -> String {
+    let Ok(v) = serde_json::from_str::<Value>(body) else {
+        return "not JSON".into();
+    };
+    let masked = |k: &str| {
+        v[k].as_str()
+            .map(shared::domain::ids::mask)
+            .unwrap_or_else(|| "?".into())
+    };
+    match queue {
+        Queue::Outbound => format!(
+            "command {} to {} ({})",
+            v["idempotency_key"].as_str().unwrap_or("?"),
+            masked("to"),
+            v["message"]["type"].as_str().unwrap_or("?")
+        ),
+        Queue::Inbound => match shared::domain::queued::QueuedBatch::parse(body) {
+            Ok(batch) => format!("webhook request {}", batch.request.request_id),
+            Err(_) => "a record the processor cannot read".into(),
+        },
+        Queue::Media => format!("file of message {}", v["wamid"].as_str().unwrap_or("?")),
+        Queue::Events => format!(
+            "{} event {}",
+            v["type"].as_str().unwrap_or("?"),
+            v["event_id"].as_str().unwrap_or("?")
+        ),
+    }
+}

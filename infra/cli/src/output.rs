@@ -1,0 +1,18 @@
+//! Tables for people, JSON for scripts.
+
+use comfy_table::{presets::UTF8_FULL_CONDENSED, Table};
+use serde_json::Value;
+
+pub fn table(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut t = Table::new();
+    t.load_preset(UTF8_FULL_CONDENSED)
+        .set_header(header.to_vec());
+    for row in rows {
+        t.add_row(row);
+    }
+    t.to_string()
+}
+
+pub fn json(value: &Value) {
+    println!("{}", serde_json::to_string_pretty(value).expect("JSON"));
+}

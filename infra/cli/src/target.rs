@@ -1,0 +1,219 @@
+//! Which stack `jum` talks to: the local one `make dev` runs (moto, the
+//! default) or a deployed one (`--stack NAME`, its CloudFormation outputs).
+//! Both come down to the same names, so every subcommand is written once.
+
+use aws_config::BehaviorVersion;
+
+use crate::error::CliError;
+
+/// The resources of one stack that the subcommands use.
+#[derive(Debug, Clone)]
+pub struct Stack {
+    pub name: String,
+    pub local: bool,
+    pub outbound_url: String,
+    pub inbound_url: String,
+    pub media_url: String,
+    pub events_url: String,
+    pub event_bus: String,
+    pub table: String,
+    pub bucket: String,
+    /// Each dead-letter queue, by the name `jum dlq --queue` takes, with
+    /// its source queue (what a redrive moves back to).
+    pub dead_letters: Vec<DeadLetters>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeadLetters {
+    pub name: &'static str,
+    pub url: String,
+    pub source_url: Option<String>,
+}
+
+/// How to reach AWS: `--endpoint-url` (moto) or the SDK's own resolution.
+pub struct Where<'a> {
+    pub stack: Option<&'a str>,
+    pub local_stack: &'a str,
+    pub endpoint_url: Option<&'a str>,
+}
+
+/// The local stack's endpoint when none is given (`make dev`'s moto).
+pub const LOCAL_ENDPOINT: &str = "http://127.0.0.1:5000";
+
+pub async fn sdk(w: &Where<'_>) -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest());
+    let local = w.stack.is_none();
+    if let Some(url) = w.endpoint_url.or(local.then_some(LOCAL_ENDPOINT)) {
+        loader = loader.endpoint_url(url);
+    }
+    if local {
+        // moto takes any credentials; a machine without AWS set up still works.
+        if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
+            loader = loader.credentials_provider(aws_sdk_sqs::config::Credentials::new(
+                "testing",
+                "testing",
+                None,
+                None,
+                "jum-local",
+            ));
+        }
+        if std::env::var_os("AWS_REGION").is_none()
+            && std::env::var_os("AWS_DEFAULT_REGION").is_none()
+        {
+            loader = loader.region(aws_config::Region::new("us-east-1"));
+        }
+    }
+    loader.load().await
+}
+
+pub async fn resolve(w: &Where<'_>, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
+    match w.stack {
+        Some(name) => deployed(name, sdk).await,
+        None => local(w.local_stack, sdk).await,
+    }
+}
+
+/// The local stack: its names follow template.yaml's (`${AWS::StackName}-outbound`, …).
+async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let url = |suffix: &'static str| {
+        let sqs = sqs.clone();
+        let queue = format!("{name}-{suffix}");
+        async move {
+            match sqs.get_queue_url().queue_name(&queue).send().await {
+                Ok(out) => Ok(out.queue_url.unwrap_or_default()),
+                Err(e) if e.as_service_error().is_some_and(|s| s.is_queue_does_not_exist()) => {
+                    Err(CliError::not_found(
+                        format!("the local stack {name:?} has no queue {queue}"),
+                        "start it with `make dev`, or name a deployed one with --stack NAME",
+                    ))
+                }
+                Err(e) => Err(CliError::Aws {
+                    message: format!("the local stack is not reachable: {}", aws_sdk_sqs::error::DisplayErrorContext(e)),
+                    hint: Some("start it with `make dev` (or pass --endpoint-url), or name a deployed stack with --stack NAME".into()),
+                }),
+            }
+        }
+    };
+    let (inbound, outbound, media) = (
+        url("inbound").await?,
+        url("outbound").await?,
+        url("media").await?,
+    );
+    Ok(Stack {
+        name: name.into(),
+        local: true,
+        dead_letters: vec![
+            DeadLetters {
+                name: "inbound",
+                url: url("inbound-dlq").await?,
+                source_url: Some(inbound.clone()),
+            },
+            DeadLetters {
+                name: "outbound",
+                url: url("outbound-dlq").await?,
+                source_url: Some(outbound.clone()),
+            },
+            DeadLetters {
+                name: "media",
+                url: url("media-dlq").await?,
+                source_url: Some(media.clone()),
+            },
+            DeadLetters {
+                name: "events",
+                url: url("events-delivery-dlq").await?,
+                source_url: None,
+            },
+        ],
+        inbound_url: inbound,
+        outbound_url: outbound,
+        media_url: media,
+        events_url: url("events").await?,
+        event_bus: format!("{name}-events"),
+        table: format!("{name}-data"),
+        bucket: format!("{name}-mediabucket"),
+    })
+}
+
+/// A deployed stack: its CloudFormation outputs (template.yaml `Outputs`).
+async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
+    let cfn = aws_sdk_cloudformation::Client::new(sdk);
+    let described = cfn
+        .describe_stacks()
+        .stack_name(name)
+        .send()
+        .await
+        .map_err(|e| {
+            let missing = e.as_service_error().is_some_and(|s| {
+                s.meta()
+                    .message()
+                    .is_some_and(|m| m.contains("does not exist"))
+            });
+            if missing {
+                CliError::not_found(
+                    format!("no stack {name:?} in this account and region"),
+                    "check --stack, AWS_REGION and AWS_PROFILE",
+                )
+            } else {
+                CliError::aws("CloudFormation DescribeStacks", e)
+            }
+        })?;
+    let outputs: Vec<(String, String)> = described
+        .stacks()
+        .first()
+        .map(|s| {
+            s.outputs()
+                .iter()
+                .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
+                .collect()
+        })
+        .unwrap_or_default();
+    let get = |key: &str| {
+        outputs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .ok_or_else(|| {
+                CliError::not_found(
+                format!("stack {name:?} has no output {key}"),
+                "is it a John's Umbrella Mart stack, deployed from this version's template.yaml?",
+            )
+            })
+    };
+    let inbound = get("InboundQueueUrl")?;
+    let outbound = get("OutboundQueueUrl")?;
+    let media = get("MediaQueueUrl")?;
+    Ok(Stack {
+        name: name.into(),
+        local: false,
+        dead_letters: vec![
+            DeadLetters {
+                name: "inbound",
+                url: get("InboundDeadLetterQueueUrl")?,
+                source_url: Some(inbound.clone()),
+            },
+            DeadLetters {
+                name: "outbound",
+                url: get("OutboundDeadLetterQueueUrl")?,
+                source_url: Some(outbound.clone()),
+            },
+            DeadLetters {
+                name: "media",
+                url: get("MediaDeadLetterQueueUrl")?,
+                source_url: Some(media.clone()),
+            },
+            DeadLetters {
+                name: "events",
+                url: get("EventsDeliveryDeadLetterQueueUrl")?,
+                source_url: None,
+            },
+        ],
+        inbound_url: inbound,
+        outbound_url: outbound,
+        media_url: media,
+        events_url: get("EventsQueueUrl")?,
+        event_bus: get("EventBusName")?,
+        table: get("DataTableName")?,
+        bucket: get("MediaBucketName")?,
+    })
+}

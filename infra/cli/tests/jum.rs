@@ -1,0 +1,213 @@
+//! `jum` as a user runs it: the built binary against moto, on a local stack
+//! made as `make dev` makes it (the integration tests' World). Needs
+//! `JUM_TEST_ENDPOINT_URL`: run through `make test`.
+
+use integration_tests::World;
+use serde_json::Value;
+
+struct Ran {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn moto() -> String {
+    std::env::var("JUM_TEST_ENDPOINT_URL").expect("JUM_TEST_ENDPOINT_URL: run through `make test`")
+}
+
+/// `jum ARGS` on the world's stack (the local target).
+fn jum(world: &World, args: &[&str]) -> Ran {
+    jum_with(
+        &[
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            &moto(),
+        ],
+        args,
+    )
+}
+
+fn jum_with(target: &[&str], args: &[&str]) -> Ran {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+        .args(target)
+        .args(args)
+        .env_remove("JUM_STACK")
+        .output()
+        .expect("jum runs");
+    Ran {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn send_queues_a_command_the_sender_accepts_and_refuses_a_bad_one_with_exit_4() {
+    let world = World::new().await;
+    let ok = jum(
+        &world,
+        &[
+            "send",
+            "--to",
+            "+16505551234",
+            "--template",
+            "order_shipped",
+            "--param",
+            "10420",
+            "--key",
+            "cli-1",
+            "--json",
+        ],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let answer: Value = serde_json::from_str(&ok.stdout).expect("JSON");
+    assert_eq!(answer["idempotency_key"], "cli-1");
+    assert!(
+        !ok.stdout.contains("6505551234"),
+        "the number is masked: {}",
+        ok.stdout
+    );
+    let queued = world.commands().await;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(
+        queued[0]["message"]["template"]["components"][0]["parameters"][0]["text"],
+        "10420"
+    );
+    shared::domain::outbound::parse_command(&queued[0].to_string())
+        .expect("the sender's parser takes it");
+
+    let long = "x".repeat(4097);
+    let refused = jum(&world, &["send", "--to", "16505551234", "--text", &long]);
+    assert_eq!(refused.code, 4, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("at most 4096"),
+        "the sender's own words: {}",
+        refused.stderr
+    );
+    assert!(world.commands().await.is_empty(), "nothing queued");
+}
+
+#[tokio::test]
+async fn every_kind_of_failure_has_its_exit_code_and_a_hint() {
+    let world = World::new().await;
+    for usage in [
+        vec!["send", "--to", "16505551234"],
+        vec!["nonsense"],
+        vec!["dlq", "show", "--queue", "nowhere"],
+        vec!["send", "--to", "1", "--text", "a", "--param", "p"],
+    ] {
+        let ran = jum(&world, &usage);
+        assert_eq!(ran.code, 2, "{usage:?}: {}", ran.stderr);
+    }
+    let missing = jum_with(
+        &["--local-stack", "no-such-stack", "--endpoint-url", &moto()],
+        &["stack"],
+    );
+    assert_eq!(missing.code, 3, "{}", missing.stderr);
+    assert!(missing.stderr.contains("hint: "), "{}", missing.stderr);
+    let down = jum_with(
+        &[
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        &["stack"],
+    );
+    assert_eq!(down.code, 5, "{}", down.stderr);
+    assert!(down.stderr.contains("make dev"), "{}", down.stderr);
+}
+
+#[tokio::test]
+async fn dlq_show_peeks_with_numbers_masked_and_leaves_the_record_parked() {
+    let world = World::new().await;
+    let command = r#"{"idempotency_key":"dead-1","to":"16505559876","message":{"type":"text","text":{"body":"secret words"}}}"#;
+    world
+        .sqs
+        .send_message()
+        .queue_url(&world.outbound_dlq_url)
+        .message_body(command)
+        .send()
+        .await
+        .expect("parked");
+    let list = jum(&world, &["dlq", "list", "--json"]);
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let queues: Value = serde_json::from_str(&list.stdout).expect("JSON");
+    let outbound = queues
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["queue"] == "outbound")
+        .expect("listed");
+    assert_eq!(outbound["messages"], 1);
+
+    let shown = jum(&world, &["dlq", "show", "--queue", "outbound"]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    assert!(shown.stdout.contains("dead-1"), "{}", shown.stdout);
+    assert!(
+        !shown.stdout.contains("16505559876"),
+        "masked: {}",
+        shown.stdout
+    );
+    assert!(
+        !shown.stdout.contains("secret words"),
+        "no body: {}",
+        shown.stdout
+    );
+    let again = jum(&world, &["dlq", "list", "--json"]);
+    assert!(
+        again.stdout.contains("\"messages\": 1"),
+        "still parked: {}",
+        again.stdout
+    );
+}
+
+/// `--stack NAME` reads a deployed stack's CloudFormation outputs: a stack
+/// in moto whose outputs name the world's resources.
+#[tokio::test]
+async fn a_deployed_stack_is_found_by_its_cloudformation_outputs() {
+    let world = World::new().await;
+    let outputs = [
+        ("InboundQueueUrl", world.inbound_url.clone()),
+        ("OutboundQueueUrl", world.outbound_url.clone()),
+        ("MediaQueueUrl", world.media_url.clone()),
+        ("InboundDeadLetterQueueUrl", world.dlq_url.clone()),
+        ("OutboundDeadLetterQueueUrl", world.outbound_dlq_url.clone()),
+        ("MediaDeadLetterQueueUrl", world.media_dlq_url.clone()),
+        ("EventsDeliveryDeadLetterQueueUrl", world.dlq_url.clone()),
+        ("EventsQueueUrl", world.events_url.clone()),
+        ("EventBusName", world.event_bus.clone()),
+        ("DataTableName", world.table.clone()),
+        ("MediaBucketName", world.bucket.clone()),
+    ];
+    let mut template = serde_json::json!({
+        "Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+        "Outputs": {}
+    });
+    for (k, v) in &outputs {
+        template["Outputs"][k] = serde_json::json!({"Value": v});
+    }
+    let name = format!("{}-deployed", world.stack_name);
+    aws_sdk_cloudformation::Client::new(&world.sdk)
+        .create_stack()
+        .stack_name(&name)
+        .template_body(template.to_string())
+        .send()
+        .await
+        .expect("a stack in moto");
+    let ran = jum_with(
+        &["--stack", &name, "--endpoint-url", &moto()],
+        &["stack", "--json"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    let shown: Value = serde_json::from_str(&ran.stdout).expect("JSON");
+    assert_eq!(shown["outbound_queue"], world.outbound_url.as_str());
+    assert_eq!(shown["table"], world.table.as_str());
+    assert_eq!(shown["local"], false);
+    let unknown = jum_with(
+        &["--stack", "nobody-deployed-this", "--endpoint-url", &moto()],
+        &["stack"],
+    );
+    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
+}
