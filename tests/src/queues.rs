@@ -86,7 +86,7 @@ impl World {
 
     /// Deletes received messages in one request (none: no request), and
     /// gives back the entries SQS refused.
-    pub(crate) async fn delete_batch<'a>(
+    pub async fn delete_batch<'a>(
         &self,
         url: &str,
         messages: impl IntoIterator<Item = &'a aws_sdk_sqs::types::Message>,
@@ -116,7 +116,7 @@ impl World {
     }
 
     /// Up to 10 messages, as the event-source mapping receives them.
-    pub(crate) async fn receive_batch(&self, url: &str) -> Vec<aws_sdk_sqs::types::Message> {
+    pub async fn receive_batch(&self, url: &str) -> Vec<aws_sdk_sqs::types::Message> {
         self.sqs
             .receive_message()
             .queue_url(url)

@@ -22,6 +22,16 @@ pub enum DlqCommand {
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=10))]
         max: i32,
     },
+    /// Moves every record of one queue back to where it failed, to be
+    /// processed again (after the cause is fixed); asks first unless --yes.
+    Redrive {
+        /// Which dead-letter queue.
+        #[arg(long, value_enum)]
+        queue: Queue,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -93,6 +103,21 @@ pub async fn run(
             Ok(())
         }
         DlqCommand::Show { queue, max } => show(sqs, s, queue, max, as_json).await,
+        DlqCommand::Redrive { queue, yes } => {
+            if !yes
+                && !confirmed(&format!(
+                    "move every record of the {} DLQ of {} back?",
+                    queue.name(),
+                    s.name
+                ))
+            {
+                return Err(CliError::refused(
+                    "not confirmed",
+                    "answer y, or pass --yes",
+                ));
+            }
+            redrive(sqs, s, queue, as_json).await
+        }
     }
 }
 
@@ -200,4 +225,95 @@ fn summary(queue: Queue, body: &str) -> String {
             v["event_id"].as_str().unwrap_or("?")
         ),
     }
+}
+
+/// Asks on the terminal; no terminal (a script) is a no.
+fn confirmed(question: &str) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("{question} [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    let _ = std::io::stdin().lock().read_line(&mut answer);
+    matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// Moves every record of a dead-letter queue back to its source queue,
+/// as it was (body and attributes), as many as it held when the redrive
+/// started: each is sent, then deleted, so a stop
+/// half-way leaves a record in both places at worst, never in neither; the
+/// functions drop the repeat (the same wamid, the same idempotency key).
+pub async fn redrive(
+    sqs: &aws_sdk_sqs::Client,
+    s: &Stack,
+    queue: Queue,
+    as_json: bool,
+) -> Result<(), CliError> {
+    let dlq = find(s, queue)?;
+    let Some(source) = dlq.source_url.clone() else {
+        return Err(CliError::refused(
+            "the events delivery DLQ has no source queue: its records are events the bus could not deliver",
+            "read them with `jum dlq show --queue events`; replay the window from the archive (docs/contracts/events/README.md)",
+        ));
+    };
+    // What is parked now, not what fails while this runs: records that
+    // fail again while the redrive goes on wait for the next one.
+    let total = depth(sqs, &dlq.url).await?;
+    let mut moved = 0u64;
+    while moved < total {
+        let got = sqs
+            .receive_message()
+            .queue_url(&dlq.url)
+            .max_number_of_messages(10)
+            .message_attribute_names("All")
+            .send()
+            .await
+            .map_err(|e| CliError::aws("SQS ReceiveMessage", e))?;
+        if got.messages().is_empty() {
+            break;
+        }
+        for m in got.messages() {
+            sqs.send_message()
+                .queue_url(&source)
+                .message_body(m.body().unwrap_or_default())
+                .set_message_attributes(m.message_attributes().cloned())
+                .send()
+                .await
+                .map_err(|e| CliError::aws("SQS SendMessage", e))?;
+            sqs.delete_message()
+                .queue_url(&dlq.url)
+                .receipt_handle(m.receipt_handle().unwrap_or_default())
+                .send()
+                .await
+                .map_err(|e| CliError::aws("SQS DeleteMessage", e))?;
+            moved += 1;
+            if !as_json {
+                eprint!("\rmoved {moved} of about {total}");
+            }
+        }
+    }
+    if as_json {
+        output::json(&json!({"queue": queue.name(), "moved": moved, "to": source}));
+    } else {
+        eprintln!();
+        println!(
+            "moved {moved} record(s) from the {} DLQ back to {source}",
+            queue.name()
+        );
+    }
+    Ok(())
+}
+
+fn find(s: &Stack, queue: Queue) -> Result<&crate::target::DeadLetters, CliError> {
+    s.dead_letters
+        .iter()
+        .find(|d| d.name == queue.name())
+        .ok_or_else(|| {
+            CliError::not_found(
+                format!("stack {} has no {} DLQ", s.name, queue.name()),
+                "`jum dlq list` shows them",
+            )
+        })
 }

@@ -211,3 +211,53 @@ async fn a_deployed_stack_is_found_by_its_cloudformation_outputs() {
     );
     assert_eq!(unknown.code, 3, "{}", unknown.stderr);
 }
+
+#[tokio::test]
+async fn dlq_redrive_moves_a_dead_inbound_record_back_and_it_is_then_stored() {
+    let world = World::new().await;
+    let webhook = world.webhook();
+    let body =
+        integration_tests::text_webhook("16505551250", "wamid.CLIREDRIVE1", "hello", 1_795_615_200);
+    world.post_signed(&webhook, &body).await;
+    // The processor failed it five times: SQS parked it as it was.
+    let parked = world.receive_batch(&world.inbound_url).await;
+    assert_eq!(parked.len(), 1);
+    for m in &parked {
+        world
+            .sqs
+            .send_message()
+            .queue_url(&world.dlq_url)
+            .message_body(m.body().unwrap_or_default())
+            .set_message_attributes(m.message_attributes().cloned())
+            .send()
+            .await
+            .expect("parked");
+    }
+    world.delete_batch(&world.inbound_url, &parked).await;
+
+    let unconfirmed = jum(&world, &["dlq", "redrive", "--queue", "inbound"]);
+    assert_eq!(
+        unconfirmed.code, 4,
+        "no terminal, no --yes: {}",
+        unconfirmed.stderr
+    );
+    assert_eq!(world.queue_depth(&world.dlq_url).await, 1, "nothing moved");
+
+    let moved = jum(
+        &world,
+        &["dlq", "redrive", "--queue", "inbound", "--yes", "--json"],
+    );
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    let answer: Value = serde_json::from_str(&moved.stdout).expect("JSON");
+    assert_eq!(answer["moved"], 1);
+    assert_eq!(world.queue_depth(&world.dlq_url).await, 0);
+    let drained = world.drain(&world.processor()).await;
+    assert_eq!((drained.delivered, drained.failed), (1, 0));
+    let events = world.events().await;
+    assert!(
+        events
+            .iter()
+            .any(|e| e["type"] == "message.received" && e["data"]["wamid"] == "wamid.CLIREDRIVE1"),
+        "stored and announced: {events:?}"
+    );
+}
