@@ -150,7 +150,7 @@ cat <<BANNER
  events queue:  jum-local-events on $ENDPOINT
    .venv/bin/python infra/local/read_events.py
  the operator's tool (another terminal; cargo install --path infra/cli for 'jum'):
-   cargo run -q -p jum -- stack      (then: send, dlq list, dlq show; --help)
+   cargo run -q -p jum -- stack      (then: send, events tail, dlq list|show|redrive; --help)
  Ctrl-C stops everything.
 ==========================================================================
 

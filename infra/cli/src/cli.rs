@@ -4,7 +4,7 @@ use clap::{Parser, Subcommand};
 
 use crate::error::CliError;
 use crate::target::{self, Where};
-use crate::{dlq, send, stack};
+use crate::{dlq, events, send, stack};
 
 const AFTER_HELP: &str = "\
 Targets: the local stack `make dev` runs (the default: moto at http://127.0.0.1:5000,
@@ -19,9 +19,10 @@ Examples:
   jum send --to +16505551234 --template order_shipped --lang en_US --param 10420
   jum dlq list
   jum dlq show --queue inbound
+  jum events tail --type 'contact.*'
   jum --stack prod-jum --json dlq list";
 
-/// The operator's tool for John's Umbrella Mart: the stack, sending, dead letters.
+/// The operator's tool for John's Umbrella Mart: the stack, sending, dead letters, events.
 #[derive(Debug, Parser)]
 #[command(name = "jum", version, after_help = AFTER_HELP)]
 pub struct Args {
@@ -60,6 +61,9 @@ pub enum Command {
     /// Dead-letter queues: what is parked and why (numbers masked, bodies hidden).
     #[command(subcommand)]
     Dlq(dlq::DlqCommand),
+    /// The event bus, live.
+    #[command(subcommand)]
+    Events(events::EventsCommand),
 }
 
 pub async fn run(args: Args) -> Result<(), CliError> {
@@ -79,5 +83,6 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         Command::Stack => stack::show(&sqs, &found, args.json).await,
         Command::Send(s) => send::send(&sqs, &found, &s, args.json).await,
         Command::Dlq(d) => dlq::run(&sqs, &found, d, args.json).await,
+        Command::Events(e) => events::run(&sdk, &found, e, args.json).await,
     }
 }

@@ -4,6 +4,7 @@
 mod cli;
 mod dlq;
 mod error;
+mod events;
 mod output;
 mod send;
 mod stack;

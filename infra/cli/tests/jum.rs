@@ -261,3 +261,91 @@ async fn dlq_redrive_moves_a_dead_inbound_record_back_and_it_is_then_stored() {
         "stored and announced: {events:?}"
     );
 }
+
+#[tokio::test]
+async fn events_tail_sees_an_event_while_the_events_queue_keeps_it_and_leaves_nothing_behind() {
+    let world = World::new().await;
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+        .args([
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            &moto(),
+        ])
+        .args([
+            "events",
+            "tail",
+            "--type",
+            "contact.*",
+            "--count",
+            "1",
+            "--seconds",
+            "30",
+            "--json",
+        ])
+        .env_remove("JUM_STACK")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jum runs");
+    let events = aws_sdk_eventbridge::Client::new(&world.sdk);
+    let tail_rule = || async {
+        events
+            .list_rules()
+            .event_bus_name(&world.event_bus)
+            .name_prefix(format!("{}-tail-", world.stack_name))
+            .send()
+            .await
+            .expect("rules")
+            .rules()
+            .len()
+    };
+    for _ in 0..100 {
+        if tail_rule().await == 1 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let event = |id: &str, kind| shared::domain::events::Event {
+        event_id: id.into(),
+        kind,
+        occurred_at: "2026-12-03T09:00:00Z".into(),
+        phone_number_id: Some("106540352242922".into()),
+        wa_id: Some("16505551260".into()),
+        data: serde_json::json!({}),
+    };
+    use shared::ports::EventSink;
+    world
+        .event_sink()
+        .publish(&[
+            event("tail-1", shared::domain::events::EventKind::MessageReceived),
+            event("tail-2", shared::domain::events::EventKind::ContactOptedOut),
+        ])
+        .await
+        .expect("published");
+    let out = child.wait_with_output().expect("jum ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert_eq!(lines[0]["event_id"], "tail-2", "only contact.*");
+    let kept = world.events().await;
+    assert_eq!(kept.len(), 2, "the events queue kept both: {kept:?}");
+    assert_eq!(tail_rule().await, 0, "its rule is gone");
+    let queues = world
+        .sqs
+        .list_queues()
+        .queue_name_prefix(format!("{}-tail-", world.stack_name))
+        .send()
+        .await
+        .expect("queues");
+    assert!(queues.queue_urls().is_empty(), "its queue is gone");
+}
