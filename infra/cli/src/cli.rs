@@ -11,8 +11,9 @@ Targets: the local stack `make dev` runs (the default: moto at http://127.0.0.1:
 stack jum-local), or a deployed stack with --stack NAME (its CloudFormation outputs;
 credentials and region as the AWS CLI resolves them).
 
-Exit codes: 0 done; 1 an internal error; 2 a usage error; 3 not found (stack, queue,
-message); 4 refused by a check (a command the sender would reject); 5 AWS or network.
+Exit codes: 0 done; 2 a usage error; 3 not found (stack, queue, output); 4 refused
+by a check (a command the sender would reject, a redrive not confirmed); 5 AWS or
+network; 101 a bug in jum (please report it).
 
 Examples:
   jum stack
@@ -64,9 +65,21 @@ pub enum Command {
     /// The event bus, live.
     #[command(subcommand)]
     Events(events::EventsCommand),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell),
+    /// e.g. `jum completions bash > ~/.local/share/bash-completion/completions/jum`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 pub async fn run(args: Args) -> Result<(), CliError> {
+    if let Command::Completions { shell } = args.command {
+        // No stack needed: a script for the shell, on stdout.
+        use clap::CommandFactory;
+        clap_complete::generate(shell, &mut Args::command(), "jum", &mut std::io::stdout());
+        return Ok(());
+    }
     let w = Where {
         stack: args.stack.as_deref(),
         local_stack: &args.local_stack,
@@ -84,5 +97,6 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         Command::Send(s) => send::send(&sqs, &found, &s, args.json).await,
         Command::Dlq(d) => dlq::run(&sqs, &found, d, args.json).await,
         Command::Events(e) => events::run(&sdk, &found, e, args.json).await,
+        Command::Completions { .. } => unreachable!("answered before the stack is resolved"),
     }
 }

@@ -349,3 +349,20 @@ async fn events_tail_sees_an_event_while_the_events_queue_keeps_it_and_leaves_no
         .expect("queues");
     assert!(queues.queue_urls().is_empty(), "its queue is gone");
 }
+
+#[tokio::test]
+async fn completions_need_no_stack_and_name_every_subcommand() {
+    let ran = jum_with(
+        &["--endpoint-url", "http://127.0.0.1:9"],
+        &["completions", "bash"],
+    );
+    assert_eq!(ran.code, 0, "{}", ran.stderr);
+    for sub in ["stack", "send", "dlq", "events", "redrive", "tail"] {
+        assert!(ran.stdout.contains(sub), "{sub} in the script");
+    }
+    assert_eq!(
+        jum_with(&[], &["completions", "tcsh"]).code,
+        2,
+        "an unknown shell is a usage error"
+    );
+}
