@@ -94,7 +94,7 @@ pub async fn run(args: Args) -> Result<(), CliError> {
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     match args.command {
         Command::Stack => stack::show(&sqs, &found, args.json).await,
-        Command::Send(s) => send::send(&sqs, &found, &s, args.json).await,
+        Command::Send(s) => send::send(&sdk, &found, &s, args.json).await,
         Command::Dlq(d) => dlq::run(&sqs, &found, d, args.json).await,
         Command::Events(e) => events::run(&sdk, &found, e, args.json).await,
         Command::Completions { .. } => unreachable!("answered before the stack is resolved"),

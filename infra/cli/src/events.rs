@@ -32,7 +32,7 @@ pub struct TailArgs {
 }
 
 /// The rule's pattern: every event of the bus, or of one type or prefix.
-fn pattern(kind: Option<&str>) -> Value {
+pub fn pattern(kind: Option<&str>) -> Value {
     match kind {
         None => json!({"detail-type": [{"prefix": ""}]}),
         Some(k) => match k.strip_suffix('*') {
@@ -49,13 +49,15 @@ pub async fn run(
     as_json: bool,
 ) -> Result<(), CliError> {
     let EventsCommand::Tail(args) = cmd;
-    let tail = Tail::create(sdk, s, args.kind.as_deref()).await?;
+    let tail = Tail::create(sdk, s, &pattern(args.kind.as_deref())).await?;
     let outcome = tail.follow(&args, as_json).await;
     tail.remove().await;
     outcome
 }
 
-struct Tail {
+/// A rule of its own on the bus and the queue it fills, for as long as a
+/// command runs (`remove` at the end).
+pub struct Tail {
     sqs: aws_sdk_sqs::Client,
     events: aws_sdk_eventbridge::Client,
     bus: String,
@@ -64,10 +66,10 @@ struct Tail {
 }
 
 impl Tail {
-    async fn create(
+    pub async fn create(
         sdk: &aws_config::SdkConfig,
         s: &Stack,
-        kind: Option<&str>,
+        pattern: &Value,
     ) -> Result<Self, CliError> {
         let sqs = aws_sdk_sqs::Client::new(sdk);
         let events = aws_sdk_eventbridge::Client::new(sdk);
@@ -97,14 +99,14 @@ impl Tail {
             rule: name,
             queue_url,
         };
-        if let Err(e) = tail.subscribe(kind).await {
+        if let Err(e) = tail.subscribe(pattern).await {
             tail.remove().await;
             return Err(e);
         }
         Ok(tail)
     }
 
-    async fn subscribe(&mut self, kind: Option<&str>) -> Result<(), CliError> {
+    async fn subscribe(&mut self, pattern: &Value) -> Result<(), CliError> {
         let arn = self
             .sqs
             .get_queue_attributes()
@@ -122,7 +124,7 @@ impl Tail {
             .name(&self.rule)
             .event_bus_name(&self.bus)
             .description("jum events tail: removed when it stops")
-            .event_pattern(pattern(kind).to_string())
+            .event_pattern(pattern.to_string())
             .send()
             .await
             .map_err(|e| CliError::aws("EventBridge PutRule", e))?
@@ -175,35 +177,44 @@ impl Tail {
             if until.is_some_and(|u| Instant::now() >= u) || args.count.is_some_and(|c| seen >= c) {
                 return Ok(());
             }
-            let receive = self
-                .sqs
-                .receive_message()
-                .queue_url(&self.queue_url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send();
             let got = tokio::select! {
-                got = receive => got.map_err(|e| CliError::aws("SQS ReceiveMessage", e))?,
+                got = self.receive() => got?,
                 _ = tokio::signal::ctrl_c() => return Ok(()),
             };
-            for m in got.messages() {
-                let event: Value =
-                    serde_json::from_str(m.body().unwrap_or("null")).unwrap_or(Value::Null);
+            for event in got {
                 print_event(&event, as_json);
                 seen += 1;
-                let _ = self
-                    .sqs
-                    .delete_message()
-                    .queue_url(&self.queue_url)
-                    .receipt_handle(m.receipt_handle().unwrap_or_default())
-                    .send()
-                    .await;
             }
         }
     }
 
+    /// What arrived within a second (long poll), taken off the queue.
+    pub async fn receive(&self) -> Result<Vec<Value>, CliError> {
+        let got = self
+            .sqs
+            .receive_message()
+            .queue_url(&self.queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .map_err(|e| CliError::aws("SQS ReceiveMessage", e))?;
+        let mut out = Vec::new();
+        for m in got.messages() {
+            out.push(serde_json::from_str(m.body().unwrap_or("null")).unwrap_or(Value::Null));
+            let _ = self
+                .sqs
+                .delete_message()
+                .queue_url(&self.queue_url)
+                .receipt_handle(m.receipt_handle().unwrap_or_default())
+                .send()
+                .await;
+        }
+        Ok(out)
+    }
+
     /// Best effort: what cannot be removed is named, for the operator.
-    async fn remove(&self) {
+    pub async fn remove(&self) {
         let targets = self
             .events
             .remove_targets()

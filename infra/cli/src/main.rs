@@ -9,6 +9,7 @@ mod output;
 mod send;
 mod stack;
 mod target;
+mod wait;
 
 use clap::Parser;
 

@@ -39,6 +39,13 @@ pub struct SendArgs {
     /// The business number to send from (default: the stack's DEFAULT_PHONE_NUMBER_ID).
     #[arg(long, value_name = "ID")]
     pub phone_number_id: Option<String>,
+    /// Follow it to its outcome: exit 0 once sent (after read, or the
+    /// timeout), 4 if rejected, suppressed or failed, 3 if nothing happened.
+    #[arg(long)]
+    pub wait: bool,
+    /// How long --wait follows it, in seconds.
+    #[arg(long, default_value_t = 120, requires = "wait")]
+    pub timeout: u64,
 }
 
 impl SendArgs {
@@ -107,12 +114,38 @@ impl SendArgs {
 }
 
 pub async fn send(
-    sqs: &aws_sdk_sqs::Client,
+    sdk: &aws_config::SdkConfig,
     s: &Stack,
     args: &SendArgs,
     as_json: bool,
 ) -> Result<(), CliError> {
     let command = args.command()?;
+    // Subscribed before the command is queued: no outcome can be missed.
+    let tail = match args.wait {
+        true => Some(crate::events::Tail::create(sdk, s, &crate::wait::pattern()).await?),
+        false => None,
+    };
+    let queued = queue(&aws_sdk_sqs::Client::new(sdk), s, &command, as_json).await;
+    let outcome = match (&tail, queued) {
+        (Some(t), Ok(())) => {
+            let key = command["idempotency_key"].as_str().unwrap_or_default();
+            let timeout = std::time::Duration::from_secs(args.timeout);
+            crate::wait::follow(t, key, timeout, as_json).await
+        }
+        (_, queued) => queued,
+    };
+    if let Some(t) = tail {
+        t.remove().await;
+    }
+    outcome
+}
+
+async fn queue(
+    sqs: &aws_sdk_sqs::Client,
+    s: &Stack,
+    command: &Value,
+    as_json: bool,
+) -> Result<(), CliError> {
     let sent = sqs
         .send_message()
         .queue_url(&s.outbound_url)

@@ -366,3 +366,100 @@ async fn completions_need_no_stack_and_name_every_subcommand() {
         "an unknown shell is a usage error"
     );
 }
+
+#[tokio::test]
+async fn send_wait_follows_a_command_through_the_simulators_statuses_to_read() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    let sender = world.sender(&sim, 80);
+    let processor = world.processor();
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+        .args([
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            &moto(),
+        ])
+        .args([
+            "send",
+            "--to",
+            "16505551270",
+            "--template",
+            "order_shipped",
+            "--key",
+            "wait-1",
+        ])
+        .args(["--wait", "--timeout", "60", "--json"])
+        .env_remove("JUM_STACK")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jum runs");
+    // Play the sender and the processor (as their queues' mappings would)
+    // until jum has seen the outcome.
+    let started = std::time::Instant::now();
+    let mut child = child;
+    while child.try_wait().expect("status").is_none() && started.elapsed().as_secs() < 60 {
+        world.drain_outbound(&sender).await;
+        world.drain(&processor).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let out = child.wait_with_output().expect("jum ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps: Vec<String> = stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter_map(|v| v["step"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(steps.first().map(String::as_str), Some("sent"), "{stdout}");
+    assert_eq!(steps.last().map(String::as_str), Some("read"), "{stdout}");
+}
+
+#[tokio::test]
+async fn send_wait_exits_4_when_the_command_is_rejected() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    let sender = world.sender(&sim, 80);
+    // Free text to someone who never wrote: outside the 24-hour window.
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+        .args([
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            &moto(),
+        ])
+        .args([
+            "send",
+            "--to",
+            "16505551271",
+            "--text",
+            "hello",
+            "--wait",
+            "--timeout",
+            "60",
+        ])
+        .env_remove("JUM_STACK")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jum runs");
+    let started = std::time::Instant::now();
+    while child.try_wait().expect("status").is_none() && started.elapsed().as_secs() < 60 {
+        world.drain_outbound(&sender).await;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    let out = child.wait_with_output().expect("jum ends");
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("rejected"));
+}
