@@ -42,6 +42,23 @@ fn jum_with(target: &[&str], args: &[&str]) -> Ran {
     }
 }
 
+/// `jum ARGS` on the world's stack, running while the test plays the rest.
+fn spawn_jum(world: &World, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+        .args([
+            "--local-stack",
+            &world.stack_name,
+            "--endpoint-url",
+            &moto(),
+        ])
+        .args(args)
+        .env_remove("JUM_STACK")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("jum runs")
+}
+
 #[tokio::test]
 async fn send_queues_a_command_the_sender_accepts_and_refuses_a_bad_one_with_exit_4() {
     let world = World::new().await;
@@ -265,14 +282,9 @@ async fn dlq_redrive_moves_a_dead_inbound_record_back_and_it_is_then_stored() {
 #[tokio::test]
 async fn events_tail_sees_an_event_while_the_events_queue_keeps_it_and_leaves_nothing_behind() {
     let world = World::new().await;
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args([
-            "--local-stack",
-            &world.stack_name,
-            "--endpoint-url",
-            &moto(),
-        ])
-        .args([
+    let child = spawn_jum(
+        &world,
+        &[
             "events",
             "tail",
             "--type",
@@ -282,12 +294,8 @@ async fn events_tail_sees_an_event_while_the_events_queue_keeps_it_and_leaves_no
             "--seconds",
             "30",
             "--json",
-        ])
-        .env_remove("JUM_STACK")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("jum runs");
+        ],
+    );
     let events = aws_sdk_eventbridge::Client::new(&world.sdk);
     let tail_rule = || async {
         events
@@ -300,8 +308,30 @@ async fn events_tail_sees_an_event_while_the_events_queue_keeps_it_and_leaves_no
             .rules()
             .len()
     };
-    for _ in 0..100 {
-        if tail_rule().await == 1 {
+    // Subscribed once the rule has its target (jum makes the rule first):
+    // an event published before that would reach nobody.
+    let subscribed = || async {
+        let rules = events
+            .list_rules()
+            .event_bus_name(&world.event_bus)
+            .name_prefix(format!("{}-tail-", world.stack_name))
+            .send()
+            .await
+            .expect("rules");
+        let Some(rule) = rules.rules().first().and_then(|r| r.name()) else {
+            return false;
+        };
+        let targets = events
+            .list_targets_by_rule()
+            .rule(rule)
+            .event_bus_name(&world.event_bus)
+            .send()
+            .await
+            .expect("targets");
+        !targets.targets().is_empty()
+    };
+    for _ in 0..300 {
+        if subscribed().await {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
@@ -373,14 +403,9 @@ async fn send_wait_follows_a_command_through_the_simulators_statuses_to_read() {
     let sim = world.simulator(|_| {}).await;
     let sender = world.sender(&sim, 80);
     let processor = world.processor();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args([
-            "--local-stack",
-            &world.stack_name,
-            "--endpoint-url",
-            &moto(),
-        ])
-        .args([
+    let child = spawn_jum(
+        &world,
+        &[
             "send",
             "--to",
             "16505551270",
@@ -388,13 +413,12 @@ async fn send_wait_follows_a_command_through_the_simulators_statuses_to_read() {
             "order_shipped",
             "--key",
             "wait-1",
-        ])
-        .args(["--wait", "--timeout", "60", "--json"])
-        .env_remove("JUM_STACK")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("jum runs");
+            "--wait",
+            "--timeout",
+            "60",
+            "--json",
+        ],
+    );
     // Play the sender and the processor (as their queues' mappings would)
     // until jum has seen the outcome.
     let started = std::time::Instant::now();
@@ -427,14 +451,9 @@ async fn send_wait_exits_4_when_the_command_is_rejected() {
     let sim = world.simulator(|_| {}).await;
     let sender = world.sender(&sim, 80);
     // Free text to someone who never wrote: outside the 24-hour window.
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args([
-            "--local-stack",
-            &world.stack_name,
-            "--endpoint-url",
-            &moto(),
-        ])
-        .args([
+    let mut child = spawn_jum(
+        &world,
+        &[
             "send",
             "--to",
             "16505551271",
@@ -443,12 +462,8 @@ async fn send_wait_exits_4_when_the_command_is_rejected() {
             "--wait",
             "--timeout",
             "60",
-        ])
-        .env_remove("JUM_STACK")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("jum runs");
+        ],
+    );
     let started = std::time::Instant::now();
     while child.try_wait().expect("status").is_none() && started.elapsed().as_secs() < 60 {
         world.drain_outbound(&sender).await;
