@@ -281,24 +281,25 @@ class LocalStack(BucketProvisioning, EventProvisioning, SecretProvisioning):
     # -- whole stack ---------------------------------------------------------
 
     def bootstrap(self) -> None:
-        for logical_id in self._of_type(TABLE_TYPE):
-            self.ensure_table(logical_id)
+        # In dependency order: what a later resource names exists first
+        # (queues among themselves: DLQs before the queues that use them).
+        self._ensure_all(TABLE_TYPE, self.ensure_table)
         for logical_id in self._queues_in_dependency_order():
             self.ensure_queue(logical_id)
-        for logical_id in self._of_type(SECRET_TYPE):
-            self.ensure_secret(logical_id)
-        for logical_id in self._of_type(BUCKET_TYPE):
-            self.ensure_bucket(logical_id)
-        for logical_id in self._of_type(BUS_TYPE):
-            self.ensure_bus(logical_id)
-        for logical_id in self._of_type(CONNECTION_TYPE):
-            self.ensure_connection(logical_id)
-        for logical_id in self._of_type(DESTINATION_TYPE):
-            self.ensure_destination(logical_id)
-        for logical_id in self._of_type(ARCHIVE_TYPE):
-            self.ensure_archive(logical_id)
-        for logical_id in self._of_type(RULE_TYPE):
-            self.ensure_rule(logical_id)
+        for rtype, ensure in (
+            (SECRET_TYPE, self.ensure_secret),
+            (BUCKET_TYPE, self.ensure_bucket),
+            (BUS_TYPE, self.ensure_bus),
+            (CONNECTION_TYPE, self.ensure_connection),
+            (DESTINATION_TYPE, self.ensure_destination),
+            (ARCHIVE_TYPE, self.ensure_archive),
+            (RULE_TYPE, self.ensure_rule),
+        ):
+            self._ensure_all(rtype, ensure)
+
+    def _ensure_all(self, rtype: str, ensure) -> None:
+        for logical_id in self._of_type(rtype):
+            ensure(logical_id)
 
     def _queues_in_dependency_order(self) -> list[str]:
         queues = self._of_type(QUEUE_TYPE)

@@ -15,6 +15,33 @@ pub struct Drain {
 }
 
 impl World {
+    /// A standard queue of an internal system (named after the stack, so
+    /// runs do not meet): its URL and ARN, to subscribe it to the bus.
+    pub async fn system_queue(&self, name: &str) -> (String, String) {
+        use aws_sdk_sqs::types::QueueAttributeName::QueueArn;
+        let url = self
+            .sqs
+            .create_queue()
+            .queue_name(format!("{}-{name}", self.stack_name))
+            .send()
+            .await
+            .expect("queue")
+            .queue_url
+            .expect("url");
+        let arn = self
+            .sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(QueueArn)
+            .send()
+            .await
+            .expect("attributes")
+            .attributes
+            .and_then(|a| a.get(&QueueArn).cloned())
+            .expect("arn");
+        (url, arn)
+    }
+
     /// Plays the SQS event-source mapping until the inbound queue is empty:
     /// batches of up to 10, successes deleted, failures made visible again at
     /// once (as if their visibility timeout had passed), so a poison record

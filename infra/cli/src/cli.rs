@@ -85,16 +85,20 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         local_stack: &args.local_stack,
         endpoint_url: args.endpoint_url.as_deref(),
     };
-    if let Command::Send(s) = &args.command {
-        // Refused before any AWS call: a bad command never needs the stack.
-        s.command()?;
-    }
+    // Refused before any AWS call: a bad command never needs the stack.
+    let command = match &args.command {
+        Command::Send(s) => Some(s.command()?),
+        _ => None,
+    };
     let sdk = target::sdk(&w).await;
     let found = target::resolve(&w, &sdk).await?;
     let sqs = aws_sdk_sqs::Client::new(&sdk);
     match args.command {
         Command::Stack => stack::show(&sqs, &found, args.json).await,
-        Command::Send(s) => send::send(&sdk, &found, &s, args.json).await,
+        Command::Send(s) => {
+            let command = command.expect("built above");
+            send::send(&sdk, &found, &s, command, args.json).await
+        }
         Command::Dlq(d) => dlq::run(&sqs, &found, d, args.json).await,
         Command::Events(e) => events::run(&sdk, &found, e, args.json).await,
         Command::Completions { .. } => unreachable!("answered before the stack is resolved"),

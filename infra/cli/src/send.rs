@@ -117,9 +117,9 @@ pub async fn send(
     sdk: &aws_config::SdkConfig,
     s: &Stack,
     args: &SendArgs,
+    command: Value,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let command = args.command()?;
     // Subscribed before the command is queued: no outcome can be missed.
     let tail = match args.wait {
         true => Some(crate::events::Tail::create(sdk, s, &crate::wait::pattern()).await?),

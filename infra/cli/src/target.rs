@@ -103,28 +103,15 @@ async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliErro
     Ok(Stack {
         name: name.into(),
         local: true,
-        dead_letters: vec![
-            DeadLetters {
-                name: "inbound",
-                url: url("inbound-dlq").await?,
-                source_url: Some(inbound.clone()),
-            },
-            DeadLetters {
-                name: "outbound",
-                url: url("outbound-dlq").await?,
-                source_url: Some(outbound.clone()),
-            },
-            DeadLetters {
-                name: "media",
-                url: url("media-dlq").await?,
-                source_url: Some(media.clone()),
-            },
-            DeadLetters {
-                name: "events",
-                url: url("events-delivery-dlq").await?,
-                source_url: None,
-            },
-        ],
+        dead_letters: dead_letters(
+            [
+                url("inbound-dlq").await?,
+                url("outbound-dlq").await?,
+                url("media-dlq").await?,
+                url("events-delivery-dlq").await?,
+            ],
+            [&inbound, &outbound, &media],
+        ),
         inbound_url: inbound,
         outbound_url: outbound,
         media_url: media,
@@ -186,28 +173,15 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
     Ok(Stack {
         name: name.into(),
         local: false,
-        dead_letters: vec![
-            DeadLetters {
-                name: "inbound",
-                url: get("InboundDeadLetterQueueUrl")?,
-                source_url: Some(inbound.clone()),
-            },
-            DeadLetters {
-                name: "outbound",
-                url: get("OutboundDeadLetterQueueUrl")?,
-                source_url: Some(outbound.clone()),
-            },
-            DeadLetters {
-                name: "media",
-                url: get("MediaDeadLetterQueueUrl")?,
-                source_url: Some(media.clone()),
-            },
-            DeadLetters {
-                name: "events",
-                url: get("EventsDeliveryDeadLetterQueueUrl")?,
-                source_url: None,
-            },
-        ],
+        dead_letters: dead_letters(
+            [
+                get("InboundDeadLetterQueueUrl")?,
+                get("OutboundDeadLetterQueueUrl")?,
+                get("MediaDeadLetterQueueUrl")?,
+                get("EventsDeliveryDeadLetterQueueUrl")?,
+            ],
+            [&inbound, &outbound, &media],
+        ),
         inbound_url: inbound,
         outbound_url: outbound,
         media_url: media,
@@ -216,4 +190,34 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
         table: get("DataTableName")?,
         bucket: get("MediaBucketName")?,
     })
+}
+
+/// The stack's dead-letter queues (inbound, outbound, media, the bus's
+/// events delivery DLQ), each with the queue it parks records from; the
+/// bus's has none.
+fn dead_letters(urls: [String; 4], sources: [&String; 3]) -> Vec<DeadLetters> {
+    let [inbound, outbound, media, events] = urls;
+    let [from_inbound, from_outbound, from_media] = sources.map(|s| Some(s.clone()));
+    vec![
+        DeadLetters {
+            name: "inbound",
+            url: inbound,
+            source_url: from_inbound,
+        },
+        DeadLetters {
+            name: "outbound",
+            url: outbound,
+            source_url: from_outbound,
+        },
+        DeadLetters {
+            name: "media",
+            url: media,
+            source_url: from_media,
+        },
+        DeadLetters {
+            name: "events",
+            url: events,
+            source_url: None,
+        },
+    ]
 }

@@ -19,13 +19,6 @@ pub fn pattern() -> Value {
     ]})
 }
 
-/// Where a followed command got to.
-#[derive(Debug, Default)]
-struct Followed {
-    wamid: Option<String>,
-    last: Option<String>,
-}
-
 pub async fn follow(
     tail: &Tail,
     key: &str,
@@ -33,15 +26,16 @@ pub async fn follow(
     as_json: bool,
 ) -> Result<(), CliError> {
     let until = Instant::now() + timeout;
-    let mut at = Followed::default();
+    // The message Meta accepted, once `message.sent` names it.
+    let mut wamid: Option<String> = None;
     while Instant::now() < until {
         for event in tail.receive().await? {
             let kind = event["type"].as_str().unwrap_or_default();
             let data = &event["data"];
             let ours = data["idempotency_key"] == key
                 || (kind == "message.status"
-                    && at.wamid.is_some()
-                    && data["wamid"].as_str() == at.wamid.as_deref());
+                    && wamid.is_some()
+                    && data["wamid"].as_str() == wamid.as_deref());
             if !ours {
                 continue;
             }
@@ -51,7 +45,7 @@ pub async fn follow(
             };
             report(&step, data, as_json);
             match step.as_str() {
-                "sent" => at.wamid = data["wamid"].as_str().map(str::to_owned),
+                "sent" => wamid = data["wamid"].as_str().map(str::to_owned),
                 "read" => return Ok(()),
                 "rejected" | "suppressed" | "failed" => {
                     let why = data["reason"].as_str().unwrap_or(&step).to_owned();
@@ -62,13 +56,12 @@ pub async fn follow(
                 }
                 _ => {}
             }
-            at.last = Some(step);
         }
     }
-    match (&at.wamid, at.last.as_deref()) {
+    match wamid {
         // Sent: what the command promised; a read receipt may never come.
-        (Some(_), _) => Ok(()),
-        _ => Err(CliError::NotFound {
+        Some(_) => Ok(()),
+        None => Err(CliError::NotFound {
             message: format!("no outcome for {key} within {} s", timeout.as_secs()),
             hint: Some("is the sender running (`make dev`, or the stack's SenderFunction)? `jum dlq show --queue outbound`".into()),
         }),

@@ -136,7 +136,7 @@ impl BeyondReach {
     /// unknown while the erasure is pending).
     pub fn to_json(&self, requested_at: i64, completed_at: Option<i64>) -> (Value, Value) {
         let days = |d: u32| i64::from(d) * 86_400;
-        let not_reached = json!([
+        let mut not_reached = json!([
             {
                 "copy": "queued_messages",
                 "where": "inbound, outbound and events queues and the event bus's delivery dead-letter queues, in flight",
@@ -156,7 +156,6 @@ impl BeyondReach {
                 "until": completed_at.map(|c| rfc3339(c + days(self.backup_days))),
             },
         ]);
-        let mut not_reached = not_reached;
         if self.events_archive_days > 0 {
             // Events published before the request, kept whole for replay.
             not_reached.as_array_mut().expect("a list").push(json!({

@@ -38,19 +38,7 @@ pub async fn subscribe(platform: &World) -> Vec<Subscriber> {
     let mut subscribers = Vec::new();
     let mut parameters = Vec::new();
     for (name, parameter, matches) in SUBSCRIPTIONS {
-        let url = platform
-            .sqs
-            .create_queue()
-            .queue_name(format!("{}-sub-{name}", platform.stack_name))
-            .send()
-            .await
-            .expect("a subscriber's queue")
-            .queue_url
-            .expect("its URL");
-        let arn = format!(
-            "arn:aws:sqs:us-east-1:123456789012:{}-sub-{name}",
-            platform.stack_name
-        );
+        let (url, arn) = platform.system_queue(&format!("sub-{name}")).await;
         parameters.push((parameter, arn));
         subscribers.push(Subscriber { name, url, matches });
     }

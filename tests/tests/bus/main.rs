@@ -26,37 +26,9 @@ mod refused;
 mod subscriptions;
 mod wiring;
 
-/// A standard queue of the test's own (an internal system's): URL and ARN.
-async fn queue(world: &World, name: &str) -> (String, String) {
-    let url = world
-        .sqs
-        .create_queue()
-        .queue_name(format!("{}-{name}", world.stack_name))
-        .send()
-        .await
-        .expect("queue")
-        .queue_url
-        .expect("url");
-    let arn = world
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .expect("attributes")
-        .attributes
-        .and_then(|a| {
-            a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-                .cloned()
-        })
-        .expect("arn");
-    (url, arn)
-}
-
 /// A queue of the test's own, subscribed to the bus with `pattern`.
 async fn subscriber(world: &World, name: &str, pattern: Value) -> String {
-    let (url, arn) = queue(world, name).await;
+    let (url, arn) = world.system_queue(name).await;
     let events = aws_sdk_eventbridge::Client::new(&world.sdk);
     let rule = format!("{}-{name}", world.stack_name);
     events

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use integration_tests::{fixture, message_webhook, text_webhook, World};
 use serde_json::{json, Value};
 
-use crate::{ids, queue};
+use crate::ids;
 
 /// Wed 2026-11-25 14:00 London: the shipped rules' business hours.
 const OPEN: i64 = 1_795_615_200;
@@ -34,9 +34,9 @@ fn expected(all: &[Value], wanted: impl Fn(&str) -> bool) -> Vec<String> {
 #[tokio::test]
 async fn each_ready_made_subscription_gets_exactly_its_events_once_and_the_events_queue_all() {
     let world = World::new().await;
-    let (crm, crm_arn) = queue(&world, "crm").await;
-    let (tickets, tickets_arn) = queue(&world, "tickets").await;
-    let (orders, orders_arn) = queue(&world, "orders").await;
+    let (crm, crm_arn) = world.system_queue("crm").await;
+    let (tickets, tickets_arn) = world.system_queue("tickets").await;
+    let (orders, orders_arn) = world.system_queue("orders").await;
     let deployed = world
         .redeploy(&[
             ("CrmQueueArn", &crm_arn),
