@@ -2,62 +2,11 @@
 //! made as `make dev` makes it (the integration tests' World). Needs
 //! `JUM_TEST_ENDPOINT_URL`: run through `make test`.
 
+mod common;
+
+use common::{jum, jum_with, moto, spawn_jum};
 use integration_tests::World;
 use serde_json::Value;
-
-struct Ran {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn moto() -> String {
-    std::env::var("JUM_TEST_ENDPOINT_URL").expect("JUM_TEST_ENDPOINT_URL: run through `make test`")
-}
-
-/// `jum ARGS` on the world's stack (the local target).
-fn jum(world: &World, args: &[&str]) -> Ran {
-    jum_with(
-        &[
-            "--local-stack",
-            &world.stack_name,
-            "--endpoint-url",
-            &moto(),
-        ],
-        args,
-    )
-}
-
-fn jum_with(target: &[&str], args: &[&str]) -> Ran {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args(target)
-        .args(args)
-        .env_remove("JUM_STACK")
-        .output()
-        .expect("jum runs");
-    Ran {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
-
-/// `jum ARGS` on the world's stack, running while the test plays the rest.
-fn spawn_jum(world: &World, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args([
-            "--local-stack",
-            &world.stack_name,
-            "--endpoint-url",
-            &moto(),
-        ])
-        .args(args)
-        .env_remove("JUM_STACK")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("jum runs")
-}
 
 #[tokio::test]
 async fn send_queues_a_command_the_sender_accepts_and_refuses_a_bad_one_with_exit_4() {
