@@ -49,8 +49,8 @@ dev: venv
 	infra/local/dev.sh
 
 # The integration review (docs/review.md): `make doctor`, or `make doctor STACK=<name>`.
-doctor: venv
-	infra/local/doctor.sh $(STACK)
+doctor:
+	cargo run -q -p jum -- $(if $(STACK),--stack $(STACK)) doctor
 
 test: venv venv-checkov
 	infra/local/test.sh $(TEST_ARGS)

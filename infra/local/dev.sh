@@ -3,6 +3,7 @@
 #
 #   moto_server            127.0.0.1:${JUM_MOTO_PORT:-5000}   (log: .local/moto.log)
 #   cargo lambda watch     127.0.0.1:${JUM_LAMBDA_PORT:-9000} (webhook + processor, rebuilt on change)
+#   contacts_gateway.py    127.0.0.1:${JUM_CONTACTS_PORT:-9001} (SigV4 check -> contacts)
 #   stack.py poll          InboundQueue -> processor, OutboundQueue -> sender,
 #                          MediaQueue -> media (the SQS event-source mappings)
 #
@@ -115,6 +116,12 @@ done
 # The functions inherit this environment; --env-file makes it explicit.
 start "cargo lambda watch" cargo lambda watch \
     --invoke-address 127.0.0.1 --invoke-port "$LAMBDA_PORT" --env-file .local/dev.env
+# The contacts API's IAM gate (API Gateway's AWS_IAM, played locally): a
+# request signed with SigV4 (jum contacts …) reaches the contacts function
+# with the caller's principal; anything else gets 403.
+CONTACTS_PORT="${JUM_CONTACTS_PORT:-9001}"
+start "contacts gateway (SigV4, 127.0.0.1:$CONTACTS_PORT)" "$PY" infra/local/contacts_gateway.py \
+    --port "$CONTACTS_PORT" --invoke-url "http://127.0.0.1:$LAMBDA_PORT/2015-03-31/functions/contacts/invocations"
 start "poller (OutboundQueue -> sender)" "$PY" infra/local/stack.py poll \
     --endpoint-url "$ENDPOINT" --stack-name "$STACK_NAME" \
     --queue OutboundQueue --function sender --runtime-url "http://127.0.0.1:$LAMBDA_PORT"
@@ -127,6 +134,8 @@ start "poller (MediaQueue -> media)" "$PY" infra/local/stack.py poll \
 
 URL_OPT=""
 [[ "$LAMBDA_PORT" == 9000 ]] || URL_OPT="--url http://127.0.0.1:$LAMBDA_PORT/lambda-url/webhook/ "
+SIM_OPT=""
+[[ "$SIM_PORT" == 9090 ]] || SIM_OPT="--simulator http://127.0.0.1:$SIM_PORT "
 cat <<BANNER
 
 ==========================================================================
@@ -137,20 +146,21 @@ cat <<BANNER
    moto          $ENDPOINT   (log .local/moto.log)
    env           .local/dev.env
  send a sample:
-   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--now tests/fixtures/webhooks/text.json
-   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--verify
+   cargo run -q -p jum -- webhook send ${URL_OPT}--now tests/fixtures/webhooks/text.json
+   cargo run -q -p jum -- webhook verify ${URL_OPT}
  send a customer's photo (simulator serves it; the media function copies it):
-   .venv/bin/python infra/local/send_webhook.py ${URL_OPT}--sample-image
-   .venv/bin/python infra/local/read_events.py   (media.stored names bucket and key)
+   cargo run -q -p jum -- webhook sample-image ${URL_OPT}${SIM_OPT}
+   cargo run -q -p jum -- events peek --type media.stored   (names bucket and key)
  send a WhatsApp message (simulator -> status webhooks -> stored status):
    cargo run -q -p jum -- send --template order_shipped --to 16505551234
    .venv/bin/python infra/local/inspect_table.py --type status
    Graph API    $GRAPH_URL
- contacts API:  http://127.0.0.1:$LAMBDA_PORT/lambda-url/contacts/16505551234/export
+ contacts API:  http://127.0.0.1:$CONTACTS_PORT/contacts (SigV4, as deployed):
+   cargo run -q -p jum -- contacts show 16505551234     (history, export --out, erase…)
  events queue:  jum-local-events on $ENDPOINT
-   .venv/bin/python infra/local/read_events.py
+   cargo run -q -p jum -- events peek     (left on the queue; events tail follows the bus)
  the operator's tool (another terminal; cargo install --path infra/cli for 'jum'):
-   cargo run -q -p jum -- stack      (then: send, events tail, dlq list|show|redrive; --help)
+   cargo run -q -p jum -- stack      (then: send, webhook, events peek|tail, dlq list|show|redrive; --help)
  Ctrl-C stops everything.
 ==========================================================================
 

@@ -25,7 +25,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 # The work is split by job: template.py (reading and resolving template.yaml),
 # provision.py (the local resources), pollers.py (the event-source mapping).
@@ -54,7 +53,6 @@ __all__ = [
     "StackError",
     "failed_ids",
     "load_template",
-    "local_queue",
     "log",
     "main",
     "parse_args",
@@ -65,18 +63,6 @@ __all__ = [
 ]
 
 DEFAULT_REGION = "us-east-1"
-
-
-def local_queue(endpoint_url: str, stack_name: str, logical_id: str) -> tuple[Any, str]:
-    """An SQS client for the local stack's moto and the URL of one of its
-    queues, by logical id (`OutboundQueue`, `EventsQueue`...)."""
-    import boto3
-
-    local = LocalStack(DEFAULT_TEMPLATE, endpoint_url, stack_name, "us-east-1", {})
-    url = local.local_resources()[logical_id]
-    sqs = boto3.client("sqs", endpoint_url=endpoint_url, region_name="us-east-1",
-                       aws_access_key_id="testing", aws_secret_access_key="testing")
-    return sqs, url
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:

@@ -5,6 +5,7 @@
 mod automation;
 pub mod chaos;
 mod contacts;
+pub mod contacts_gateway;
 mod events;
 mod media;
 mod outbound;

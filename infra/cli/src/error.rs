@@ -1,5 +1,5 @@
 //! What can go wrong, each with its exit code (documented in `jum --help`):
-//! 3 not found, 4 refused by a check, 5 AWS or network. Usage errors are
+//! 1 a critical finding (`doctor`), 3 not found, 4 refused by a check, 5 AWS or network. Usage errors are
 //! clap's own, which exit 2 with the usage and a hint.
 
 use serde_json::json;
@@ -19,6 +19,9 @@ pub enum CliError {
         message: String,
         hint: Option<String>,
     },
+    /// `jum doctor` found a critical finding (the findings are printed).
+    #[error("{message}")]
+    Critical { message: String },
     /// AWS or the network failed.
     #[error("{message}")]
     Aws {
@@ -52,6 +55,7 @@ impl CliError {
 
     pub fn code(&self) -> u8 {
         match self {
+            Self::Critical { .. } => 1,
             Self::NotFound { .. } => 3,
             Self::Refused { .. } => 4,
             Self::Aws { .. } => 5,
@@ -63,11 +67,13 @@ impl CliError {
             Self::NotFound { hint, .. } | Self::Refused { hint, .. } | Self::Aws { hint, .. } => {
                 hint.as_deref()
             }
+            Self::Critical { .. } => None,
         }
     }
 
     fn kind(&self) -> &'static str {
         match self {
+            Self::Critical { .. } => "critical",
             Self::NotFound { .. } => "not_found",
             Self::Refused { .. } => "refused",
             Self::Aws { .. } => "aws",

@@ -1,7 +1,9 @@
 //! `jum events tail`: follows the bus live through a rule and a queue of its
 //! own, made for the run and removed at the end (Ctrl-C included), so the
-//! events queue and every subscriber keep all their events.
+//! events queue and every subscriber keep all their events. `jum events
+//! peek`: what waits on the events queue, read without hiding or taking it.
 
+use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use aws_sdk_eventbridge::types::{InputTransformer, Target};
@@ -16,6 +18,9 @@ use crate::target::Stack;
 pub enum EventsCommand {
     /// Print events as they are published, without taking them from anyone.
     Tail(TailArgs),
+    /// Print what waits on the events queue and leave it there for its
+    /// consumers (nothing is hidden, nothing deleted).
+    Peek(PeekArgs),
 }
 
 #[derive(Debug, Args)]
@@ -29,6 +34,17 @@ pub struct TailArgs {
     /// Stop after this many seconds (default: until Ctrl-C).
     #[arg(long)]
     pub seconds: Option<u64>,
+}
+
+#[derive(Debug, Args)]
+pub struct PeekArgs {
+    /// At most this many events.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub max: u32,
+    /// Only this type (`media.stored`), or a prefix ending in `*`
+    /// (`contact.*`); repeat for several.
+    #[arg(long = "type", value_name = "PATTERN")]
+    pub kinds: Vec<String>,
 }
 
 /// The rule's pattern: every event of the bus, or of one type or prefix.
@@ -48,11 +64,78 @@ pub async fn run(
     cmd: EventsCommand,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let EventsCommand::Tail(args) = cmd;
+    let args = match cmd {
+        EventsCommand::Tail(args) => args,
+        EventsCommand::Peek(args) => {
+            return peek(&aws_sdk_sqs::Client::new(sdk), s, &args, as_json).await
+        }
+    };
     let tail = Tail::create(sdk, s, &pattern(args.kind.as_deref())).await?;
     let outcome = tail.follow(&args, as_json).await;
     tail.remove().await;
     outcome
+}
+
+/// Reads the events queue with a visibility timeout of 0, so every message
+/// stays visible to its consumers the whole time, and deletes nothing. The
+/// price: SQS may hand the same messages out again, so a receive that
+/// brings nothing new ends the peek, and a queue holding more than a few
+/// tens shows a sample (the count of what waits says so).
+async fn peek(
+    sqs: &aws_sdk_sqs::Client,
+    s: &Stack,
+    args: &PeekArgs,
+    as_json: bool,
+) -> Result<(), CliError> {
+    let wanted = |kind: &str| {
+        args.kinds.is_empty()
+            || args.kinds.iter().any(|p| match p.strip_suffix('*') {
+                Some(prefix) => kind.starts_with(prefix),
+                None => kind == p,
+            })
+    };
+    let mut seen = HashSet::new();
+    let mut shown = 0u32;
+    'receiving: loop {
+        let got = sqs
+            .receive_message()
+            .queue_url(&s.events_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            // A long poll asks every SQS server, so a short queue is seen whole.
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .map_err(|e| CliError::aws("SQS ReceiveMessage", e))?;
+        let fresh: Vec<_> = got
+            .messages()
+            .iter()
+            .filter(|m| seen.insert(m.message_id().unwrap_or_default().to_owned()))
+            .collect();
+        if fresh.is_empty() {
+            break;
+        }
+        for m in fresh {
+            let event = serde_json::from_str(m.body().unwrap_or_default())
+                .unwrap_or_else(|_| json!({"type": "(not an event)", "event_id": m.message_id()}));
+            if !wanted(event["type"].as_str().unwrap_or_default()) {
+                continue;
+            }
+            print_event(&event, as_json);
+            shown += 1;
+            if shown >= args.max {
+                break 'receiving;
+            }
+        }
+    }
+    if !as_json {
+        let waiting = crate::dlq::depth(sqs, &s.events_url).await?;
+        eprintln!(
+            "{shown} event(s) shown of about {waiting} on {}, all left there",
+            s.events_url
+        );
+    }
+    Ok(())
 }
 
 /// A rule of its own on the bus and the queue it fills, for as long as a

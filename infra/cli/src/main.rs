@@ -2,14 +2,20 @@
 //! turn an error into its one-line message and exit code.
 
 mod cli;
+mod contacts;
 mod dlq;
+mod doctor;
 mod error;
 mod events;
+mod export;
 mod output;
 mod send;
+mod signed;
 mod stack;
 mod target;
 mod wait;
+mod webhook;
+mod webhook_http;
 
 use clap::Parser;
 
@@ -20,7 +26,8 @@ async fn main() -> std::process::ExitCode {
     match cli::run(args).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            if json {
+            // doctor's findings are the JSON; its verdict is the exit code.
+            if json && !matches!(e, error::CliError::Critical { .. }) {
                 println!("{}", e.to_json());
             }
             eprintln!("jum: {e}");

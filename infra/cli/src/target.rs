@@ -122,8 +122,11 @@ async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliErro
     })
 }
 
-/// A deployed stack: its CloudFormation outputs (template.yaml `Outputs`).
-async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
+/// A deployed stack's CloudFormation outputs (template.yaml `Outputs`).
+async fn outputs(
+    name: &str,
+    sdk: &aws_config::SdkConfig,
+) -> Result<Vec<(String, String)>, CliError> {
     let cfn = aws_sdk_cloudformation::Client::new(sdk);
     let described = cfn
         .describe_stacks()
@@ -145,7 +148,7 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
                 CliError::aws("CloudFormation DescribeStacks", e)
             }
         })?;
-    let outputs: Vec<(String, String)> = described
+    Ok(described
         .stacks()
         .first()
         .map(|s| {
@@ -154,19 +157,56 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
                 .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
                 .collect()
         })
-        .unwrap_or_default();
-    let get = |key: &str| {
-        outputs
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.clone())
-            .ok_or_else(|| {
-                CliError::not_found(
+        .unwrap_or_default())
+}
+
+fn output(name: &str, outputs: &[(String, String)], key: &str) -> Result<String, CliError> {
+    outputs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+        .ok_or_else(|| {
+            CliError::not_found(
                 format!("stack {name:?} has no output {key}"),
                 "is it a John's Umbrella Mart stack, deployed from this version's template.yaml?",
             )
-            })
-    };
+        })
+}
+
+/// The contacts API's base URL: `--contacts-url`, else the deployed
+/// stack's `ContactsApiUrl` output, else the local gateway `make dev` runs
+/// (infra/local/contacts_gateway.py on JUM_CONTACTS_PORT, default 9001).
+pub async fn contacts_url(
+    w: &Where<'_>,
+    given: Option<&str>,
+    sdk: &aws_config::SdkConfig,
+) -> Result<String, CliError> {
+    if let Some(url) = given {
+        return Ok(url.to_owned());
+    }
+    match w.stack {
+        Some(name) => deployed_output(name, sdk, "ContactsApiUrl").await,
+        None => {
+            let port = std::env::var("JUM_CONTACTS_PORT").unwrap_or_else(|_| "9001".into());
+            Ok(format!("http://127.0.0.1:{port}/contacts"))
+        }
+    }
+}
+
+/// One output of a deployed stack (for a subcommand that needs one URL,
+/// not the queues `resolve` looks up: webhook, contacts, doctor).
+pub async fn deployed_output(
+    name: &str,
+    sdk: &aws_config::SdkConfig,
+    key: &str,
+) -> Result<String, CliError> {
+    output(name, &outputs(name, sdk).await?, key)
+}
+
+/// A deployed stack: its CloudFormation outputs.
+async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
+    let outputs = outputs(name, sdk).await?;
+    let get = |key: &str| output(name, &outputs, key);
     let inbound = get("InboundQueueUrl")?;
     let outbound = get("OutboundQueueUrl")?;
     let media = get("MediaQueueUrl")?;

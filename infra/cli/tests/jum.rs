@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{jum, jum_with, moto, spawn_jum};
+use common::{deployed_stack, jum, jum_with, moto, spawn_jum};
 use integration_tests::World;
 use serde_json::Value;
 
@@ -147,21 +147,8 @@ async fn a_deployed_stack_is_found_by_its_cloudformation_outputs() {
         ("DataTableName", world.table.clone()),
         ("MediaBucketName", world.bucket.clone()),
     ];
-    let mut template = serde_json::json!({
-        "Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
-        "Outputs": {}
-    });
-    for (k, v) in &outputs {
-        template["Outputs"][k] = serde_json::json!({"Value": v});
-    }
-    let name = format!("{}-deployed", world.stack_name);
-    aws_sdk_cloudformation::Client::new(&world.sdk)
-        .create_stack()
-        .stack_name(&name)
-        .template_body(template.to_string())
-        .send()
-        .await
-        .expect("a stack in moto");
+    let outputs: Vec<(&str, &str)> = outputs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let name = deployed_stack(&world, "deployed", &outputs).await;
     let ran = jum_with(
         &["--stack", &name, "--endpoint-url", &moto()],
         &["stack", "--json"],

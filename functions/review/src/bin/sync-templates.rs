@@ -1,5 +1,5 @@
 //! One template sync, as the scheduled job runs it: `make dev` runs it at
-//! start (infra/local/dev.sh), with the same environment as `make doctor`.
+//! start (infra/local/dev.sh), with the same environment as `jum doctor`.
 //! Prints what was synced; exit status 1 when a WABA could not be synced.
 
 use review::config::Config;

@@ -29,12 +29,19 @@ pub fn jum(world: &World, args: &[&str]) -> Ran {
 }
 
 pub fn jum_with(target: &[&str], args: &[&str]) -> Ran {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
-        .args(target)
-        .args(args)
-        .env_remove("JUM_STACK")
-        .output()
-        .expect("jum runs");
+    ran(command().args(target).args(args))
+}
+
+/// The built binary, with no inherited `JUM_STACK` choosing its target.
+pub fn command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jum"));
+    cmd.env_remove("JUM_STACK");
+    cmd
+}
+
+/// Runs a prepared `jum` to its end.
+pub fn ran(cmd: &mut std::process::Command) -> Ran {
+    let out = cmd.output().expect("jum runs");
     Ran {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -42,9 +49,30 @@ pub fn jum_with(target: &[&str], args: &[&str]) -> Ran {
     }
 }
 
+/// A "deployed" stack in moto named `<world's stack>-<suffix>`, whose
+/// CloudFormation outputs are `outputs`: what `--stack NAME` reads.
+pub async fn deployed_stack(world: &World, suffix: &str, outputs: &[(&str, &str)]) -> String {
+    let mut template = serde_json::json!({
+        "Resources": {"Handle": {"Type": "AWS::CloudFormation::WaitConditionHandle"}},
+        "Outputs": {}
+    });
+    for (k, v) in outputs {
+        template["Outputs"][*k] = serde_json::json!({ "Value": v });
+    }
+    let name = format!("{}-{suffix}", world.stack_name);
+    aws_sdk_cloudformation::Client::new(&world.sdk)
+        .create_stack()
+        .stack_name(&name)
+        .template_body(template.to_string())
+        .send()
+        .await
+        .expect("a stack in moto");
+    name
+}
+
 /// `jum ARGS` on the world's stack, running while the test plays the rest.
 pub fn spawn_jum(world: &World, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_jum"))
+    command()
         .args([
             "--local-stack",
             &world.stack_name,
@@ -52,7 +80,6 @@ pub fn spawn_jum(world: &World, args: &[&str]) -> std::process::Child {
             &moto(),
         ])
         .args(args)
-        .env_remove("JUM_STACK")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
