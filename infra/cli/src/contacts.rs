@@ -2,20 +2,14 @@
 //! for the people who answer privacy requests, each call signed with their
 //! own credentials and audited by the function under their principal.
 
-use std::io::{BufRead, IsTerminal, Write};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Map, Value};
 
+use crate::contacts_ops::{change, confirm_erasure, erase, pages, print_object, print_table, text};
 use crate::error::CliError;
-use crate::output::table;
 use crate::signed::ContactsApi;
-use shared::domain::ids::mask;
-
-fn print_table(header: &[&str], rows: Vec<Vec<String>>) {
-    println!("{}", table(header, rows));
-}
 
 #[derive(Debug, Args)]
 pub struct ContactsArgs {
@@ -26,9 +20,13 @@ pub struct ContactsArgs {
 #[derive(Debug, Subcommand)]
 pub enum ContactsCommand {
     /// Profile, consent, restriction, hand-off, tags and links (audited read_profile).
-    Show { wa_id: String },
+    Show {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
+        wa_id: String,
+    },
     /// Conversation history, newest first, with each message's status (audited read_messages).
     History {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         /// Messages per page (1-100).
         #[arg(long, default_value_t = 20)]
@@ -40,6 +38,7 @@ pub enum ContactsCommand {
     /// Everything stored about the person, every page and every file, as
     /// one JSON document to hand them (GDPR Art. 15(3); audited export).
     Export {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         /// Where to write it (created 0600: it is the person's data).
         #[arg(long, value_name = "FILE")]
@@ -47,6 +46,7 @@ pub enum ContactsCommand {
     },
     /// Correct the profile (Art. 16).
     Correct {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         #[arg(long)]
         display_name: Option<String>,
@@ -59,6 +59,7 @@ pub enum ContactsCommand {
     },
     /// Link a business record (an order, a ticket) to the contact.
     Link {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         /// The system the record lives in, e.g. orders, crm, ticketing.
         #[arg(long)]
@@ -75,6 +76,7 @@ pub enum ContactsCommand {
     },
     /// Restrict processing (Art. 18): stored, never processed otherwise.
     Restrict {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         /// Why (kept with the restriction).
         #[arg(long, required_unless_present = "lift")]
@@ -85,6 +87,7 @@ pub enum ContactsCommand {
     },
     /// Record consent: opt a category in or out (an opt-out outlives retention).
     Consent {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         #[arg(long, value_enum)]
         state: ConsentState,
@@ -94,6 +97,7 @@ pub enum ContactsCommand {
     /// Erase the person (Art. 17): their partition, diagnostics and files;
     /// prints the receipt. Asks first unless --yes.
     Erase {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         /// Do not ask (a script without it is refused, exit 4).
         #[arg(long)]
@@ -102,11 +106,12 @@ pub enum ContactsCommand {
         #[arg(long)]
         wait: bool,
         /// How long --wait waits, in seconds.
-        #[arg(long, default_value_t = 300)]
+        #[arg(long, default_value_t = 300, value_name = "SECONDS")]
         timeout: u64,
     },
     /// Who read, exported, changed or erased this contact (privacy officer only).
     Audit {
+        /// The person: their WhatsApp number (+16505551234) or user id (u.…).
         wa_id: String,
         #[arg(long, default_value_t = 50)]
         limit: u32,
@@ -306,148 +311,4 @@ pub async fn run(api: &ContactsApi, args: ContactsArgs, json_out: bool) -> Resul
             erase(api, &id, wait, Duration::from_secs(timeout), json_out).await
         }
     }
-}
-
-async fn change(
-    api: &ContactsApi,
-    method: &str,
-    wa_id: &str,
-    suffix: &str,
-    body: Value,
-    json_out: bool,
-) -> Result<(), CliError> {
-    let (_, answer) = api.call(method, wa_id, suffix, &[], Some(&body)).await?;
-    print_object(&answer, json_out);
-    Ok(())
-}
-
-/// Reads `key`'s array from each page (`--all`: every page), printing JSON
-/// lines as it goes with --json; returns the rows for a table.
-async fn pages(
-    api: &ContactsApi,
-    wa_id: &str,
-    suffix: &str,
-    key: &str,
-    limit: &str,
-    all: bool,
-    json_out: bool,
-) -> Result<Vec<Value>, CliError> {
-    let (mut rows, mut cursor) = (Vec::new(), None::<String>);
-    loop {
-        let mut query = vec![("limit", limit)];
-        if let Some(c) = &cursor {
-            query.push(("cursor", c.as_str()));
-        }
-        let (_, page) = api.call("GET", wa_id, suffix, &query, None).await?;
-        for row in page[key].as_array().into_iter().flatten() {
-            if json_out {
-                println!("{row}");
-            }
-            rows.push(row.clone());
-        }
-        cursor = page["next_cursor"].as_str().map(str::to_owned);
-        match (&cursor, all) {
-            (Some(_), true) => continue,
-            (Some(_), false) if !json_out => {
-                eprintln!("(more: --all follows every page)");
-                break;
-            }
-            _ => break,
-        }
-    }
-    Ok(rows)
-}
-
-/// Erasure cannot be undone: a person types the number back; a script
-/// passes --yes (without it, refused rather than hanging on stdin).
-fn confirm_erasure(wa_id: &str) -> Result<(), CliError> {
-    let refused = || {
-        CliError::refused(
-            "erasure not confirmed",
-            "erasure cannot be undone: run it in a terminal and type the number, or pass --yes",
-        )
-    };
-    if !std::io::stdin().is_terminal() {
-        return Err(refused());
-    }
-    eprint!(
-        "Erase everything stored about {} (messages, files, profile)? Type the number to confirm: ",
-        mask(wa_id)
-    );
-    let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
-        .map_err(|_| refused())?;
-    if line.trim().trim_start_matches('+') == wa_id {
-        Ok(())
-    } else {
-        Err(refused())
-    }
-}
-
-/// DELETE until the receipt is complete (with --wait): a repeated request
-/// continues a pending erasure and answers the same receipt.
-async fn erase(
-    api: &ContactsApi,
-    wa_id: &str,
-    wait: bool,
-    timeout: Duration,
-    json_out: bool,
-) -> Result<(), CliError> {
-    let started = Instant::now();
-    let mut pause = Duration::from_secs(1);
-    loop {
-        let (status, receipt) = api.call("DELETE", wa_id, "", &[], None).await?;
-        let pending = status == 202;
-        if !pending || !wait || started.elapsed() >= timeout {
-            print_object(&receipt, json_out);
-            if pending && wait {
-                return Err(CliError::not_found(
-                    format!("the erasure is still pending after {}s", timeout.as_secs()),
-                    "the hourly sweep finishes it; run the same command again to see the receipt",
-                ));
-            }
-            if pending && !json_out {
-                eprintln!(
-                    "pending: the hourly sweep finishes it (--wait repeats the request until done)"
-                );
-            }
-            return Ok(());
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 2).min(Duration::from_secs(15));
-    }
-}
-
-fn text(v: &Value, key: &str) -> String {
-    match v.get(key) {
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Null) | None => "-".into(),
-        Some(other) => other.to_string(),
-    }
-}
-
-/// An object as key/value rows (nested values as JSON), or its JSON.
-fn print_object(v: &Value, json_out: bool) {
-    if json_out {
-        println!("{v}");
-        return;
-    }
-    let rows = v
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| {
-            vec![
-                k.clone(),
-                match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                },
-            ]
-        })
-        .collect();
-    print_table(&["field", "value"], rows);
 }

@@ -1,10 +1,12 @@
 //! `jum dlq`: what each dead-letter queue holds. `show` peeks (what it
 //! reads stays in the queue) and prints a summary of each record with the
-//! numbers masked; bodies are not printed.
+//! numbers masked; bodies are printed only with --show-content, audited
+//! (dlq_content.rs).
 
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
+use crate::dlq_content::ContentReader;
 use crate::error::CliError;
 use crate::output;
 use crate::target::Stack;
@@ -21,6 +23,12 @@ pub enum DlqCommand {
         /// At most this many records (SQS returns up to 10 a request).
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(i32).range(1..=10))]
         max: i32,
+        /// Print each record's body too. It is personal data: the read is
+        /// first written to the audit trail of every person the record names
+        /// (action read_dlq_content, your IAM principal); if it cannot be,
+        /// nothing is shown.
+        #[arg(long)]
+        show_content: bool,
     },
     /// Moves every record of one queue back to where it failed, to be
     /// processed again (after the cause is fixed); asks first unless --yes.
@@ -70,11 +78,13 @@ pub async fn depth(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, CliError
 }
 
 pub async fn run(
-    sqs: &aws_sdk_sqs::Client,
+    sdk: &aws_config::SdkConfig,
+    w: &crate::target::Where<'_>,
     s: &Stack,
     cmd: DlqCommand,
     as_json: bool,
 ) -> Result<(), CliError> {
+    let sqs = &aws_sdk_sqs::Client::new(sdk);
     match cmd {
         DlqCommand::List => {
             let mut rows = Vec::new();
@@ -102,7 +112,17 @@ pub async fn run(
             }
             Ok(())
         }
-        DlqCommand::Show { queue, max } => show(sqs, s, queue, max, as_json).await,
+        DlqCommand::Show {
+            queue,
+            max,
+            show_content,
+        } => {
+            let reader = match show_content {
+                true => Some(ContentReader::new(w, s, sdk).await?),
+                false => None,
+            };
+            show(sqs, s, queue, max, reader.as_ref(), as_json).await
+        }
         DlqCommand::Redrive { queue, yes } => {
             if !yes
                 && !confirmed(&format!(
@@ -126,6 +146,7 @@ async fn show(
     s: &Stack,
     queue: Queue,
     max: i32,
+    reader: Option<&ContentReader>,
     as_json: bool,
 ) -> Result<(), CliError> {
     let dlq = s
@@ -149,22 +170,24 @@ async fn show(
         .send()
         .await
         .map_err(|e| CliError::aws("SQS ReceiveMessage", e))?;
-    let records: Vec<Value> = got
-        .messages()
-        .iter()
-        .map(|m| {
-            let attr = |k: M| m.attributes().and_then(|a| a.get(&k)).cloned();
-            let body = m.body().unwrap_or_default();
-            json!({
-                "message_id": m.message_id(),
-                "first_received_ms": attr(M::ApproximateFirstReceiveTimestamp),
-                "sent_ms": attr(M::SentTimestamp),
-                "receives": attr(M::ApproximateReceiveCount),
-                "bytes": body.len(),
-                "summary": summary(queue, body),
-            })
-        })
-        .collect();
+    let mut records: Vec<Value> = Vec::new();
+    for m in got.messages() {
+        let attr = |k: M| m.attributes().and_then(|a| a.get(&k)).cloned();
+        let body = m.body().unwrap_or_default();
+        let mut record = json!({
+            "message_id": m.message_id(),
+            "first_received_ms": attr(M::ApproximateFirstReceiveTimestamp),
+            "sent_ms": attr(M::SentTimestamp),
+            "receives": attr(M::ApproximateReceiveCount),
+            "bytes": body.len(),
+            "summary": summary(queue, body),
+        });
+        if let Some(r) = reader {
+            let id = m.message_id().unwrap_or_default();
+            record["content"] = r.read(queue.name(), id, body).await?;
+        }
+        records.push(record);
+    }
     if as_json {
         output::json(&Value::Array(records));
         return Ok(());
@@ -193,6 +216,10 @@ async fn show(
             rows
         )
     );
+    for r in records.iter().filter(|r| r.get("content").is_some()) {
+        println!("── {} ──", r["message_id"].as_str().unwrap_or("?"));
+        output::json(&r["content"]);
+    }
     println!("why: the function's logs for these message ids (docs/reliability.md)");
     Ok(())
 }

@@ -3,13 +3,16 @@
 
 mod cli;
 mod contacts;
+mod contacts_ops;
 mod dlq;
+mod dlq_content;
 mod doctor;
 mod error;
 mod events;
 mod export;
 mod output;
 mod send;
+mod send_image;
 mod signed;
 mod stack;
 mod target;

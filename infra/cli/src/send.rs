@@ -7,10 +7,11 @@ use serde_json::{json, Value};
 
 use crate::error::CliError;
 use crate::output;
+use crate::send_image::ImageSource;
 use crate::target::Stack;
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("content").required(true).args(["text", "template", "file"])))]
+#[command(group(clap::ArgGroup::new("content").required(true).args(["text", "template", "image", "file"])))]
 pub struct SendArgs {
     /// The recipient, in international format (+16505551234 or 16505551234).
     #[arg(long, required_unless_present = "file")]
@@ -21,6 +22,14 @@ pub struct SendArgs {
     /// An approved template's name (allowed any time).
     #[arg(long, value_name = "NAME")]
     pub template: Option<String>,
+    /// An image: s3://BUCKET/KEY, an https:// link, or a local JPEG/PNG
+    /// file (put in the stack's bucket under outbound/jum/ first). Free-form,
+    /// so it needs the customer's open 24-hour window.
+    #[arg(long, value_name = "SRC")]
+    pub image: Option<String>,
+    /// The image's caption (at most 1024 characters).
+    #[arg(long, requires = "image")]
+    pub caption: Option<String>,
     /// The template's language code.
     #[arg(long, default_value = "en_US")]
     pub lang: String,
@@ -28,7 +37,7 @@ pub struct SendArgs {
     #[arg(long = "param", value_name = "TEXT", conflicts_with_all = ["text", "file"])]
     pub params: Vec<String>,
     /// A whole command as JSON (docs/contracts/outbound-command.schema.json).
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "text", "template"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["to", "text", "template", "image"])]
     pub file: Option<std::path::PathBuf>,
     /// The message category: utility, marketing, authentication or service.
     #[arg(long)]
@@ -48,9 +57,17 @@ pub struct SendArgs {
     pub timeout: u64,
 }
 
+/// A command checked as the sender checks it, and the file it needs in
+/// the stack's bucket first (`--image FILE`).
+pub struct Prepared {
+    pub command: Value,
+    pub image: Option<ImageSource>,
+}
+
 impl SendArgs {
     /// The command as JSON, checked as the sender checks it.
-    pub fn command(&self) -> Result<Value, CliError> {
+    pub fn command(&self) -> Result<Prepared, CliError> {
+        let image = self.image.as_deref().map(ImageSource::parse).transpose()?;
         let command = match &self.file {
             Some(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
@@ -66,7 +83,7 @@ impl SendArgs {
                     )
                 })?
             }
-            None => self.built(),
+            None => self.built(image.as_ref()),
         };
         shared::domain::outbound::parse_command(&command.to_string()).map_err(|e| {
             CliError::refused(
@@ -74,12 +91,19 @@ impl SendArgs {
                 "see docs/contracts/outbound-command.schema.json and docs/sending.md",
             )
         })?;
-        Ok(command)
+        Ok(Prepared { command, image })
     }
 
-    fn built(&self) -> Value {
+    fn built(&self, image: Option<&ImageSource>) -> Value {
         let (message, category) = match (&self.text, &self.template) {
             (Some(body), _) => (json!({"type": "text", "text": {"body": body}}), "service"),
+            (None, None) if image.is_some() => {
+                let mut object = image.map(ImageSource::reference).unwrap_or_default();
+                if let Some(c) = &self.caption {
+                    object["caption"] = json!(c);
+                }
+                (json!({"type": "image", "image": object}), "service")
+            }
             (None, Some(name)) => {
                 let mut template = json!({"name": name, "language": {"code": self.lang}});
                 if !self.params.is_empty() {
@@ -92,7 +116,7 @@ impl SendArgs {
                 }
                 (json!({"type": "template", "template": template}), "utility")
             }
-            (None, None) => unreachable!("clap requires --text, --template or --file"),
+            (None, None) => unreachable!("clap requires --text, --template, --image or --file"),
         };
         let key = self.key.clone().unwrap_or_else(|| {
             let now = std::time::SystemTime::now()
@@ -117,9 +141,13 @@ pub async fn send(
     sdk: &aws_config::SdkConfig,
     s: &Stack,
     args: &SendArgs,
-    command: Value,
+    prepared: Prepared,
     as_json: bool,
 ) -> Result<(), CliError> {
+    if let Some(image) = &prepared.image {
+        image.upload(sdk, s).await?;
+    }
+    let command = prepared.command;
     // Subscribed before the command is queued: no outcome can be missed.
     let tail = match args.wait {
         true => Some(crate::events::Tail::create(sdk, s, &crate::wait::pattern()).await?),

@@ -122,11 +122,26 @@ async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliErro
     })
 }
 
-/// A deployed stack's CloudFormation outputs (template.yaml `Outputs`).
-async fn outputs(
+/// A deployed stack's parameter value, if it has that parameter.
+pub async fn deployed_parameter(
     name: &str,
     sdk: &aws_config::SdkConfig,
-) -> Result<Vec<(String, String)>, CliError> {
+    key: &str,
+) -> Result<Option<String>, CliError> {
+    Ok(describe(name, sdk)
+        .await?
+        .parameters()
+        .iter()
+        .find(|p| p.parameter_key() == Some(key))
+        .and_then(|p| p.parameter_value().map(str::to_owned)))
+}
+
+/// A deployed stack's CloudFormation outputs (template.yaml `Outputs`).
+/// A deployed stack as CloudFormation describes it.
+async fn describe(
+    name: &str,
+    sdk: &aws_config::SdkConfig,
+) -> Result<aws_sdk_cloudformation::types::Stack, CliError> {
     let cfn = aws_sdk_cloudformation::Client::new(sdk);
     let described = cfn
         .describe_stacks()
@@ -148,16 +163,24 @@ async fn outputs(
                 CliError::aws("CloudFormation DescribeStacks", e)
             }
         })?;
-    Ok(described
-        .stacks()
-        .first()
-        .map(|s| {
-            s.outputs()
-                .iter()
-                .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
-                .collect()
-        })
-        .unwrap_or_default())
+    described.stacks().first().cloned().ok_or_else(|| {
+        CliError::not_found(
+            format!("no stack {name:?} in this account and region"),
+            "check --stack, AWS_REGION and AWS_PROFILE",
+        )
+    })
+}
+
+async fn outputs(
+    name: &str,
+    sdk: &aws_config::SdkConfig,
+) -> Result<Vec<(String, String)>, CliError> {
+    Ok(describe(name, sdk)
+        .await?
+        .outputs()
+        .iter()
+        .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
+        .collect())
 }
 
 fn output(name: &str, outputs: &[(String, String)], key: &str) -> Result<String, CliError> {

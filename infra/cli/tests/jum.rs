@@ -4,55 +4,9 @@
 
 mod common;
 
-use common::{deployed_stack, jum, jum_with, moto, spawn_jum};
+use common::{deployed_stack, jum, jum_with, moto, park, spawn_jum};
 use integration_tests::World;
 use serde_json::Value;
-
-#[tokio::test]
-async fn send_queues_a_command_the_sender_accepts_and_refuses_a_bad_one_with_exit_4() {
-    let world = World::new().await;
-    let ok = jum(
-        &world,
-        &[
-            "send",
-            "--to",
-            "+16505551234",
-            "--template",
-            "order_shipped",
-            "--param",
-            "10420",
-            "--key",
-            "cli-1",
-            "--json",
-        ],
-    );
-    assert_eq!(ok.code, 0, "{}", ok.stderr);
-    let answer: Value = serde_json::from_str(&ok.stdout).expect("JSON");
-    assert_eq!(answer["idempotency_key"], "cli-1");
-    assert!(
-        !ok.stdout.contains("6505551234"),
-        "the number is masked: {}",
-        ok.stdout
-    );
-    let queued = world.commands().await;
-    assert_eq!(queued.len(), 1);
-    assert_eq!(
-        queued[0]["message"]["template"]["components"][0]["parameters"][0]["text"],
-        "10420"
-    );
-    shared::domain::outbound::parse_command(&queued[0].to_string())
-        .expect("the sender's parser takes it");
-
-    let long = "x".repeat(4097);
-    let refused = jum(&world, &["send", "--to", "16505551234", "--text", &long]);
-    assert_eq!(refused.code, 4, "{}", refused.stderr);
-    assert!(
-        refused.stderr.contains("at most 4096"),
-        "the sender's own words: {}",
-        refused.stderr
-    );
-    assert!(world.commands().await.is_empty(), "nothing queued");
-}
 
 #[tokio::test]
 async fn every_kind_of_failure_has_its_exit_code_and_a_hint() {
@@ -89,14 +43,7 @@ async fn every_kind_of_failure_has_its_exit_code_and_a_hint() {
 async fn dlq_show_peeks_with_numbers_masked_and_leaves_the_record_parked() {
     let world = World::new().await;
     let command = r#"{"idempotency_key":"dead-1","to":"16505559876","message":{"type":"text","text":{"body":"secret words"}}}"#;
-    world
-        .sqs
-        .send_message()
-        .queue_url(&world.outbound_dlq_url)
-        .message_body(command)
-        .send()
-        .await
-        .expect("parked");
+    park(&world, &world.outbound_dlq_url, command).await;
     let list = jum(&world, &["dlq", "list", "--json"]);
     assert_eq!(list.code, 0, "{}", list.stderr);
     let queues: Value = serde_json::from_str(&list.stdout).expect("JSON");
@@ -126,6 +73,63 @@ async fn dlq_show_peeks_with_numbers_masked_and_leaves_the_record_parked() {
         again.stdout.contains("\"messages\": 1"),
         "still parked: {}",
         again.stdout
+    );
+}
+
+/// `--show-content` prints bodies, each read first written to the audit
+/// trail of the person it names, as a contacts API read is.
+#[tokio::test]
+async fn dlq_show_content_is_audited_for_the_person_before_it_is_shown() {
+    use shared::ports::contacts::SubjectHasher;
+    let world = World::new().await;
+    let command = r#"{"idempotency_key":"dead-2","to":"+16505559877","message":{"type":"text","text":{"body":"secret words"}}}"#;
+    park(&world, &world.outbound_dlq_url, command).await;
+    let audits = || async { world.items_of_type("audit").await };
+
+    let hidden = jum(&world, &["dlq", "show", "--queue", "outbound", "--json"]);
+    assert!(!hidden.stdout.contains("secret words"), "{}", hidden.stdout);
+    assert!(audits().await.is_empty(), "nothing read, nothing audited");
+
+    let shown = jum(
+        &world,
+        &[
+            "dlq",
+            "show",
+            "--queue",
+            "outbound",
+            "--show-content",
+            "--json",
+        ],
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let records: Value = serde_json::from_str(&shown.stdout).expect("JSON");
+    assert_eq!(
+        records[0]["content"]["message"]["text"]["body"],
+        "secret words"
+    );
+    let contact = shared::domain::ids::ContactKey::Phone(
+        shared::domain::ids::WaId::parse("16505559877").unwrap(),
+    );
+    let subject = world.hasher().hash(&contact).await.unwrap();
+    let audit = audits().await;
+    assert_eq!(audit.len(), 1, "{audit:?}");
+    let field = |k| {
+        integration_tests::s(&audit[0], k)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert_eq!(field("action"), "read_dlq_content");
+    assert_eq!(field("detail"), "outbound");
+    assert_eq!(field("subject_hash"), subject, "in the person's own trail");
+    assert!(
+        field("principal").starts_with("arn:aws:"),
+        "{}",
+        field("principal")
+    );
+    assert_eq!(
+        world.queue_depth(&world.outbound_dlq_url).await,
+        1,
+        "still parked"
     );
 }
 
@@ -331,86 +335,4 @@ async fn completions_need_no_stack_and_name_every_subcommand() {
         2,
         "an unknown shell is a usage error"
     );
-}
-
-#[tokio::test]
-async fn send_wait_follows_a_command_through_the_simulators_statuses_to_read() {
-    let world = World::new().await;
-    let sim = world.simulator(|_| {}).await;
-    let sender = world.sender(&sim, 80);
-    let processor = world.processor();
-    let child = spawn_jum(
-        &world,
-        &[
-            "send",
-            "--to",
-            "16505551270",
-            "--template",
-            "order_shipped",
-            "--key",
-            "wait-1",
-            "--wait",
-            "--timeout",
-            "60",
-            "--json",
-        ],
-    );
-    // Play the sender and the processor (as their queues' mappings would)
-    // until jum has seen the outcome.
-    let started = std::time::Instant::now();
-    let mut child = child;
-    while child.try_wait().expect("status").is_none() && started.elapsed().as_secs() < 60 {
-        world.drain_outbound(&sender).await;
-        world.drain(&processor).await;
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let out = child.wait_with_output().expect("jum ends");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let steps: Vec<String> = stdout
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter_map(|v| v["step"].as_str().map(str::to_owned))
-        .collect();
-    assert_eq!(steps.first().map(String::as_str), Some("sent"), "{stdout}");
-    assert_eq!(steps.last().map(String::as_str), Some("read"), "{stdout}");
-}
-
-#[tokio::test]
-async fn send_wait_exits_4_when_the_command_is_rejected() {
-    let world = World::new().await;
-    let sim = world.simulator(|_| {}).await;
-    let sender = world.sender(&sim, 80);
-    // Free text to someone who never wrote: outside the 24-hour window.
-    let mut child = spawn_jum(
-        &world,
-        &[
-            "send",
-            "--to",
-            "16505551271",
-            "--text",
-            "hello",
-            "--wait",
-            "--timeout",
-            "60",
-        ],
-    );
-    let started = std::time::Instant::now();
-    while child.try_wait().expect("status").is_none() && started.elapsed().as_secs() < 60 {
-        world.drain_outbound(&sender).await;
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    let out = child.wait_with_output().expect("jum ends");
-    assert_eq!(
-        out.status.code(),
-        Some(4),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("rejected"));
 }

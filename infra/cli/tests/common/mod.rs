@@ -85,3 +85,15 @@ pub fn spawn_jum(world: &World, args: &[&str]) -> std::process::Child {
         .spawn()
         .expect("jum runs")
 }
+
+/// Puts `body` on a dead-letter queue, as SQS parks a failed record.
+pub async fn park(world: &World, dlq_url: &str, body: &str) {
+    world
+        .sqs
+        .send_message()
+        .queue_url(dlq_url)
+        .message_body(body)
+        .send()
+        .await
+        .expect("parked");
+}
