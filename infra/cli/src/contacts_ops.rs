@@ -146,15 +146,23 @@ pub fn print_object(v: &Value, json_out: bool) {
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| {
-            vec![
-                k.clone(),
-                match v {
-                    Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                },
-            ]
-        })
+        .map(|(k, v)| vec![k.clone(), cell(v)])
         .collect();
     print_table(&["field", "value"], rows);
+}
+
+/// A value as a person reads it in a cell: a list one item a line, an
+/// object `key: value` lines (a receipt's `not_reached` and `kept`).
+fn cell(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "-".into(),
+        Value::Array(items) => items.iter().map(cell).collect::<Vec<_>>().join("\n"),
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", cell(v).replace('\n', "; ")))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
 }

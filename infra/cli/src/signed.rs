@@ -188,6 +188,12 @@ fn refusal(status: u16, body: &Value) -> CliError {
             message,
             "nothing is stored for this contact (or it was erased); check the number",
         ),
+        401 | 403 if said.contains("signature") || said.contains("security token") => {
+            CliError::refused(
+                message,
+                "the signature was refused: check your AWS credentials (key id and secret), AWS_REGION and the clock",
+            )
+        }
         401 | 403 => CliError::refused(
             message,
             "the call is signed with your AWS credentials: they need the stack's ConversationReaderPolicyArn (profile, history, media) or PrivacyOfficerPolicyArn (every route, export and erasure included)",
