@@ -38,7 +38,13 @@ pub struct Args {
     pub json: bool,
 
     /// A deployed stack, by its CloudFormation name (default: the local stack).
-    #[arg(long, global = true, env = "JUM_STACK", value_name = "NAME")]
+    #[arg(
+        long,
+        global = true,
+        env = "JUM_STACK",
+        value_name = "NAME",
+        help_heading = "Target"
+    )]
     pub stack: Option<String>,
 
     /// The local stack's name (`make dev`'s JUM_STACK_NAME).
@@ -47,17 +53,30 @@ pub struct Args {
         global = true,
         env = "JUM_STACK_NAME",
         default_value = "jum-local",
-        value_name = "NAME"
+        value_name = "NAME",
+        help_heading = "Target"
     )]
     pub local_stack: String,
 
     /// Where AWS is (moto for the local stack; default http://127.0.0.1:5000 locally).
-    #[arg(long, global = true, env = "JUM_ENDPOINT_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "JUM_ENDPOINT_URL",
+        value_name = "URL",
+        help_heading = "Target"
+    )]
     pub endpoint_url: Option<String>,
 
     /// The contacts API's base URL (default: the deployed stack's
     /// ContactsApiUrl output, or the local gateway on JUM_CONTACTS_PORT, 9001).
-    #[arg(long, global = true, env = "JUM_CONTACTS_URL", value_name = "URL")]
+    #[arg(
+        long,
+        global = true,
+        env = "JUM_CONTACTS_URL",
+        value_name = "URL",
+        help_heading = "Target"
+    )]
     pub contacts_url: Option<String>,
 
     #[command(subcommand)]

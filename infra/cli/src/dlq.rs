@@ -15,7 +15,8 @@ use crate::target::Stack;
 pub enum DlqCommand {
     /// Each dead-letter queue and how many records it holds.
     List,
-    /// The records parked in one queue, summarised (numbers masked, no body).
+    /// The records parked in one queue, summarised (numbers masked; bodies
+    /// only with --show-content, which is audited).
     Show {
         /// Which dead-letter queue.
         #[arg(long, value_enum)]

@@ -53,7 +53,7 @@ pub struct SendArgs {
     #[arg(long)]
     pub wait: bool,
     /// How long --wait follows it, in seconds.
-    #[arg(long, default_value_t = 120, requires = "wait")]
+    #[arg(long, default_value_t = 120, requires = "wait", value_name = "SECONDS")]
     pub timeout: u64,
 }
 
