@@ -47,8 +47,22 @@ impl CliError {
 
     /// An AWS SDK error, with its full context (service code and message).
     pub fn aws(what: &str, e: impl std::error::Error) -> Self {
+        let context = aws_sdk_sqs::error::DisplayErrorContext(e).to_string();
+        // The SDK's account of a credentials chain that found nothing runs to
+        // a screenful (every provider tried); one line says what to do.
+        let no_credentials = [
+            "while loading credentials",
+            "no credentials found in chain",
+            "credential provider was not enabled",
+        ];
+        if no_credentials.iter().any(|m| context.contains(m)) {
+            return Self::Aws {
+                message: format!("{what}: no AWS credentials could be loaded"),
+                hint: Some("set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) and AWS_REGION, as for the AWS CLI".into()),
+            };
+        }
         Self::Aws {
-            message: format!("{what}: {}", aws_sdk_sqs::error::DisplayErrorContext(e)),
+            message: format!("{what}: {context}"),
             hint: Some("check the credentials, the region and --endpoint-url (or that `make dev` is running)".into()),
         }
     }

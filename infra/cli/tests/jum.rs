@@ -37,6 +37,26 @@ async fn every_kind_of_failure_has_its_exit_code_and_a_hint() {
     );
     assert_eq!(down.code, 5, "{}", down.stderr);
     assert!(down.stderr.contains("make dev"), "{}", down.stderr);
+    // A deployed stack with no credentials anywhere: one line and a hint,
+    // not the SDK's account of every provider it tried.
+    let unsigned = common::ran(
+        common::command()
+            .args(["--stack", "prod-jum", "stack"])
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_PROFILE")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env("AWS_REGION", "us-east-1"),
+    );
+    assert_eq!(unsigned.code, 5, "{}", unsigned.stderr);
+    assert_eq!(unsigned.stderr.lines().count(), 2, "{}", unsigned.stderr);
+    assert!(
+        unsigned.stderr.contains("no AWS credentials"),
+        "{}",
+        unsigned.stderr
+    );
 }
 
 #[tokio::test]
