@@ -289,6 +289,14 @@ pub async fn redrive(
     // What is parked now, not what fails while this runs: records that
     // fail again while the redrive goes on wait for the next one.
     let total = depth(sqs, &dlq.url).await?;
+    let bar = match as_json {
+        true => indicatif::ProgressBar::hidden(),
+        false => indicatif::ProgressBar::new(total),
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("moving {bar:30} {pos}/{len} [{elapsed}]")
+            .expect("a template"),
+    );
     let mut moved = 0u64;
     while moved < total {
         let got = sqs
@@ -317,15 +325,13 @@ pub async fn redrive(
                 .await
                 .map_err(|e| CliError::aws("SQS DeleteMessage", e))?;
             moved += 1;
-            if !as_json {
-                eprint!("\rmoved {moved} of about {total}");
-            }
+            bar.inc(1);
         }
     }
+    bar.finish_and_clear();
     if as_json {
         output::json(&json!({"queue": queue.name(), "moved": moved, "to": source}));
     } else {
-        eprintln!();
         println!(
             "moved {moved} record(s) from the {} DLQ back to {source}",
             queue.name()
