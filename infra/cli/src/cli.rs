@@ -85,7 +85,8 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The stack's queues, bus, table and bucket, and what each dead-letter queue holds.
+    /// The stack's endpoints, queues, bus, table, bucket and secrets' names,
+    /// what each dead-letter queue holds, and its alarms in alarm.
     Stack,
     /// Put a command on the outbound queue, checked first as the sender checks it.
     Send(Box<send::SendArgs>),
@@ -141,9 +142,8 @@ pub async fn run(args: Args) -> Result<(), CliError> {
         return webhook::run(&w, &sdk, c, args.json).await;
     }
     let found = target::resolve(&w, &sdk).await?;
-    let sqs = aws_sdk_sqs::Client::new(&sdk);
     match args.command {
-        Command::Stack => stack::show(&sqs, &found, args.json).await,
+        Command::Stack => stack::show(&sdk, &found, args.json).await,
         Command::Send(s) => {
             let command = command.expect("built above");
             send::send(&sdk, &found, &s, command, args.json).await

@@ -55,7 +55,15 @@ impl ContactsApi {
             url = format!("{url}?{}", q.join("&"));
         }
         let body = body.map(Value::to_string).unwrap_or_default();
-        let signed = self.sign(method, &url, &body).await?;
+        let signed = sigv4_headers(
+            &self.sdk,
+            "execute-api",
+            method,
+            &url,
+            &body,
+            "application/json",
+        )
+        .await?;
         let mut request = self
             .http
             .request(method.parse().expect("a method jum names"), &url);
@@ -101,71 +109,66 @@ impl ContactsApi {
             .map_err(|e| failed(e.without_url().to_string()))?;
         Ok(bytes.to_vec())
     }
+}
 
-    /// The SigV4 headers (`authorization`, `x-amz-date`, the session token)
-    /// for service `execute-api` in the SDK's region.
-    async fn sign(
-        &self,
-        method: &str,
-        url: &str,
-        body: &str,
-    ) -> Result<Vec<(String, String)>, CliError> {
-        let no_credentials = |detail: String| CliError::Refused {
-            message: format!("no AWS credentials to sign the contacts API call with: {detail}"),
-            hint: Some("set AWS_PROFILE (or the AWS_* variables) as for the AWS CLI".into()),
-        };
-        let provider = self
-            .sdk
-            .credentials_provider()
-            .ok_or_else(|| no_credentials("none configured".into()))?;
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(|e| no_credentials(e.to_string()))?;
-        let identity = credentials.into();
-        let region = self
-            .sdk
-            .region()
-            .map(|r| r.to_string())
-            .unwrap_or_else(|| "us-east-1".into());
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&region)
-            .name("execute-api")
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| CliError::Refused {
-                message: format!("signing: {e}"),
-                hint: None,
-            })?
-            .into();
-        let headers: Vec<(&str, &str)> = if body.is_empty() {
-            Vec::new()
-        } else {
-            vec![("content-type", "application/json")]
-        };
-        let signable = SignableRequest::new(
-            method,
-            url,
-            headers.into_iter(),
-            SignableBody::Bytes(body.as_bytes()),
-        )
-        .map_err(|e| CliError::Refused {
-            message: format!("signing {url}: {e}"),
-            hint: None,
-        })?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|e| CliError::Refused {
-                message: format!("signing: {e}"),
-                hint: None,
-            })?
-            .into_parts();
-        Ok(instructions
-            .headers()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect())
-    }
+/// The SigV4 headers (`authorization`, `x-amz-date`, the session token) of
+/// one request to `service`, with the SDK's credentials and region; the
+/// body is sent with `content_type` (signed) when it is not empty.
+pub async fn sigv4_headers(
+    sdk: &aws_config::SdkConfig,
+    service: &str,
+    method: &str,
+    url: &str,
+    body: &str,
+    content_type: &str,
+) -> Result<Vec<(String, String)>, CliError> {
+    let no_credentials = |detail: String| CliError::Refused {
+        message: format!("no AWS credentials to sign the {service} call with: {detail}"),
+        hint: Some("set AWS_PROFILE (or the AWS_* variables) as for the AWS CLI".into()),
+    };
+    let provider = sdk
+        .credentials_provider()
+        .ok_or_else(|| no_credentials("none configured".into()))?;
+    let credentials = provider
+        .provide_credentials()
+        .await
+        .map_err(|e| no_credentials(e.to_string()))?;
+    let identity = credentials.into();
+    let region = sdk
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into());
+    let refused = |e: String| CliError::Refused {
+        message: format!("signing {url}: {e}"),
+        hint: None,
+    };
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(&region)
+        .name(service)
+        .time(SystemTime::now())
+        .settings(SigningSettings::default())
+        .build()
+        .map_err(|e| refused(e.to_string()))?
+        .into();
+    let headers: Vec<(&str, &str)> = match body.is_empty() {
+        true => Vec::new(),
+        false => vec![("content-type", content_type)],
+    };
+    let signable = SignableRequest::new(
+        method,
+        url,
+        headers.into_iter(),
+        SignableBody::Bytes(body.as_bytes()),
+    )
+    .map_err(|e| refused(e.to_string()))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| refused(e.to_string()))?
+        .into_parts();
+    Ok(instructions
+        .headers()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect())
 }
 
 /// A non-2xx answer as jum's error: 404 not found (3); 403 and every other

@@ -18,6 +18,11 @@ pub struct Stack {
     pub event_bus: String,
     pub table: String,
     pub bucket: String,
+    /// Where Meta posts, and the contacts API (`jum stack` shows them).
+    pub webhook_url: Option<String>,
+    pub contacts_url: Option<String>,
+    /// The WhatsApp credentials' and the hashing key's secret names.
+    pub secrets: Vec<String>,
     /// Each dead-letter queue, by the name `jum dlq --queue` takes, with
     /// its source queue (what a redrive moves back to).
     pub dead_letters: Vec<DeadLetters>,
@@ -119,7 +124,20 @@ async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliErro
         event_bus: format!("{name}-events"),
         table: format!("{name}-data"),
         bucket: format!("{name}-mediabucket"),
+        // dev.sh's ports (JUM_LAMBDA_PORT, JUM_CONTACTS_PORT) and names.
+        webhook_url: Some(local_url("JUM_LAMBDA_PORT", 9000, "/lambda-url/webhook/")),
+        contacts_url: Some(local_url("JUM_CONTACTS_PORT", 9001, "/contacts")),
+        secrets: vec![format!("{name}/whatsapp"), format!("{name}/hashing")],
     })
+}
+
+/// A service `make dev` runs on loopback, on the port dev.sh reads from `env`.
+fn local_url(env: &str, default_port: u16, path: &str) -> String {
+    let port = std::env::var(env)
+        .ok()
+        .and_then(|p| p.parse::<u16>().ok())
+        .unwrap_or(default_port);
+    format!("http://127.0.0.1:{port}{path}")
 }
 
 /// A deployed stack's parameter value, if it has that parameter.
@@ -209,10 +227,7 @@ pub async fn contacts_url(
     }
     match w.stack {
         Some(name) => deployed_output(name, sdk, "ContactsApiUrl").await,
-        None => {
-            let port = std::env::var("JUM_CONTACTS_PORT").unwrap_or_else(|_| "9001".into());
-            Ok(format!("http://127.0.0.1:{port}/contacts"))
-        }
+        None => Ok(local_url("JUM_CONTACTS_PORT", 9001, "/contacts")),
     }
 }
 
@@ -252,6 +267,12 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
         event_bus: get("EventBusName")?,
         table: get("DataTableName")?,
         bucket: get("MediaBucketName")?,
+        webhook_url: get("WebhookUrl").ok(),
+        contacts_url: get("ContactsApiUrl").ok(),
+        secrets: ["SecretName", "HashingSecretName"]
+            .into_iter()
+            .filter_map(|k| get(k).ok())
+            .collect(),
     })
 }
 

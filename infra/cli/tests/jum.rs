@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{deployed_stack, jum, jum_with, moto, park, spawn_jum};
+use common::{jum, jum_with, moto, park, spawn_jum};
 use integration_tests::World;
 use serde_json::Value;
 
@@ -151,42 +151,6 @@ async fn dlq_show_content_is_audited_for_the_person_before_it_is_shown() {
         1,
         "still parked"
     );
-}
-
-/// `--stack NAME` reads a deployed stack's CloudFormation outputs: a stack
-/// in moto whose outputs name the world's resources.
-#[tokio::test]
-async fn a_deployed_stack_is_found_by_its_cloudformation_outputs() {
-    let world = World::new().await;
-    let outputs = [
-        ("InboundQueueUrl", world.inbound_url.clone()),
-        ("OutboundQueueUrl", world.outbound_url.clone()),
-        ("MediaQueueUrl", world.media_url.clone()),
-        ("InboundDeadLetterQueueUrl", world.dlq_url.clone()),
-        ("OutboundDeadLetterQueueUrl", world.outbound_dlq_url.clone()),
-        ("MediaDeadLetterQueueUrl", world.media_dlq_url.clone()),
-        ("EventsDeliveryDeadLetterQueueUrl", world.dlq_url.clone()),
-        ("EventsQueueUrl", world.events_url.clone()),
-        ("EventBusName", world.event_bus.clone()),
-        ("DataTableName", world.table.clone()),
-        ("MediaBucketName", world.bucket.clone()),
-    ];
-    let outputs: Vec<(&str, &str)> = outputs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let name = deployed_stack(&world, "deployed", &outputs).await;
-    let ran = jum_with(
-        &["--stack", &name, "--endpoint-url", &moto()],
-        &["stack", "--json"],
-    );
-    assert_eq!(ran.code, 0, "{}", ran.stderr);
-    let shown: Value = serde_json::from_str(&ran.stdout).expect("JSON");
-    assert_eq!(shown["outbound_queue"], world.outbound_url.as_str());
-    assert_eq!(shown["table"], world.table.as_str());
-    assert_eq!(shown["local"], false);
-    let unknown = jum_with(
-        &["--stack", "nobody-deployed-this", "--endpoint-url", &moto()],
-        &["stack"],
-    );
-    assert_eq!(unknown.code, 3, "{}", unknown.stderr);
 }
 
 #[tokio::test]
