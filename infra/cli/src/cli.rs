@@ -148,8 +148,8 @@ pub async fn run(args: Args) -> Result<(), CliError> {
             let command = command.expect("built above");
             send::send(&sdk, &found, &s, command, args.json).await
         }
-        Command::Dlq(d) => dlq::run(&sdk, &w, &found, d, args.json).await,
-        Command::Doctor => doctor::doctor(&w, &found, &sdk, args.json).await,
+        Command::Dlq(d) => dlq::run(&sdk, &found, d, args.json).await,
+        Command::Doctor => doctor::doctor(&found, &sdk, args.json).await,
         Command::Events(e) => events::run(&sdk, &found, e, args.json).await,
         Command::Completions { .. } | Command::Contacts(_) | Command::Webhook(_) => {
             unreachable!("answered before the stack is resolved")

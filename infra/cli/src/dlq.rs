@@ -80,7 +80,6 @@ pub async fn depth(sqs: &aws_sdk_sqs::Client, url: &str) -> Result<u64, CliError
 
 pub async fn run(
     sdk: &aws_config::SdkConfig,
-    w: &crate::target::Where<'_>,
     s: &Stack,
     cmd: DlqCommand,
     as_json: bool,
@@ -119,7 +118,7 @@ pub async fn run(
             show_content,
         } => {
             let reader = match show_content {
-                true => Some(ContentReader::new(w, s, sdk).await?),
+                true => Some(ContentReader::new(s, sdk).await?),
                 false => None,
             };
             show(sqs, s, queue, max, reader.as_ref(), as_json).await
@@ -150,16 +149,7 @@ async fn show(
     reader: Option<&ContentReader>,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let dlq = s
-        .dead_letters
-        .iter()
-        .find(|d| d.name == queue.name())
-        .ok_or_else(|| {
-            CliError::not_found(
-                format!("stack {} has no {} DLQ", s.name, queue.name()),
-                "`jum dlq list` shows them",
-            )
-        })?;
+    let dlq = find(s, queue)?;
     use aws_sdk_sqs::types::MessageSystemAttributeName as M;
     // Visibility 0: a peek, the records stay where they are.
     let got = sqs

@@ -15,7 +15,7 @@ use shared::domain::ids::{ContactKey, WaId};
 use shared::ports::contacts::{Auditor, HashingAuditor};
 
 use crate::error::CliError;
-use crate::target::{Stack, Where};
+use crate::target::Stack;
 
 pub const ACTION: &str = "read_dlq_content";
 
@@ -28,11 +28,7 @@ impl ContentReader {
     /// Who is asking (STS GetCallerIdentity) and where their reads are
     /// recorded: the stack's table, under the keyed hash the stack's
     /// hashing secret (`<stack>/hashing`) gives, kept AuditRetentionDays.
-    pub async fn new(
-        w: &Where<'_>,
-        s: &Stack,
-        sdk: &aws_config::SdkConfig,
-    ) -> Result<Self, CliError> {
+    pub async fn new(s: &Stack, sdk: &aws_config::SdkConfig) -> Result<Self, CliError> {
         let principal = aws_sdk_sts::Client::new(sdk)
             .get_caller_identity()
             .send()
@@ -40,13 +36,6 @@ impl ContentReader {
             .map_err(|e| CliError::aws("STS GetCallerIdentity (who reads the content)", e))?
             .arn
             .unwrap_or_default();
-        let days = match w.stack {
-            Some(name) => crate::target::deployed_parameter(name, sdk, "AuditRetentionDays")
-                .await?
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(30),
-            None => 30,
-        };
         let fetcher = SecretsManagerFetcher::new(
             aws_sdk_secretsmanager::Client::new(sdk),
             format!("{}/hashing", s.name),
@@ -55,7 +44,7 @@ impl ContentReader {
             auditor: HashingAuditor {
                 hasher: SecretHasher::new(fetcher, Duration::from_secs(300)),
                 log: DynamoStore::new(aws_sdk_dynamodb::Client::new(sdk), &s.table),
-                days,
+                days: s.audit_retention_days,
             },
             principal,
         })

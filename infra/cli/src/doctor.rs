@@ -7,40 +7,40 @@
 use std::collections::BTreeMap;
 
 use crate::error::CliError;
-use crate::target::{Stack, Where};
+use crate::target::Stack;
 
 /// The review's environment for the target.
 async fn environment(
-    w: &Where<'_>,
     found: &Stack,
     sdk: &aws_config::SdkConfig,
 ) -> Result<BTreeMap<String, String>, CliError> {
-    match w.stack {
-        Some(name) => {
-            let function = crate::target::deployed_output(name, sdk, "ReviewFunctionName").await?;
-            let lambda = aws_sdk_lambda::Client::new(sdk);
-            let config = lambda
-                .get_function_configuration()
-                .function_name(&function)
-                .send()
-                .await
-                .map_err(|e| CliError::aws("Lambda GetFunctionConfiguration", e))?;
-            Ok(config
-                .environment()
-                .and_then(|e| e.variables())
-                .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default())
-        }
-        None => Ok(local_environment(found)),
+    if found.local {
+        return Ok(local_environment(found));
     }
+    let function = found.review_function.as_deref().ok_or_else(|| {
+        CliError::not_found(
+            format!("stack {:?} has no output ReviewFunctionName", found.name),
+            "deploy this version of template.yaml",
+        )
+    })?;
+    let lambda = aws_sdk_lambda::Client::new(sdk);
+    let config = lambda
+        .get_function_configuration()
+        .function_name(function)
+        .send()
+        .await
+        .map_err(|e| CliError::aws("Lambda GetFunctionConfiguration", e))?;
+    Ok(config
+        .environment()
+        .and_then(|e| e.variables())
+        .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default())
 }
 
 /// What dev.sh gives the local functions (template.yaml's environment on
 /// moto, with the simulator as Meta and the local webhook URL).
 fn local_environment(found: &Stack) -> BTreeMap<String, String> {
     let var = |name: &str, default: String| std::env::var(name).unwrap_or(default);
-    let simulator_port = var("JUM_SIMULATOR_PORT", "9090".into());
-    let lambda_port = var("JUM_LAMBDA_PORT", "9000".into());
     let dead_letters: Vec<&str> = found.dead_letters.iter().map(|d| d.url.as_str()).collect();
     [
         ("TABLE_NAME", found.table.clone()),
@@ -50,14 +50,14 @@ fn local_environment(found: &Stack) -> BTreeMap<String, String> {
             "GRAPH_API_BASE_URL",
             var(
                 "GRAPH_API_BASE_URL",
-                format!("http://127.0.0.1:{simulator_port}"),
+                crate::target::local_url("JUM_SIMULATOR_PORT", 9090, ""),
             ),
         ),
         (
             "WEBHOOK_URL",
             var(
                 "JUM_WEBHOOK_URL",
-                format!("http://127.0.0.1:{lambda_port}/lambda-url/webhook/"),
+                found.webhook_url.clone().unwrap_or_default(),
             ),
         ),
         (
@@ -78,12 +78,11 @@ fn local_environment(found: &Stack) -> BTreeMap<String, String> {
 }
 
 pub async fn doctor(
-    w: &Where<'_>,
     found: &Stack,
     sdk: &aws_config::SdkConfig,
     json_out: bool,
 ) -> Result<(), CliError> {
-    let env = environment(w, found, sdk).await?;
+    let env = environment(found, sdk).await?;
     // The review reads its configuration from the process environment, as
     // the function does. jum is single-threaded (current_thread runtime)
     // and sets these before any task reads the environment.

@@ -47,14 +47,36 @@ pub struct PeekArgs {
     pub kinds: Vec<String>,
 }
 
+/// `--type`: one event type (`message.received`), or a prefix ending in
+/// `*` (`contact.*`). Tail gives it to the bus as a rule's pattern; peek
+/// matches it itself.
+enum TypePattern<'a> {
+    Exact(&'a str),
+    Prefix(&'a str),
+}
+
+impl<'a> TypePattern<'a> {
+    fn parse(p: &'a str) -> Self {
+        match p.strip_suffix('*') {
+            Some(prefix) => Self::Prefix(prefix),
+            None => Self::Exact(p),
+        }
+    }
+
+    fn matches(&self, kind: &str) -> bool {
+        match self {
+            Self::Exact(k) => kind == *k,
+            Self::Prefix(p) => kind.starts_with(p),
+        }
+    }
+}
+
 /// The rule's pattern: every event of the bus, or of one type or prefix.
 pub fn pattern(kind: Option<&str>) -> Value {
-    match kind {
+    match kind.map(TypePattern::parse) {
         None => json!({"detail-type": [{"prefix": ""}]}),
-        Some(k) => match k.strip_suffix('*') {
-            Some(prefix) => json!({"detail-type": [{"prefix": prefix}]}),
-            None => json!({"detail-type": [k]}),
-        },
+        Some(TypePattern::Prefix(prefix)) => json!({"detail-type": [{"prefix": prefix}]}),
+        Some(TypePattern::Exact(k)) => json!({"detail-type": [k]}),
     }
 }
 
@@ -87,13 +109,8 @@ async fn peek(
     args: &PeekArgs,
     as_json: bool,
 ) -> Result<(), CliError> {
-    let wanted = |kind: &str| {
-        args.kinds.is_empty()
-            || args.kinds.iter().any(|p| match p.strip_suffix('*') {
-                Some(prefix) => kind.starts_with(prefix),
-                None => kind == p,
-            })
-    };
+    let patterns: Vec<TypePattern> = args.kinds.iter().map(|p| TypePattern::parse(p)).collect();
+    let wanted = |kind: &str| patterns.is_empty() || patterns.iter().any(|p| p.matches(kind));
     let mut seen = HashSet::new();
     let mut shown = 0u32;
     'receiving: loop {

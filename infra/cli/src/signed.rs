@@ -3,11 +3,8 @@
 //! API Gateway checks the signature; locally, infra/local/contacts_gateway.py
 //! does, with botocore. Each answer's status becomes jum's exit code.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-use aws_credential_types::provider::ProvideCredentials;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
 use serde_json::Value;
 
 use crate::error::CliError;
@@ -111,9 +108,8 @@ impl ContactsApi {
     }
 }
 
-/// The SigV4 headers (`authorization`, `x-amz-date`, the session token) of
-/// one request to `service`, with the SDK's credentials and region; the
-/// body is sent with `content_type` (signed) when it is not empty.
+/// The SigV4 headers of one request to `service` (shared's signer), a
+/// missing credential refused with what to set.
 pub async fn sigv4_headers(
     sdk: &aws_config::SdkConfig,
     service: &str,
@@ -122,53 +118,12 @@ pub async fn sigv4_headers(
     body: &str,
     content_type: &str,
 ) -> Result<Vec<(String, String)>, CliError> {
-    let no_credentials = |detail: String| CliError::Refused {
-        message: format!("no AWS credentials to sign the {service} call with: {detail}"),
-        hint: Some("set AWS_PROFILE (or the AWS_* variables) as for the AWS CLI".into()),
-    };
-    let provider = sdk
-        .credentials_provider()
-        .ok_or_else(|| no_credentials("none configured".into()))?;
-    let credentials = provider
-        .provide_credentials()
+    shared::adapters::sigv4::signed_headers(sdk, service, method, url, body, content_type)
         .await
-        .map_err(|e| no_credentials(e.to_string()))?;
-    let identity = credentials.into();
-    let region = sdk
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".into());
-    let refused = |e: String| CliError::Refused {
-        message: format!("signing {url}: {e}"),
-        hint: None,
-    };
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(&region)
-        .name(service)
-        .time(SystemTime::now())
-        .settings(SigningSettings::default())
-        .build()
-        .map_err(|e| refused(e.to_string()))?
-        .into();
-    let headers: Vec<(&str, &str)> = match body.is_empty() {
-        true => Vec::new(),
-        false => vec![("content-type", content_type)],
-    };
-    let signable = SignableRequest::new(
-        method,
-        url,
-        headers.into_iter(),
-        SignableBody::Bytes(body.as_bytes()),
-    )
-    .map_err(|e| refused(e.to_string()))?;
-    let (instructions, _) = sign(signable, &params)
-        .map_err(|e| refused(e.to_string()))?
-        .into_parts();
-    Ok(instructions
-        .headers()
-        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-        .collect())
+        .map_err(|e| CliError::Refused {
+            message: format!("the {service} call cannot be signed: {e}"),
+            hint: Some("set AWS_PROFILE (or the AWS_* variables) as for the AWS CLI".into()),
+        })
 }
 
 /// A non-2xx answer as jum's error: 404 not found (3); 403 and every other
@@ -230,7 +185,7 @@ const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUM
     .remove(b'.')
     .remove(b'~');
 
-fn encode(v: &str) -> String {
+pub fn encode(v: &str) -> String {
     percent_encoding::utf8_percent_encode(v, QUERY_VALUE).to_string()
 }
 

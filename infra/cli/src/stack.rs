@@ -3,6 +3,8 @@
 
 use serde_json::json;
 
+use shared::adapters::sigv4::{all_tags, first_tag};
+
 use crate::error::CliError;
 use crate::output;
 use crate::target::Stack;
@@ -29,10 +31,10 @@ async fn alarms_in_alarm(sdk: &aws_config::SdkConfig, s: &Stack) -> Result<Vec<S
     loop {
         let mut body = format!(
             "Action=DescribeAlarms&Version=2010-08-01&StateValue=ALARM&AlarmNamePrefix={}",
-            query_value(&format!("{}-", s.name))
+            crate::signed::encode(&format!("{}-", s.name))
         );
         if let Some(token) = &next {
-            body.push_str(&format!("&NextToken={}", query_value(token)));
+            body.push_str(&format!("&NextToken={}", crate::signed::encode(token)));
         }
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
         let headers =
@@ -51,34 +53,16 @@ async fn alarms_in_alarm(sdk: &aws_config::SdkConfig, s: &Stack) -> Result<Vec<S
         let status = response.status();
         let xml = response.text().await.map_err(|e| e.to_string())?;
         if !status.is_success() {
-            return Err(tag(&xml, "Code").unwrap_or_else(|| status.to_string()));
+            return Err(first_tag(&xml, "Code").map_or_else(|| status.to_string(), str::to_owned));
         }
-        names.extend(
-            xml.split("<AlarmName>")
-                .skip(1)
-                .filter_map(|p| p.split("</AlarmName>").next())
-                .map(str::to_owned),
-        );
-        next = tag(&xml, "NextToken").filter(|t| !t.is_empty());
+        names.extend(all_tags(&xml, "AlarmName").into_iter().map(str::to_owned));
+        next = first_tag(&xml, "NextToken")
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned);
         if next.is_none() {
             return Ok(names);
         }
     }
-}
-
-/// The first `<name>…</name>` of an XML answer.
-fn tag(xml: &str, name: &str) -> Option<String> {
-    let open = format!("<{name}>");
-    let close = format!("</{name}>");
-    xml.split(&open)
-        .nth(1)?
-        .split(&close)
-        .next()
-        .map(str::to_owned)
-}
-
-fn query_value(v: &str) -> String {
-    percent_encoding::utf8_percent_encode(v, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 pub async fn show(sdk: &aws_config::SdkConfig, s: &Stack, as_json: bool) -> Result<(), CliError> {

@@ -23,6 +23,10 @@ pub struct Stack {
     pub contacts_url: Option<String>,
     /// The WhatsApp credentials' and the hashing key's secret names.
     pub secrets: Vec<String>,
+    /// The scheduled review (deployed only: its environment is doctor's).
+    pub review_function: Option<String>,
+    /// `AuditRetentionDays`: how long an audit record jum writes is kept.
+    pub audit_retention_days: u32,
     /// Each dead-letter queue, by the name `jum dlq --queue` takes, with
     /// its source queue (what a redrive moves back to).
     pub dead_letters: Vec<DeadLetters>,
@@ -41,6 +45,9 @@ pub struct Where<'a> {
     pub local_stack: &'a str,
     pub endpoint_url: Option<&'a str>,
 }
+
+/// template.yaml's `AuditRetentionDays` default (the local stack's value).
+const AUDIT_RETENTION_DAYS: u32 = 30;
 
 /// The local stack's endpoint when none is given (`make dev`'s moto).
 pub const LOCAL_ENDPOINT: &str = "http://127.0.0.1:5000";
@@ -128,11 +135,13 @@ async fn local(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliErro
         webhook_url: Some(local_url("JUM_LAMBDA_PORT", 9000, "/lambda-url/webhook/")),
         contacts_url: Some(local_url("JUM_CONTACTS_PORT", 9001, "/contacts")),
         secrets: vec![format!("{name}/whatsapp"), format!("{name}/hashing")],
+        review_function: None,
+        audit_retention_days: AUDIT_RETENTION_DAYS,
     })
 }
 
 /// A service `make dev` runs on loopback, on the port dev.sh reads from `env`.
-fn local_url(env: &str, default_port: u16, path: &str) -> String {
+pub fn local_url(env: &str, default_port: u16, path: &str) -> String {
     let port = std::env::var(env)
         .ok()
         .and_then(|p| p.parse::<u16>().ok())
@@ -140,21 +149,6 @@ fn local_url(env: &str, default_port: u16, path: &str) -> String {
     format!("http://127.0.0.1:{port}{path}")
 }
 
-/// A deployed stack's parameter value, if it has that parameter.
-pub async fn deployed_parameter(
-    name: &str,
-    sdk: &aws_config::SdkConfig,
-    key: &str,
-) -> Result<Option<String>, CliError> {
-    Ok(describe(name, sdk)
-        .await?
-        .parameters()
-        .iter()
-        .find(|p| p.parameter_key() == Some(key))
-        .and_then(|p| p.parameter_value().map(str::to_owned)))
-}
-
-/// A deployed stack's CloudFormation outputs (template.yaml `Outputs`).
 /// A deployed stack as CloudFormation describes it.
 async fn describe(
     name: &str,
@@ -193,12 +187,16 @@ async fn outputs(
     name: &str,
     sdk: &aws_config::SdkConfig,
 ) -> Result<Vec<(String, String)>, CliError> {
-    Ok(describe(name, sdk)
-        .await?
+    Ok(outputs_of(&describe(name, sdk).await?))
+}
+
+/// A described stack's outputs (template.yaml `Outputs`), key and value.
+fn outputs_of(stack: &aws_sdk_cloudformation::types::Stack) -> Vec<(String, String)> {
+    stack
         .outputs()
         .iter()
         .filter_map(|o| Some((o.output_key()?.to_owned(), o.output_value()?.to_owned())))
-        .collect())
+        .collect()
 }
 
 fn output(name: &str, outputs: &[(String, String)], key: &str) -> Result<String, CliError> {
@@ -243,7 +241,17 @@ pub async fn deployed_output(
 
 /// A deployed stack: its CloudFormation outputs.
 async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliError> {
-    let outputs = outputs(name, sdk).await?;
+    // One DescribeStacks: its outputs and parameters are all a command needs.
+    let described = describe(name, sdk).await?;
+    let outputs = outputs_of(&described);
+    let parameter = |key: &str| {
+        described
+            .parameters()
+            .iter()
+            .find(|p| p.parameter_key() == Some(key))
+            .and_then(|p| p.parameter_value())
+            .and_then(|v| v.parse().ok())
+    };
     let get = |key: &str| output(name, &outputs, key);
     let inbound = get("InboundQueueUrl")?;
     let outbound = get("OutboundQueueUrl")?;
@@ -269,6 +277,8 @@ async fn deployed(name: &str, sdk: &aws_config::SdkConfig) -> Result<Stack, CliE
         bucket: get("MediaBucketName")?,
         webhook_url: get("WebhookUrl").ok(),
         contacts_url: get("ContactsApiUrl").ok(),
+        review_function: get("ReviewFunctionName").ok(),
+        audit_retention_days: parameter("AuditRetentionDays").unwrap_or(AUDIT_RETENTION_DAYS),
         secrets: ["SecretName", "HashingSecretName"]
             .into_iter()
             .filter_map(|k| get(k).ok())

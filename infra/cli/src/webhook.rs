@@ -171,7 +171,7 @@ pub async fn run(
             let client = http::client(a.delivery.endpoint.timeout)?;
             let simulator = match a.simulator.clone() {
                 Some(url) => url,
-                None => loopback(port("JUM_SIMULATOR_PORT", 9090), "/"),
+                None => loopback(&target::local_url("JUM_SIMULATOR_PORT", 9090, "/")),
             };
             let body = http::seeded_image_webhook(&client, &simulator, image, as_json).await?;
             let bodies = vec![("sample image".to_owned(), body)];
@@ -234,23 +234,16 @@ async fn webhook_url(
                 )
             })
         }
-        (None, None) => Ok(loopback(
-            port("JUM_LAMBDA_PORT", 9000),
+        (None, None) => Ok(loopback(&target::local_url(
+            "JUM_LAMBDA_PORT",
+            9000,
             "/lambda-url/webhook/",
-        )),
+        ))),
     }
 }
 
-/// `make dev`'s ports are set in the environment (dev.sh's defaults otherwise).
-fn port(env: &str, default: u16) -> u16 {
-    std::env::var(env)
-        .ok()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(default)
-}
-
-fn loopback(port: u16, path: &str) -> reqwest::Url {
-    reqwest::Url::parse(&format!("http://127.0.0.1:{port}{path}")).expect("a loopback URL")
+fn loopback(url: &str) -> reqwest::Url {
+    reqwest::Url::parse(url).expect("a loopback URL")
 }
 
 /// A file's bytes, or stdin's for `-`; not there is exit 3.

@@ -41,5 +41,6 @@ pub mod memory_templates;
 pub mod s3;
 pub mod s3_outbound;
 pub mod secrets_manager;
+pub mod sigv4;
 pub mod sqs;
 pub mod stack_facts;

@@ -2,14 +2,9 @@
 //! alarm topic notifies (SNS). SNS has no SDK crate here (the workspace
 //! allows DynamoDB, SQS, Secrets Manager, S3, EventBridge), and one call
 //! a day does not justify one: `ListSubscriptionsByTopic` is signed with
-//! SigV4 (the SDK's own signer) and sent over the reqwest client.
+//! SigV4 (`sigv4::signed_headers`) and sent over the reqwest client.
 
-use std::time::SystemTime;
-
-use aws_credential_types::provider::ProvideCredentials;
 use aws_sdk_sqs::types::QueueAttributeName;
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
 
 use super::graph_account::form_encode;
 use crate::domain::review::AlarmFacts;
@@ -85,13 +80,8 @@ impl SnsSubscribers {
 /// (and `Deleted`) are not subscribers yet.
 pub fn count_subscriptions(xml: &str) -> (usize, usize) {
     let (mut confirmed, mut pending) = (0, 0);
-    for part in xml.split("<SubscriptionArn>").skip(1) {
-        let arn = part
-            .split("</SubscriptionArn>")
-            .next()
-            .unwrap_or_default()
-            .trim();
-        if arn.starts_with("arn:") {
+    for arn in super::sigv4::all_tags(xml, "SubscriptionArn") {
+        if arn.trim().starts_with("arn:") {
             confirmed += 1;
         } else {
             pending += 1;
@@ -107,42 +97,23 @@ impl AlarmSubscribers for SnsSubscribers {
             .region()
             .map(|r| r.to_string())
             .unwrap_or_else(|| "us-east-1".into());
-        let provider = self
-            .sdk
-            .credentials_provider()
-            .ok_or_else(|| error("sns", "no AWS credentials configured", Retry::Permanent))?;
-        let credentials = provider
-            .provide_credentials()
-            .await
-            .map_err(|e| error("sns", format!("credentials: {e}"), Retry::Retryable))?;
-        let identity = credentials.into();
         let url = self.endpoint(&region);
         let body = format!(
             "Action=ListSubscriptionsByTopic&Version=2010-03-31&TopicArn={}",
             form_encode(topic_arn)
         );
         let content_type = "application/x-www-form-urlencoded; charset=utf-8";
-        let params = v4::SigningParams::builder()
-            .identity(&identity)
-            .region(&region)
-            .name("sns")
-            .time(SystemTime::now())
-            .settings(SigningSettings::default())
-            .build()
-            .map_err(|e| error("sns", format!("signing: {e}"), Retry::Permanent))?
-            .into();
-        let signable = SignableRequest::new(
-            "POST",
-            &url,
-            [("content-type", content_type)].into_iter(),
-            SignableBody::Bytes(body.as_bytes()),
-        )
-        .map_err(|e| error("sns", format!("signing: {e}"), Retry::Permanent))?;
-        let (instructions, _) = sign(signable, &params)
-            .map_err(|e| error("sns", format!("signing: {e}"), Retry::Permanent))?
-            .into_parts();
+        let headers =
+            super::sigv4::signed_headers(&self.sdk, "sns", "POST", &url, &body, content_type)
+                .await
+                .map_err(|e| match e {
+                    super::sigv4::SigningError::Credentials(m) => {
+                        error("sns", format!("credentials: {m}"), Retry::Retryable)
+                    }
+                    other => error("sns", other.to_string(), Retry::Permanent),
+                })?;
         let mut request = self.http.post(&url).header("content-type", content_type);
-        for (name, value) in instructions.headers() {
+        for (name, value) in headers {
             request = request.header(name, value);
         }
         let response = request
@@ -156,11 +127,7 @@ impl AlarmSubscribers for SnsSubscribers {
             .await
             .map_err(|e| error("sns", super::graph::without_url(&e), Retry::Retryable))?;
         if !(200..300).contains(&status) {
-            let code = text
-                .split("<Code>")
-                .nth(1)
-                .and_then(|c| c.split("</Code>").next())
-                .unwrap_or("no error code");
+            let code = super::sigv4::first_tag(&text, "Code").unwrap_or("no error code");
             return Err(error(
                 "sns",
                 format!("SNS answered {status}: {code}"),
