@@ -6,6 +6,7 @@ mod automation;
 pub mod chaos;
 mod contacts;
 pub mod contacts_gateway;
+pub mod crash;
 mod events;
 mod media;
 mod outbound;

@@ -3,7 +3,7 @@
 //!
 //!     chaos [--messages 10000] [--customers 500] [--commands 2000]
 //!           [--fault-rate 0.05] [--webhook-fault-rate 0.3] [--seed 7]
-//!           [--workers 8] [--visibility 30]
+//!           [--workers 8] [--visibility 30] [--crash-rate 0.02]
 //!
 //! Prints the accounting as a Markdown table and exits 1 if any target
 //! (lost, duplicated, unaccounted) is not 0.
@@ -29,6 +29,7 @@ fn parse_args() -> Result<Config, String> {
             "--seed" => config.seed = value.parse().map_err(|_| bad())?,
             "--workers" => config.workers = value.parse().map_err(|_| bad())?,
             "--visibility" => config.visibility_secs = value.parse().map_err(|_| bad())?,
+            "--crash-rate" => config.crash_rate = value.parse().map_err(|_| bad())?,
             _ => return Err(format!("unknown option {flag}")),
         }
     }
@@ -45,12 +46,13 @@ async fn main() {
         }
     };
     println!(
-        "chaos run: {} messages from {} customers, {} commands, fault rate {} (webhook's AWS calls {}), seed {}, {} workers",
+        "chaos run: {} messages from {} customers, {} commands, fault rate {} (webhook's AWS calls {}), crash rate {}, seed {}, {} workers",
         config.sizes.messages,
         config.sizes.customers,
         config.sizes.commands,
         config.fault_rate,
         config.webhook_fault_rate,
+        config.crash_rate,
         config.seed,
         config.workers
     );

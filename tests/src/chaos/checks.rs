@@ -24,6 +24,33 @@ pub struct Observed {
     pub objects: Vec<super::media_checks::Object>,
 }
 
+/// The at-most-once design's visible misses, commands and automated
+/// replies together, split by whether Meta had the message: an attempt
+/// that ended (crash, timeout, lost write) after Meta's answer and before
+/// the ledger write, or after the claim and before Meta had it.
+fn outcome_unknown_rows(
+    r: &mut Report,
+    ledger: &HashMap<String, (String, String)>,
+    sent_count: &dyn Fn(&str) -> usize,
+) {
+    let unknown: Vec<&String> = ledger
+        .iter()
+        .filter(|(_, (st, reason))| st == "failed" && reason == "outcome_unknown")
+        .map(|(key, _)| key)
+        .collect();
+    let after_meta = unknown.iter().filter(|k| sent_count(k) > 0).count();
+    r.figure(
+        "sends ending `failed / outcome_unknown`: Meta had sent them",
+        after_meta,
+        "an attempt ended between Meta's answer and the ledger write; never sent again",
+    );
+    r.figure(
+        "sends ending `failed / outcome_unknown`: Meta never had them",
+        unknown.len() - after_meta,
+        "an attempt ended between its claim and Meta's answer: a visible miss",
+    );
+}
+
 pub fn check(load: &Load, seen: &Observed) -> Report {
     let mut r = Report::default();
     let truth = truth(&seen.status_webhooks);
@@ -201,6 +228,7 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
         "the at-most-once window (docs/sending.md): Meta accepted, the outcome write was lost",
     );
     r.figure("outbound DLQ records", seen.outbound_dlq.len(), "");
+    outcome_unknown_rows(&mut r, &ledger, &sent_count);
 
     // Statuses: the stored status is the latest true one.
     let stored_status: HashMap<&str, &str> = seen

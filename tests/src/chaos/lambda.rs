@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use aws_lambda_events::event::sqs::{SqsBatchResponse, SqsEvent};
 use shared::signature::sign;
 
+use crate::crash::Crashes;
 use crate::events::{api_gateway_request, ApiRequest};
 use crate::queues::sqs_event;
 use crate::world::{LocalWebhook, World, APP_SECRET};
@@ -138,7 +139,7 @@ pub struct MappingCounts {
 
 /// Plays the event-source mapping of `url` with `workers` concurrent
 /// pollers until `done()` holds and the queue (visible and in flight) is
-/// empty.
+/// empty; `crashes` ends some invocations mid-flight.
 pub async fn poll_queue<H, Fut, D>(
     platform: &World,
     url: &str,
@@ -146,6 +147,7 @@ pub async fn poll_queue<H, Fut, D>(
     handle: H,
     done: D,
     counts: &MappingCounts,
+    crashes: &Crashes,
 ) where
     H: Fn(SqsEvent) -> Fut,
     Fut: Future<Output = Result<SqsBatchResponse, lambda_runtime_error::Error>>,
@@ -163,7 +165,12 @@ pub async fn poll_queue<H, Fut, D>(
             }
             counts.invocations.fetch_add(1, Ordering::Relaxed);
             counts.records.fetch_add(messages.len(), Ordering::Relaxed);
-            let failed: Vec<String> = match handle(sqs_event(&messages)).await {
+            let Some(result) = crashes.invoke(handle(sqs_event(&messages))).await else {
+                // Killed mid-flight: nothing deletes the batch, so it comes
+                // back after the visibility timeout, as from a timeout.
+                continue;
+            };
+            let failed: Vec<String> = match result {
                 Ok(response) => response
                     .batch_item_failures
                     .into_iter()

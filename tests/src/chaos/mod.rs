@@ -11,6 +11,7 @@ mod collector;
 mod lambda;
 mod load;
 mod media_checks;
+mod outcome;
 mod progress;
 pub mod proxy;
 mod refuse;
@@ -25,9 +26,11 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use graph_simulator::SimulatorConfig;
 
 pub use load::Sizes;
+pub use outcome::Outcome;
 pub use proxy::FAULT_KINDS;
 pub use report::{Report, Row};
 
+use crate::crash::Crashes;
 use crate::outbound::ACCESS_TOKEN;
 use crate::world::{World, APP_SECRET};
 
@@ -46,6 +49,9 @@ pub struct Config {
     pub workers: usize,
     /// Visibility timeout of the inbound and outbound queues (seconds).
     pub visibility_secs: u32,
+    /// Share of the processor's, the sender's and the media function's
+    /// invocations ended mid-flight (`crate::crash`).
+    pub crash_rate: f64,
 }
 
 impl Config {
@@ -63,6 +69,7 @@ impl Config {
             // Like an event-source mapping scaled out; the recorded runs used 8.
             workers: 8,
             visibility_secs: 30,
+            crash_rate: 0.02,
         }
     }
 
@@ -82,6 +89,9 @@ impl Config {
             webhook_fault_rate: 0.5,
             workers: 4,
             visibility_secs: 10,
+            // At 2 %, its few hundred invocations would see a handful of
+            // crashes and some runs none; at 20 % tens.
+            crash_rate: 0.2,
             ..Self::full()
         }
     }
@@ -90,24 +100,6 @@ impl Config {
 /// The sender's claim lease (120 s deployed), shortened for the same reason:
 /// an attempt that died mid-send is closed as `outcome_unknown` after it.
 const LEASE_SECS: i64 = 10;
-
-pub struct Outcome {
-    pub report: Report,
-    pub seconds: f64,
-    pub phases: Vec<(&'static str, f64)>,
-    pub aws_requests: usize,
-    /// By the processor and the sender.
-    pub faults: Vec<(&'static str, usize)>,
-    pub webhook_aws_requests: usize,
-    pub webhook_faults: usize,
-    pub graph_requests: u64,
-    pub graph_faults: u64,
-    pub webhook_posts: usize,
-    pub webhook_not_200: usize,
-    pub webhook_gave_up: usize,
-    pub repeated_webhooks: usize,
-    pub failed_records: usize,
-}
 
 pub async fn run(config: &Config) -> Outcome {
     let started = Instant::now();
@@ -184,6 +176,15 @@ pub async fn run(config: &Config) -> Outcome {
     let inbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let outbound = std::sync::Arc::new(lambda::MappingCounts::default());
     let media_counts = lambda::MappingCounts::default();
+    let crashes = [
+        (
+            "processor",
+            Crashes::new(config.crash_rate, config.seed + 3),
+        ),
+        ("sender", Crashes::new(config.crash_rate, config.seed + 4)),
+        ("media", Crashes::new(config.crash_rate, config.seed + 5)),
+    ];
+    let [(_, processor_crashes), (_, sender_crashes), (_, media_crashes)] = &crashes;
     let _progress = progress::progress(&proxy, &delivery, &inbound, &outbound);
     let intake = Intake {
         platform: &platform,
@@ -192,6 +193,7 @@ pub async fn run(config: &Config) -> Outcome {
         workers: config.workers,
         delivery: &delivery,
         inbound: &inbound,
+        crashes: processor_crashes,
     };
     let (bodies, mut repeated) = load::with_repeats(
         load.inbound.iter().map(|m| m.body.clone()).collect(),
@@ -219,6 +221,7 @@ pub async fn run(config: &Config) -> Outcome {
                             |e| sender.handle(e),
                             || traffic_done.load(Ordering::SeqCst),
                             &outbound,
+                            sender_crashes,
                         ),
                     );
                     let status_webhooks = collector.settled(&sim).await;
@@ -247,6 +250,7 @@ pub async fn run(config: &Config) -> Outcome {
                     |e| media.handle(e),
                     || statuses_done.load(Ordering::SeqCst),
                     &media_counts,
+                    media_crashes,
                 ),
             );
             consumer_done.store(true, Ordering::SeqCst);
@@ -312,6 +316,11 @@ pub async fn run(config: &Config) -> Outcome {
         failed_records: load_count(&inbound.failed_records)
             + load_count(&outbound.failed_records)
             + load_count(&media_counts.failed_records),
+        crashes: crashes
+            .iter()
+            .zip([&*inbound, &*outbound, &media_counts])
+            .map(|((f, c), counts)| (*f, c.count(), load_count(&counts.invocations)))
+            .collect(),
     }
 }
 
@@ -324,6 +333,7 @@ struct Intake<'a> {
     workers: usize,
     delivery: &'a lambda::DeliveryCounts,
     inbound: &'a lambda::MappingCounts,
+    crashes: &'a Crashes,
 }
 
 impl Intake<'_> {
@@ -350,45 +360,8 @@ impl Intake<'_> {
                 |e| self.processor.handle(e),
                 || posted.load(Ordering::SeqCst),
                 self.inbound,
+                self.crashes,
             )
         );
-    }
-}
-
-impl Outcome {
-    /// What was injected and how long it took, above the accounting table.
-    pub fn summary(&self) -> String {
-        let phases: Vec<String> = self
-            .phases
-            .iter()
-            .map(|(name, secs)| format!("{name} {secs:.1} s"))
-            .collect();
-        let faults: Vec<String> = self
-            .faults
-            .iter()
-            .map(|(kind, n)| format!("{kind} {n}"))
-            .collect();
-        format!(
-            "wall time {:.1} s ({})\n\
-             AWS requests through the fault proxy (processor, sender): {}, faults injected: {} ({})\n\
-             the webhook's AWS requests: {}, faults injected: {}\n\
-             Graph API requests: {}, simulator faults (server errors + held): {}\n\
-             webhook POSTs: {} ({} repeated on purpose), answered non-200 and redelivered: {}, given up: {}\n\
-             queue records reported failed by a function: {}",
-            self.seconds,
-            phases.join(", "),
-            self.aws_requests,
-            self.faults.iter().map(|(_, n)| n).sum::<usize>(),
-            faults.join(", "),
-            self.webhook_aws_requests,
-            self.webhook_faults,
-            self.graph_requests,
-            self.graph_faults,
-            self.webhook_posts,
-            self.repeated_webhooks,
-            self.webhook_not_200,
-            self.webhook_gave_up,
-            self.failed_records,
-        )
     }
 }

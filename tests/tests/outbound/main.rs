@@ -3,6 +3,7 @@
 
 mod common;
 mod consent;
+mod crash;
 mod kinds;
 mod loop_back;
 mod media_s3;

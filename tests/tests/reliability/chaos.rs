@@ -2,8 +2,10 @@
 //! the whole pipeline with 5 % faults between the functions and AWS and in
 //! the Graph API simulator (50 % on the webhook's own AWS calls, so that
 //! some POSTs fail and Meta redelivers them), 20 % of webhooks twice,
-//! statuses shuffled, 10 % of commands twice, the shipped rules on. Nothing
-//! may be lost, duplicated or unaccounted for.
+//! statuses shuffled, 10 % of commands twice, the shipped rules on, and
+//! 20 % of the processor's, sender's and media function's invocations
+//! chosen to be killed mid-flight. Nothing may be lost, duplicated or
+//! unaccounted for.
 
 use integration_tests::chaos::{self, Config};
 
@@ -35,4 +37,8 @@ async fn a_small_chaos_run_loses_duplicates_and_leaves_unaccounted_nothing() {
     // (their SQS sends failed through every retry), and none was given up.
     assert!(outcome.webhook_not_200 > 0, "{}", outcome.summary());
     assert_eq!(outcome.webhook_gave_up, 0, "{}", outcome.summary());
+    // Invocations were killed mid-flight, in the processor and the sender.
+    for (function, crashed, _) in &outcome.crashes[..2] {
+        assert!(*crashed > 0, "{function}: {}", outcome.summary());
+    }
 }
