@@ -20,7 +20,7 @@ use shared::telemetry::Metrics;
 
 use tracing::Instrument;
 
-use crate::contact_states::contact_states;
+use crate::contact_states::{contact_states, is_news};
 use crate::effects;
 use crate::error::IngestError;
 use crate::outbox::Outbox;
@@ -112,20 +112,35 @@ pub async fn ingest<P: ProcessorPorts>(
     // Read before the touch below, so a contact stored before `first_wamid`
     // was recorded is known as such (it never gets a first message).
     let mut states = contact_states(p, &owed, now).await?;
-    // Contacts are touched after their messages, and on every attempt: a retry
-    // after a failure here finds the messages stored and still updates them.
+    // Contacts are touched after their messages, and on every attempt that
+    // stored (or owes the effects of) one of their messages; a retry after
+    // a failure here finds the messages stored and still updates them. Only
+    // when the message brings news (contact_states::is_news): the window is
+    // read from the messages themselves, not from the profile.
     for touch in contact_touches(&parsed, now, p.retention.expires_at(now)) {
-        p.contacts.touch(&touch).await?;
+        let Some(state) = states.get_mut(&touch.contact) else {
+            continue;
+        };
+        if !is_news(&touch, state) {
+            continue;
+        }
+        let created = !state.exists;
+        let written = p.contacts.touch(&touch).await?;
+        if created {
+            // Which message created it: batches processed at the same time
+            // may each have found it absent. The write says, or a read does.
+            *state = match written {
+                Some(state) => state,
+                None => {
+                    p.automation_store
+                        .contact_state(&touch.contact, now)
+                        .await?
+                }
+            };
+        }
     }
     for change in number_changes(&parsed, now, p.retention.expires_at(now)) {
         p.contacts.link_number_change(&change).await?;
-    }
-    // A contact absent before the touch: read again which message created it,
-    // since batches processed at the same time may each have found it absent.
-    for (contact, state) in &mut states {
-        if !state.exists {
-            *state = p.automation_store.contact_state(contact, now).await?;
-        }
     }
     let out = effects::run(p, batch, &owed, &states, now, metrics).await?;
     metrics.max_ms(

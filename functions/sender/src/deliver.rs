@@ -112,7 +112,11 @@ impl<P: SenderPorts> Sender<P> {
         if let Some(step) = self.claim(cmd, &key, &number, now).await? {
             return Ok(step);
         }
-        let recipient = self.recipients.recipient(&contact, now).await?;
+        let with_window = !cmd.message.is_template();
+        let recipient = self
+            .recipients
+            .recipient(&contact, now, with_window)
+            .await?;
         // The template store (one read): Meta's category for consent, and
         // what the gate refuses before any call to Meta.
         let checked_template;

@@ -93,7 +93,7 @@ async fn export_out_writes_every_stored_item_and_file_across_several_pages() {
     let world = World::new().await;
     seeded(&world).await;
     let settings = contacts::Settings {
-        export_page_items: 2,
+        export_page_items: 1,
         ..Default::default()
     };
     let gateway =

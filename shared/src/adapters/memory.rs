@@ -163,7 +163,10 @@ impl MessageStore for MemoryStore {
 }
 
 impl ContactStore for MemoryStore {
-    async fn touch(&self, t: &ContactTouch) -> Result<(), StoreError> {
+    async fn touch(
+        &self,
+        t: &ContactTouch,
+    ) -> Result<Option<crate::ports::automation::ContactState>, StoreError> {
         self.check("touch contact")?;
         self.with(|s| {
             let c = s.contacts.entry(t.contact.clone()).or_default();
@@ -182,7 +185,8 @@ impl ContactStore for MemoryStore {
                 c.profile_name.clone_from(&t.profile_name);
             }
         });
-        Ok(())
+        // The automation fake (`MemoryAutomation`) holds contact states.
+        Ok(None)
     }
 
     async fn link_number_change(&self, change: &NumberChange) -> Result<(), StoreError> {

@@ -10,6 +10,7 @@ use crate::ports::StoreError;
 #[derive(Clone, Default)]
 pub struct MemoryAutomation {
     pub contacts: Arc<Mutex<HashMap<ContactKey, ContactState>>>,
+    /// Inbound messages per contact and time stored.
     pub counters: Arc<Mutex<HashMap<(ContactKey, i64), u32>>>,
     pub recent: Arc<Mutex<HashMap<ContactKey, Vec<RecentMessage>>>>,
 }
@@ -45,14 +46,17 @@ impl AutomationStore for MemoryAutomation {
     async fn count_inbound(
         &self,
         contact: &ContactKey,
-        window_start: i64,
+        since: i64,
+        now: i64,
         n: u32,
-        _expires_at: i64,
     ) -> Result<u32, StoreError> {
         let mut counters = self.counters.lock().expect("counter lock");
-        let c = counters.entry((contact.clone(), window_start)).or_insert(0);
-        *c += n;
-        Ok(*c)
+        *counters.entry((contact.clone(), now)).or_insert(0) += n;
+        Ok(counters
+            .iter()
+            .filter(|((c, at), _)| c == contact && *at >= since)
+            .map(|(_, n)| n)
+            .sum())
     }
 
     async fn set_handoff(

@@ -158,6 +158,7 @@ impl RecipientDirectory for MemoryRecipients {
         &self,
         contact: &ContactKey,
         _now: i64,
+        _with_window: bool,
     ) -> Result<Option<Recipient>, StoreError> {
         Ok(self
             .known

@@ -14,9 +14,22 @@ pub fn is_open(last_inbound_at: Option<i64>, now: i64) -> bool {
     last_inbound_at.is_some_and(|t| now - t < CUSTOMER_SERVICE_WINDOW_SECS)
 }
 
+/// The oldest message time that keeps the window open at `now`: the
+/// window is read from the messages stored at or after it.
+pub fn open_since(now: i64) -> i64 {
+    now - CUSTOMER_SERVICE_WINDOW_SECS + 1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_messages_read_for_the_window_are_exactly_those_that_keep_it_open() {
+        let now = 1_800_000_000;
+        assert!(is_open(Some(open_since(now)), now));
+        assert!(!is_open(Some(open_since(now) - 1), now));
+    }
 
     #[test]
     fn the_window_closes_exactly_twenty_four_hours_after_the_last_message() {

@@ -24,6 +24,11 @@ pub struct ContactState {
     /// Automated replies paused after a flood of messages.
     pub paused_until: Option<i64>,
     pub consent: Option<ConsentState>,
+    /// What the profile holds of Meta's facts, so that a message bringing
+    /// nothing new leaves it unwritten (the processor's contact touch).
+    pub username: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,14 +47,15 @@ pub trait AutomationStore: Send + Sync {
         contact: &ContactKey,
         now: i64,
     ) -> impl Future<Output = Result<ContactState, StoreError>> + Send;
-    /// Adds `n` to the contact's inbound count for the window starting at
-    /// `window_start`; returns the new total.
+    /// How many messages the contact sent at or after `since` (Meta's
+    /// timestamps), the `n` just stored at `now` included: a store that
+    /// holds the messages counts them (no write); a fake records them.
     fn count_inbound(
         &self,
         contact: &ContactKey,
-        window_start: i64,
+        since: i64,
+        now: i64,
         n: u32,
-        expires_at: i64,
     ) -> impl Future<Output = Result<u32, StoreError>> + Send;
     /// `Some(until)` hands the conversation to a human until then; `None` releases it.
     fn set_handoff(

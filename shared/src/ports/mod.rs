@@ -65,7 +65,12 @@ pub trait MessageStore: Send + Sync {
 }
 
 pub trait ContactStore: Send + Sync {
-    fn touch(&self, touch: &ContactTouch) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Writes what `touch` brings; returns the profile as the write left
+    /// it when the store can say so in the same request.
+    fn touch(
+        &self,
+        touch: &ContactTouch,
+    ) -> impl Future<Output = Result<Option<automation::ContactState>, StoreError>> + Send;
     fn link_number_change(
         &self,
         change: &NumberChange,

@@ -166,10 +166,13 @@ pub trait OutboundLedger: Send + Sync {
 
 pub trait RecipientDirectory: Send + Sync {
     /// The recipient as the sender needs them; `None` if unknown or expired.
+    /// `last_inbound_at` is read only `with_window` (a free-form message):
+    /// it comes from the stored messages, a read a template does not need.
     fn recipient(
         &self,
         contact: &ContactKey,
         now: i64,
+        with_window: bool,
     ) -> impl Future<Output = Result<Option<Recipient>, StoreError>> + Send;
 }
 

@@ -30,14 +30,9 @@ pub struct Observed {
 /// the ledger write, or after the claim and before Meta had it.
 fn outcome_unknown_rows(
     r: &mut Report,
-    ledger: &HashMap<String, (String, String)>,
+    unknown: &HashSet<&String>,
     sent_count: &dyn Fn(&str) -> usize,
 ) {
-    let unknown: Vec<&String> = ledger
-        .iter()
-        .filter(|(_, (st, reason))| st == "failed" && reason == "outcome_unknown")
-        .map(|(key, _)| key)
-        .collect();
     let after_meta = unknown.iter().filter(|k| sent_count(k) > 0).count();
     r.figure(
         "sends ending `failed / outcome_unknown`: Meta had sent them",
@@ -62,6 +57,11 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
         .filter_map(|v| v["idempotency_key"].as_str().map(str::to_owned))
         .collect();
     let sent_count = |key: &str| truth.sends.get(key).map_or(0, Vec::len);
+    let unknown: HashSet<&String> = ledger
+        .iter()
+        .filter(|(_, (st, reason))| st == "failed" && reason == "outcome_unknown")
+        .map(|(key, _)| key)
+        .collect();
 
     // Inbound messages: stored exactly once.
     let mut stored: HashMap<&str, usize> = HashMap::new();
@@ -228,7 +228,7 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
         "the at-most-once window (docs/sending.md): Meta accepted, the outcome write was lost",
     );
     r.figure("outbound DLQ records", seen.outbound_dlq.len(), "");
-    outcome_unknown_rows(&mut r, &ledger, &sent_count);
+    outcome_unknown_rows(&mut r, &unknown, &sent_count);
 
     // Statuses: the stored status is the latest true one.
     let stored_status: HashMap<&str, &str> = seen
@@ -289,8 +289,21 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
         once_each(&statuses, status_facts.iter()),
     );
     let key = |d: &Value| d["idempotency_key"].as_str().unwrap_or_default().to_owned();
+    // A send Meta accepted whose attempt ended before the ledger write is
+    // closed `outcome_unknown` (the connector cannot know Meta had it): its
+    // one outcome event is `message.failed`, not `message.sent`.
     let sent = events_per_fact(&seen.events, "message.sent", key);
-    r.once_each_rows("message.sent", "key", once_each(&sent, truth.sends.keys()));
+    r.once_each_rows(
+        "message.sent",
+        "key",
+        once_each(&sent, truth.sends.keys().filter(|k| !unknown.contains(k))),
+    );
+    let failed = events_per_fact(&seen.events, "message.failed", key);
+    r.once_each_rows(
+        "message.failed (outcome_unknown)",
+        "key",
+        once_each(&failed, unknown.iter().copied()),
+    );
     let rejected = events_per_fact(&seen.events, "message.rejected", key);
     let invalid: Vec<String> = load
         .commands

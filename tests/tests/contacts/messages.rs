@@ -3,7 +3,6 @@
 //! its typed content (a text's body a plain string), never the table's keys
 //! or bookkeeping, and the stored item holds the same typed attributes.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use integration_tests::{contacts_request, fixture, parts, World};
 use serde_json::{json, Value};
 use shared::adapters::dynamo::{doc_to_item, item_to_doc};
@@ -150,19 +149,15 @@ async fn a_message_the_sender_sent_is_answered_and_stored_with_the_same_typed_co
         .await;
     world.drain(&world.processor()).await;
     let (_, inbound) = message_of("text.json");
-    // The fixture is dated 2025: open the 24-hour window as if it were now.
+    // The fixture is dated 2025: the customer writes again now, which opens
+    // the 24-hour window (read from the stored messages).
     let now = shared::ports::Clock::now_secs(&shared::ports::SystemClock);
-    world
-        .ddb
-        .update_item()
-        .table_name(&world.table)
-        .key("pk", AttributeValue::S("C#16505551234".into()))
-        .key("sk", AttributeValue::S("PROFILE".into()))
-        .update_expression("SET last_inbound_at = :now")
-        .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
-        .send()
-        .await
-        .unwrap();
+    let again = String::from_utf8(fixture("text.json"))
+        .unwrap()
+        .replace("1764000000", &now.to_string())
+        .replace(&inbound, "wamid.again");
+    world.post_signed(&world.webhook(), again.as_bytes()).await;
+    world.drain(&world.processor()).await;
     let sim = world
         .simulator(|c| c.behaviour.rate_limits.pair.enabled = false)
         .await;

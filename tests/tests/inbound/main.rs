@@ -4,6 +4,7 @@
 mod delivery;
 mod failures;
 mod large;
+mod profile;
 mod signature;
 mod statuses;
 mod types;

@@ -8,6 +8,28 @@ pub async fn customer_wrote_recently(world: &World, wa_id: &str) {
     seed_profile(world, wa_id, Some(now() - 60), "unknown").await;
 }
 
+/// The customer's message at `ts`, stored as the processor stores it: the
+/// window is read from the messages.
+pub async fn seed_inbound_message(world: &World, wa_id: &str, ts: i64, message_type: &str) {
+    let item = [
+        ("pk", AttributeValue::S(format!("C#{wa_id}"))),
+        (
+            "sk",
+            AttributeValue::S(format!("M#{ts:010}#wamid.seed{ts}")),
+        ),
+        ("type", AttributeValue::S("message".into())),
+        ("direction", AttributeValue::S("in".into())),
+        ("message_type", AttributeValue::S(message_type.into())),
+        ("wamid", AttributeValue::S(format!("wamid.seed{ts}"))),
+        ("ts", AttributeValue::N(ts.to_string())),
+        (
+            "expires_at",
+            AttributeValue::N((now() + 86_400).to_string()),
+        ),
+    ];
+    put(world, item).await;
+}
+
 pub async fn seed_profile(world: &World, wa_id: &str, last_inbound_at: Option<i64>, consent: &str) {
     let mut item = vec![
         ("pk", AttributeValue::S(format!("C#{wa_id}"))),
@@ -22,7 +44,12 @@ pub async fn seed_profile(world: &World, wa_id: &str, last_inbound_at: Option<i6
     ];
     if let Some(t) = last_inbound_at {
         item.push(("last_inbound_at", AttributeValue::N(t.to_string())));
+        seed_inbound_message(world, wa_id, t, "text").await;
     }
+    put(world, item).await;
+}
+
+async fn put(world: &World, item: impl IntoIterator<Item = (&str, AttributeValue)>) {
     world
         .ddb
         .put_item()

@@ -10,3 +10,4 @@ mod media_s3;
 mod pacing;
 mod retries;
 mod rules;
+mod window;

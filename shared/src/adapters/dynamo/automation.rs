@@ -1,12 +1,12 @@
 //! Automation state on the contact's profile, and the flood counter, all in
 //! the contact's partition (so erasure takes them too).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::attrs::{n, s, store_error};
-use super::keys::{contact_pk, flood_sk, MESSAGE_PREFIX, PROFILE_SK};
+use super::keys::{contact_pk, MESSAGE_PREFIX, PROFILE_SK};
 use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::domain::records::ConsentState;
@@ -17,69 +17,57 @@ fn num(item: &HashMap<String, AttributeValue>, name: &str) -> Option<i64> {
     item.get(name)?.as_n().ok()?.parse().ok()
 }
 
+/// A live profile item as automation sees it.
+pub(super) fn contact_state_of(item: &HashMap<String, AttributeValue>) -> ContactState {
+    let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+    ContactState {
+        exists: true,
+        first_seen_at: num(item, "first_seen_at"),
+        first_wamid: text("first_wamid"),
+        profile_name: text("profile_name"),
+        tags: item
+            .get("tags")
+            .and_then(|v| v.as_ss().ok())
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default(),
+        restricted: item
+            .get("restricted")
+            .and_then(|v| v.as_bool().ok())
+            .copied()
+            .unwrap_or(false),
+        handoff_until: num(item, "handoff_until"),
+        paused_until: num(item, "automation_paused_until"),
+        consent: text("consent_state")
+            .map(|s| ConsentState::parse(&s).unwrap_or(ConsentState::Unknown)),
+        username: text("username"),
+        phone_number_id: text("phone_number_id"),
+        expires_at: num(item, "expires_at"),
+    }
+}
+
 impl AutomationStore for DynamoStore {
     async fn contact_state(
         &self,
         contact: &ContactKey,
         now: i64,
     ) -> Result<ContactState, StoreError> {
-        let Some(item) = self.live_profile(contact, now).await? else {
-            return Ok(ContactState::default());
-        };
-        Ok(ContactState {
-            exists: true,
-            first_seen_at: num(&item, "first_seen_at"),
-            first_wamid: item.get("first_wamid").and_then(|v| v.as_s().ok()).cloned(),
-            profile_name: item
-                .get("profile_name")
-                .and_then(|v| v.as_s().ok())
-                .cloned(),
-            tags: item
-                .get("tags")
-                .and_then(|v| v.as_ss().ok())
-                .map(|t| t.iter().cloned().collect())
-                .unwrap_or_else(BTreeSet::new),
-            restricted: item
-                .get("restricted")
-                .and_then(|v| v.as_bool().ok())
-                .copied()
-                .unwrap_or(false),
-            handoff_until: num(&item, "handoff_until"),
-            paused_until: num(&item, "automation_paused_until"),
-            consent: item
-                .get("consent_state")
-                .and_then(|v| v.as_s().ok())
-                .map(|s| ConsentState::parse(s).unwrap_or(ConsentState::Unknown)),
-        })
+        Ok(self
+            .live_profile(contact, now)
+            .await?
+            .map(|item| contact_state_of(&item))
+            .unwrap_or_default())
     }
 
     async fn count_inbound(
         &self,
         contact: &ContactKey,
-        window_start: i64,
-        count: u32,
-        expires_at: i64,
+        since: i64,
+        _now: i64,
+        _n: u32,
     ) -> Result<u32, StoreError> {
-        let out = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(contact_pk(contact)))
-            .key("sk", s(flood_sk(window_start)))
-            .update_expression("ADD inbound :n SET expires_at = :exp, #type = :type")
-            .expression_attribute_names("#type", "type")
-            .expression_attribute_values(":n", n(count))
-            .expression_attribute_values(":exp", n(expires_at))
-            .expression_attribute_values(":type", s("flood_counter"))
-            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
-            .send()
-            .await
-            .map_err(|e| store_error("count inbound", e))?;
-        Ok(out
-            .attributes
-            .and_then(|a| num(&a, "inbound"))
-            .and_then(|v| u32::try_from(v).ok())
-            .unwrap_or(count))
+        // The messages are stored before the guard runs: counting them
+        // costs a read, where a counter cost a write per message.
+        self.inbound_count_since(contact, since).await
     }
 
     async fn set_handoff(

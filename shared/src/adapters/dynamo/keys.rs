@@ -36,6 +36,15 @@ pub(crate) fn message_sk(timestamp: i64, wamid: &str) -> String {
 }
 pub(crate) const MESSAGE_PREFIX: &str = "M#";
 
+/// The sort-key range of a contact's messages timestamped at or after
+/// `since`: from `M#<since>` to past any timestamp (`~` sorts after digits).
+pub(crate) fn messages_since(since: i64) -> (String, String) {
+    (
+        format!("{MESSAGE_PREFIX}{:010}", since.max(0)),
+        format!("{MESSAGE_PREFIX}~"),
+    )
+}
+
 pub(crate) fn status_sk(wamid: &str) -> String {
     format!("{STATUS_PREFIX}{wamid}")
 }
@@ -60,11 +69,6 @@ pub(crate) const LINK_PREFIX: &str = "LINK#";
 /// The sender's idempotency ledger entry, in the recipient's partition.
 pub(crate) fn ledger_sk(key: &IdempotencyKey) -> String {
     format!("OUT#{}", key.as_str())
-}
-
-/// The flood guard's counter of one window.
-pub(crate) fn flood_sk(window_start: i64) -> String {
-    format!("FLOOD#{window_start:010}")
 }
 
 /// The marketing opt-in and its evidence, in the contact's own partition

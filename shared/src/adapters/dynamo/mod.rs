@@ -51,6 +51,7 @@ mod review;
 mod sweep;
 mod templates;
 mod upload_cache;
+mod window;
 
 pub use json::{doc_to_item, item_to_doc};
 pub use receipts::AUDIT_INDEX;

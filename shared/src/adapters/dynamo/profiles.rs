@@ -6,11 +6,12 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
-use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, ReturnValuesOnConditionCheckFailure};
 
 use super::attrs::{
     is_conditional_failure, n, s, store_error, stored_by_same_record, LEGACY_EFFECTS_FLAG,
 };
+use super::automation::contact_state_of;
 use super::keys::{contact_pk, PROFILE_SK};
 use super::messages::ORIGIN;
 use super::profile_changes::consent_history_item;
@@ -19,6 +20,7 @@ use crate::domain::ids::ContactKey;
 use crate::domain::records::{
     ConsentRecord, ConsentState, ContactTouch, NumberChange, WriteOutcome,
 };
+use crate::ports::automation::ContactState;
 use crate::ports::contacts::ConsentEntry;
 use crate::ports::{ContactStore, StoreError};
 
@@ -90,7 +92,9 @@ impl DynamoStore {
 }
 
 impl ContactStore for DynamoStore {
-    async fn touch(&self, t: &ContactTouch) -> Result<(), StoreError> {
+    /// Returns the profile as the write left it (`ALL_NEW`, no extra unit),
+    /// so that a new contact is not read again for its first message.
+    async fn touch(&self, t: &ContactTouch) -> Result<Option<ContactState>, StoreError> {
         let (id_attr, id) = identity(&t.contact);
         let mut sets = vec![
             "#type = :contact".to_owned(),
@@ -136,9 +140,10 @@ impl ContactStore for DynamoStore {
                 .update_expression(format!("SET {}", sets.join(", ")))
                 .set_expression_attribute_names(Some(names))
                 .set_expression_attribute_values(Some(values))
+                .return_values(ReturnValue::AllNew)
                 .send()
                 .await
-                .map(drop)
+                .map(|out| out.attributes.as_ref().map(contact_state_of))
                 .map_err(|e| store_error("touch contact", e));
         };
         // The newest message sets the window start; a late older one must not
@@ -160,10 +165,11 @@ impl ContactStore for DynamoStore {
                 .return_values_on_condition_check_failure(
                     ReturnValuesOnConditionCheckFailure::AllOld,
                 )
+                .return_values(ReturnValue::AllNew)
                 .send()
                 .await;
             let old = match result {
-                Ok(_) => return Ok(()),
+                Ok(out) => return Ok(out.attributes.as_ref().map(contact_state_of)),
                 Err(e) if is_conditional_failure(&e) => match e.into_service_error() {
                     UpdateItemError::ConditionalCheckFailedException(c) => {
                         c.item.unwrap_or_default()
@@ -192,9 +198,10 @@ impl ContactStore for DynamoStore {
             .update_expression(format!("SET {}", older.join(", ")))
             .set_expression_attribute_names(Some(names))
             .set_expression_attribute_values(Some(values))
+            .return_values(ReturnValue::AllNew)
             .send()
             .await
-            .map(drop)
+            .map(|out| out.attributes.as_ref().map(contact_state_of))
             .map_err(|e| store_error("touch contact", e))
     }
 
@@ -328,14 +335,19 @@ impl crate::ports::sending::RecipientDirectory for DynamoStore {
         &self,
         contact: &ContactKey,
         now: i64,
+        with_window: bool,
     ) -> Result<Option<crate::domain::sending::Recipient>, StoreError> {
         let Some(item) = self.live_profile(contact, now).await? else {
             return Ok(None);
         };
-        let last_inbound_at = item
-            .get("last_inbound_at")
-            .and_then(|v| v.as_n().ok())
-            .and_then(|v| v.parse().ok());
+        // From the messages: the profile's `last_inbound_at` is written at
+        // most once a day (the processor's touch), the messages never lag.
+        let last_inbound_at = if with_window {
+            self.last_inbound_since(contact, crate::domain::window::open_since(now))
+                .await?
+        } else {
+            None
+        };
         let text = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).map(String::as_str);
         let restricted = item
             .get("restricted")
