@@ -12,6 +12,13 @@
 - every function has an alarm on its Lambda Errors metric;
 - the public POST /webhook route is throttled by parameters, so a flood of
   unsigned POSTs is refused before it costs an invocation;
+- the webhook is the only public entry (WebhookEndpoint): its routes in the
+  HTTP API's body only under WebhookViaHttpApi, every other route of the body
+  IAM-authorised; its function URL (AuthType NONE, the signature check is the
+  authentication) and the two public permissions only under
+  WebhookViaFunctionUrl, every other function URL AWS_IAM, no other
+  permission to "*"; under FunctionUrl the function has reserved concurrency
+  (WebhookReservedConcurrency) and an alarm on its Lambda Throttles;
 - the bad-signature alarm counts every signature refusal (missing too);
 - every bucket is encrypted, blocks all public access, is owned by the
   bucket owner (no ACLs), has no versioning, a TLS-only bucket policy, and
@@ -155,10 +162,11 @@ def main(path):
         if res["Type"] == "AWS::Serverless::Function" and name not in errors_alarmed:
             problems.append(f"{name}: no alarm on its Lambda Errors")
 
-    route = (resources["HttpApi"]["Properties"].get("RouteSettings") or {}).get("POST /webhook") or {}
+    route = _when("WebhookViaHttpApi", resources["HttpApi"]["Properties"].get("RouteSettings")).get("POST /webhook") or {}
     for key, param in (("ThrottlingRateLimit", "WebhookThrottleRate"), ("ThrottlingBurstLimit", "WebhookThrottleBurst")):
         if route.get(key) != {"Ref": param}:
-            problems.append(f"HttpApi: POST /webhook {key} is not !Ref {param}")
+            problems.append(f"HttpApi: POST /webhook {key} is not !Ref {param} (under WebhookViaHttpApi)")
+    problems.extend(webhook_endpoint_problems(resources))
 
     query = resources["WebhookBadSignatureAlarm"]["Properties"]["Metrics"][0]["Expression"]
     for reason in ("bad_signature", "missing_signature"):
@@ -189,10 +197,64 @@ def main(path):
         return 1
     print(
         f"{path}: contacts routes IAM-only, no wildcard Allow, no Allow on Resource '*', queues encrypted, TLS-only and alarmed, "
-        f"functions' errors alarmed, webhook throttled, signature refusals alarmed, log groups kept {default_days} days, "
+        f"functions' errors alarmed, webhook the only public entry and throttled either way, signature refusals alarmed, "
+        f"log groups kept {default_days} days, "
         f"buckets encrypted, private, TLS-only and expiring after RetentionDays, S3 grants named"
     )
     return 0
+
+
+def _when(condition, value):
+    """The true branch of `!If [condition, x, !Ref AWS::NoValue]`, else {}."""
+    if isinstance(value, dict) and list(value) == ["If"]:
+        name, if_true, if_false = value["If"]
+        if name == condition and if_false == {"Ref": "AWS::NoValue"}:
+            return if_true
+    return {}
+
+
+def webhook_endpoint_problems(resources):
+    problems = []
+    paths = ((resources["HttpApi"]["Properties"].get("DefinitionBody") or {}).get("paths")) or {}
+    for path, item in paths.items():
+        if path == "/webhook":
+            if set(_when("WebhookViaHttpApi", item)) != {"get", "post"}:
+                problems.append("HttpApi: /webhook (GET, POST) is not in the body under WebhookViaHttpApi alone")
+            continue
+        for method, op in (item or {}).items():
+            if {"AWS_IAM": []} not in (op or {}).get("security", []):
+                problems.append(f"HttpApi body: {method.upper()} {path} not IAM-authorised")
+
+    for name, res in resources.items():
+        props = res.get("Properties") or {}
+        public = res["Type"] == "AWS::Lambda::Url" and props.get("AuthType") != "AWS_IAM"
+        public |= res["Type"] == "AWS::Lambda::Permission" and props.get("Principal") == "*"
+        if not public:
+            continue
+        webhook = {"GetAtt": "WebhookFunction.Arn"} if res["Type"] == "AWS::Lambda::Url" else {"Ref": "WebhookFunction"}
+        target = props.get("TargetFunctionArn", props.get("FunctionName"))
+        if target != webhook or res.get("Condition") != "WebhookViaFunctionUrl":
+            problems.append(f"{name}: public (no IAM auth) but not the webhook's function URL under WebhookViaFunctionUrl")
+        elif res["Type"] == "AWS::Lambda::Permission" and not (
+            (props.get("Action"), props.get("FunctionUrlAuthType")) == ("lambda:InvokeFunctionUrl", "NONE")
+            or (props.get("Action"), props.get("InvokedViaFunctionUrl")) == ("lambda:InvokeFunction", True)
+        ):
+            problems.append(f"{name}: a permission to \"*\" other than through the function URL")
+
+    reserved = resources["WebhookFunction"]["Properties"].get("ReservedConcurrentExecutions")
+    if _when("WebhookViaFunctionUrl", reserved) != {"Ref": "WebhookReservedConcurrency"}:
+        problems.append("WebhookFunction: no reserved concurrency (WebhookReservedConcurrency) under WebhookViaFunctionUrl")
+    throttles_alarmed = any(
+        res.get("Condition") in ("WebhookViaFunctionUrl", None)
+        and props.get("Namespace") == "AWS/Lambda"
+        and props.get("MetricName") == "Throttles"
+        and props["Dimensions"][0]["Value"] == {"Ref": "WebhookFunction"}
+        for res in resources.values()
+        for props in [res.get("Properties") or {}]
+    )
+    if not throttles_alarmed:
+        problems.append("WebhookFunction: no alarm on its Lambda Throttles under WebhookViaFunctionUrl")
+    return problems
 
 
 def bucket_problems(resources):

@@ -27,6 +27,7 @@ from secrets_local import SecretProvisioning
 from template import (
     BUCKET_TYPE,
     FUNCTION_TYPES,
+    FUNCTION_URL_TYPE,
     NO_VALUE,
     QUEUE_TYPE,
     SECRET_TYPE,
@@ -150,9 +151,27 @@ class LocalStack(BucketProvisioning, EventProvisioning, SecretProvisioning):
             # API: the id only fills URLs such as the review's WEBHOOK_URL,
             # which `make doctor` replaces with the local webhook URL.
             return {"Ref": "local-http-api"}
+        if rtype == FUNCTION_URL_TYPE:
+            return {"FunctionUrl": self._function_url(logical_id)}
         raise StackError(
-            f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets, secrets and buses do"
+            f"{logical_id} ({rtype}) has no local equivalent; only tables, queues, buckets, secrets, buses and function URLs do"
         )
+
+    def _function_url(self, logical_id: str) -> str:
+        """A function URL (WebhookEndpoint=FunctionUrl) is what `cargo lambda
+        watch` already serves locally, whatever the parameter: each binary at
+        /lambda-url/<binary>/ on JUM_LAMBDA_PORT (dev.sh), with the request
+        events a function URL sends. Nothing to create; its permissions
+        (AWS::Lambda::Permission) have no local equivalent and are never
+        looked up."""
+        target = (self.resources[logical_id].get("Properties") or {}).get("TargetFunctionArn") or {}
+        function = (target.get("Fn::GetAtt") or [None])[0]
+        metadata = (self.resources.get(function) or {}).get("Metadata") or {}
+        binary = (metadata.get("BuildProperties") or {}).get("Binary")
+        if not binary:
+            raise StackError(f"{logical_id}: TargetFunctionArn names no function built from a binary")
+        port = os.environ.get("JUM_LAMBDA_PORT") or "9000"
+        return f"http://127.0.0.1:{port}/lambda-url/{binary}/"
 
     def _missing(self, logical_id: str) -> StackError:
         return StackError(

@@ -27,6 +27,7 @@ TABLE_TYPE = "AWS::DynamoDB::Table"
 QUEUE_TYPE = "AWS::SQS::Queue"
 SECRET_TYPE = "AWS::SecretsManager::Secret"
 BUCKET_TYPE = "AWS::S3::Bucket"
+FUNCTION_URL_TYPE = "AWS::Lambda::Url"
 
 
 def log(msg: str) -> None:

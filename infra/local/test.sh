@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make test: the Rust tests against a private moto server, then the template linters
-# (cfn-lint, checkov from its own .venv-checkov, sam validate --lint).
+# (cfn-lint, checkov from its own .venv-checkov, sam validate --lint), also on the
+# template's other shapes (infra/check_template_variants.py).
 #
 # Starts a private moto_server (infra/local/private_moto.sh, which lists what
 # it exports for the integration tests).
@@ -61,6 +62,9 @@ run python3 infra/check_key_literals.py
 # IaC security; --skip-download keeps it offline. Suppressions are justified in template.yaml.
 run "$REPO/.venv-checkov/bin/checkov" -f template.yaml --framework cloudformation --skip-download --quiet --compact
 run sam validate --lint --region us-east-1
+# The same checks on the template's other shapes (WebhookEndpoint=FunctionUrl), and SAM's own
+# translation (what CloudFormation's transform runs at deploy) of every shape.
+run "$VENV/bin/python" infra/check_template_variants.py
 
 if ((${#failed[@]})); then
     printf 'test.sh: FAILED: %s\n' "${failed[@]}" >&2

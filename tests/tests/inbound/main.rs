@@ -3,6 +3,7 @@
 
 mod delivery;
 mod failures;
+mod function_url;
 mod large;
 mod profile;
 mod signature;
