@@ -35,13 +35,14 @@ impl<P: SenderPorts> Sender<P> {
                 outcome,
                 effects_pending,
             } => {
-                if let Outcome::Sent { wamid, sent_at } = &outcome {
-                    // A crash between ledger and history leaves the history short; mend it.
-                    self.record(cmd, &key.contact, number, wamid, *sent_at)
-                        .await?;
-                }
                 if effects_pending {
-                    // The outcome was recorded but its event may not have gone out.
+                    // This record's last attempt recorded the outcome and may
+                    // have died before the history and the event: mend both
+                    // (the history write is conditional, the event keeps its id).
+                    if let Outcome::Sent { wamid, sent_at } = &outcome {
+                        self.record(cmd, &key.contact, number, wamid, *sent_at)
+                            .await?;
+                    }
                     self.announce(cmd, key, number, &outcome).await?;
                 }
                 let state = outcome.state();

@@ -95,6 +95,7 @@ impl<P: SenderPorts> Sender<P> {
         let key = LedgerKey {
             contact: contact.clone(),
             key: cmd.idempotency_key.clone(),
+            record: origin.message_id.to_owned(),
         };
         // Files from S3 are checked and uploaded before the claim (media.rs).
         let prepared;

@@ -5,8 +5,6 @@
 //! rate (`pace.rs`). A send that
 //! overrides a restriction is audited before the call.
 
-use std::time::Duration;
-
 use shared::domain::ids::{ContactKey, PhoneNumberId};
 use shared::domain::outbound::{FailureClass, OutboundCommand};
 use shared::domain::privacy::OVERRIDE_ACTION;
@@ -18,12 +16,6 @@ use shared::ports::{Clock, StoreError};
 use crate::deliver::{jitter, Step};
 use crate::templates::GateFacts;
 use crate::{Origin, Sender, SenderPorts};
-
-/// How long a send may wait in the function for a pacing permit before it
-/// goes back to the queue instead. Waiting holds the batch, and with it any
-/// other number's commands in it; going back at once was measured worse
-/// (BENCHMARKS.md, "Two numbers in one deployment").
-const MAX_PERMIT_WAIT: Duration = Duration::from_secs(5);
 
 impl<P: SenderPorts> Sender<P> {
     /// `Some(step)` when the command may not be sent now: ended for good
@@ -126,24 +118,5 @@ impl<P: SenderPorts> Sender<P> {
                 .await?;
         }
         Ok(())
-    }
-
-    /// Waits (briefly) for a pacing permit shared with every instance, at
-    /// the number's own rate.
-    pub(crate) async fn permit(&self, number: &PhoneNumberId) -> Result<bool, StoreError> {
-        let per_second = self.pace_of(number).await?;
-        let started = std::time::Instant::now();
-        loop {
-            let now_ms = self.clock.now_ms();
-            if self.throttle.take(number, 1, per_second, now_ms).await? == 1 {
-                return Ok(true);
-            }
-            if started.elapsed() > MAX_PERMIT_WAIT {
-                return Ok(false);
-            }
-            // The next 100 ms slot, plus a little spread between waiters.
-            let wait = 100 - now_ms.rem_euclid(100) + (jitter() * 10.0) as i64;
-            tokio::time::sleep(Duration::from_millis(u64::try_from(wait).unwrap_or(100))).await;
-        }
     }
 }

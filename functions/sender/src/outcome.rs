@@ -12,8 +12,9 @@ use crate::outcome_event::outcome_event;
 use crate::{Sender, SenderPorts};
 
 impl<P: SenderPorts> Sender<P> {
-    /// Records the outcome, then tells internal systems; the ledger's
-    /// effects flag covers a failure in between.
+    /// Records the outcome, then tells internal systems; the outcome keeps
+    /// this attempt's queue record, whose redelivery covers a failure in
+    /// between.
     pub(crate) async fn finish(
         &self,
         cmd: &OutboundCommand,
@@ -41,8 +42,7 @@ impl<P: SenderPorts> Sender<P> {
             outcome,
             self.clock.now_secs(),
         ))
-        .await?;
-        self.ledger.effects_done(key).await
+        .await
     }
 
     pub(crate) async fn publish(&self, event: Event) -> Result<(), StoreError> {

@@ -185,7 +185,7 @@ async fn when_a_previous_attempt_died_mid_call_should_not_risk_a_second_send() {
     s.ledger.entries.lock().unwrap().insert(
         (contact(), "k1".into()),
         shared::adapters::memory_sending::LedgerEntry {
-            effects_pending: false,
+            origin: None,
             state: "sending".into(),
             lease_until: 0,
             attempts: 1,

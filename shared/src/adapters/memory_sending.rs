@@ -16,7 +16,8 @@ use crate::ports::StoreError;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerEntry {
-    pub effects_pending: bool,
+    /// The queue record whose attempt wrote the outcome.
+    pub origin: Option<String>,
     pub state: String,
     pub lease_until: i64,
     pub attempts: u32,
@@ -44,7 +45,7 @@ impl OutboundLedger for MemoryLedger {
                 entries.insert(
                     id,
                     LedgerEntry {
-                        effects_pending: false,
+                        origin: None,
                         state: "sending".into(),
                         lease_until: now + lease_secs,
                         attempts: 1,
@@ -76,7 +77,7 @@ impl OutboundLedger for MemoryLedger {
                         _ => None,
                     },
                 ),
-                effects_pending: e.effects_pending,
+                effects_pending: e.origin.as_deref() == Some(key.record.as_str()),
             }),
         }
     }
@@ -91,7 +92,7 @@ impl OutboundLedger for MemoryLedger {
         let e = entries
             .entry((key.contact.clone(), key.key.as_str().to_owned()))
             .or_insert_with(|| LedgerEntry {
-                effects_pending: false,
+                origin: None,
                 state: String::new(),
                 lease_until: 0,
                 attempts: 0,
@@ -99,19 +100,7 @@ impl OutboundLedger for MemoryLedger {
             });
         e.state = outcome.state().into();
         e.outcome = Some(outcome.clone());
-        e.effects_pending = true;
-        Ok(())
-    }
-
-    async fn effects_done(&self, key: &LedgerKey) -> Result<(), StoreError> {
-        if let Some(e) = self
-            .entries
-            .lock()
-            .expect("ledger lock")
-            .get_mut(&(key.contact.clone(), key.key.as_str().to_owned()))
-        {
-            e.effects_pending = false;
-        }
+        e.origin = Some(key.record.clone());
         Ok(())
     }
 

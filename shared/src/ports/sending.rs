@@ -14,6 +14,11 @@ use crate::domain::sending::Recipient;
 pub struct LedgerKey {
     pub contact: ContactKey,
     pub key: IdempotencyKey,
+    /// The queue record this attempt came in (its SQS message id), kept
+    /// with the outcome: a redelivery of that record finds it and redoes the
+    /// outcome's effects; a copy of the command in another record does not
+    /// (the processor's `origin`, docs/data-model.md "Effects").
+    pub record: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +29,9 @@ pub enum Claim {
     Finished {
         /// As the ledger entry records it ([`Outcome::from_ledger`]).
         outcome: Outcome,
-        /// The outcome's event may not have been published yet.
+        /// This attempt owes the outcome's effects (its event, the stored
+        /// sent message): the outcome came from this same queue record, so
+        /// the attempt that wrote it may have died before them.
         effects_pending: bool,
     },
     /// Another instance holds a live lease on it.
@@ -147,8 +154,6 @@ pub trait OutboundLedger: Send + Sync {
         reason: &str,
         now: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// The outcome's event is published: a later redelivery owes nothing.
-    fn effects_done(&self, key: &LedgerKey) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Registers a recipient without a profile with the retention sweep, so
     /// their outbound history is deleted on time too.
     fn mark_for_sweep(

@@ -14,6 +14,27 @@ fn contact() -> ContactKey {
 }
 
 #[tokio::test]
+async fn a_finished_key_owes_its_effects_only_to_a_redelivery_of_the_record_that_finished_it() {
+    for (record, owed) in [("msg-1", true), ("msg-2", false)] {
+        let r = Recorder::default();
+        r.refuse_condition(json!({
+            "pk": s("C#16505551234"), "sk": s("OUT#k"), "state": s("sent"),
+            "wamid": s("wamid.x"), "sent_at": n(10), "origin": s("msg-1"),
+        }));
+        let key = LedgerKey {
+            contact: contact(),
+            key: IdempotencyKey::parse("k").unwrap(),
+            record: record.into(),
+        };
+        let claim = r.store().claim(&key, 1_000, 30, 9_000).await.unwrap();
+        assert!(
+            matches!(claim, Claim::Finished { effects_pending, .. } if effects_pending == owed),
+            "{record}: {claim:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_ledger_entry_still_flagged_fx_still_owes_its_events() {
     let r = Recorder::default();
     r.refuse_condition(json!({
@@ -23,6 +44,7 @@ async fn a_ledger_entry_still_flagged_fx_still_owes_its_events() {
     let key = LedgerKey {
         contact: contact(),
         key: IdempotencyKey::parse("k").unwrap(),
+        record: "msg-1".into(),
     };
     let claim = r.store().claim(&key, 1_000, 30, 9_000).await.unwrap();
     assert!(

@@ -116,6 +116,7 @@ async fn the_ledger_claims_a_key_only_when_it_is_new_or_to_be_retried() {
     let key = LedgerKey {
         contact: contact("16505551234"),
         key: IdempotencyKey::parse("order-42-shipped").unwrap(),
+        record: "msg-1".into(),
     };
     let r = Recorder::default();
     r.answer(200, json!({"Attributes": {"attempts": n(1)}}));

@@ -7,9 +7,10 @@ use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailure};
 
 use super::attrs::{
-    is_conditional_failure, n, s, store_error, Item, EFFECTS_PENDING, LEGACY_EFFECTS_FLAG,
+    is_conditional_failure, n, s, store_error, stored_by_same_record, Item, LEGACY_EFFECTS_FLAG,
 };
 use super::keys::{contact_pk, ledger_sk, message_sk};
+use super::messages::ORIGIN;
 use super::DynamoStore;
 use crate::ports::sending::{Claim, LedgerKey, OutboundLedger, Outcome, SentMessage, SentRef};
 use crate::ports::StoreError;
@@ -91,26 +92,28 @@ impl OutboundLedger for DynamoStore {
                         _ => None,
                     },
                 ),
-                effects_pending: super::attrs::effects_pending(&old),
+                effects_pending: super::attrs::effects_pending(&old)
+                    || stored_by_same_record(Some(&old), ORIGIN, &key.record, LEGACY_EFFECTS_FLAG),
             },
             None => Claim::InFlight,
         })
     }
 
     async fn finish(&self, key: &LedgerKey, outcome: &Outcome, now: i64) -> Result<(), StoreError> {
-        // `effects_pending`: this outcome's events are owed until
-        // `effects_done` removes it. Without it a retry after a failed publish took the key for
-        // finished and its `message.sent` was never sent (the chaos run).
+        // `origin`: the queue record whose attempt wrote the outcome. A
+        // redelivery of it (the attempt may have died before publishing;
+        // the chaos run found `message.sent` missing when nothing said so)
+        // redoes the effects; no second write clears a flag.
         let mut sets = vec![
             "#state = :state",
             "updated_at = :now",
             "finished_at = :now",
-            "effects_pending = :true",
+            "origin = :origin",
         ];
         let mut values = HashMap::from([
             (":state".to_owned(), s(outcome.state())),
             (":now".to_owned(), n(now)),
-            (":true".to_owned(), AttributeValue::Bool(true)),
+            (":origin".to_owned(), s(&key.record)),
         ]);
         match outcome {
             Outcome::Sent { wamid, sent_at } => {
@@ -187,19 +190,6 @@ impl OutboundLedger for DynamoStore {
             Err(e) if is_conditional_failure(&e) => Ok(()),
             Err(e) => Err(store_error("release idempotency key", e)),
         }
-    }
-
-    async fn effects_done(&self, key: &LedgerKey) -> Result<(), StoreError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", s(contact_pk(&key.contact)))
-            .key("sk", s(ledger_sk(&key.key)))
-            .update_expression(format!("REMOVE {EFFECTS_PENDING}, {LEGACY_EFFECTS_FLAG}"))
-            .send()
-            .await
-            .map(drop)
-            .map_err(|e| store_error("clear outcome effects", e))
     }
 
     async fn mark_for_sweep(
