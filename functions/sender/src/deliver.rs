@@ -110,13 +110,13 @@ impl<P: SenderPorts> Sender<P> {
             }
             Err(step) => return Ok(step),
         };
-        if let Some(step) = self.claim(cmd, &key, &number, now).await? {
-            return Ok(step);
-        }
-        let with_window = !cmd.message.is_template();
+        // Reads, then the turn, then the claim: between the claim and Meta's
+        // answer nothing but the call (and a restriction override's audit)
+        // may die, so a crash seldom leaves `outcome_unknown` behind for a
+        // message Meta never had (the chaos run's crashes).
         let recipient = self
             .recipients
-            .recipient(&contact, now, with_window)
+            .recipient(&contact, now, !cmd.message.is_template())
             .await?;
         // The template store (one read): Meta's category for consent, and
         // what the gate refuses before any call to Meta.
@@ -130,21 +130,22 @@ impl<P: SenderPorts> Sender<P> {
                 (&checked_template, refusal)
             }
         };
-        if let Some(step) = self
-            .gate(
-                cmd,
-                &key,
-                &number,
-                GateFacts {
-                    recipient,
-                    template_refusal: template_refusal.as_ref(),
-                },
-                receive_count,
-                now,
-            )
-            .await?
-        {
+        let facts = GateFacts {
+            recipient,
+            template_refusal: template_refusal.as_ref(),
+        };
+        let ending = self.assess(cmd, &key, facts, now).await?;
+        if ending.is_none() {
+            if let Some(step) = self.wait_turn(&number, receive_count, now).await? {
+                return Ok(step);
+            }
+        }
+        if let Some(step) = self.claim(cmd, &key, &number, now).await? {
             return Ok(step);
+        }
+        if let Some((outcome, label)) = ending {
+            self.finish(cmd, &key, &number, outcome).await?;
+            return Ok(Step::Done(label));
         }
         self.audit_override(cmd, &contact, recipient, origin)
             .await?;

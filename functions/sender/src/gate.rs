@@ -10,7 +10,7 @@ use shared::domain::outbound::{FailureClass, OutboundCommand};
 use shared::domain::privacy::OVERRIDE_ACTION;
 use shared::domain::sending::{overrides_restriction, precheck, Recipient, Verdict};
 use shared::ports::contacts::Auditor;
-use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, Throttle};
+use shared::ports::sending::{LedgerKey, Outcome, Throttle};
 use shared::ports::{Clock, StoreError};
 
 use crate::deliver::{jitter, Step};
@@ -18,17 +18,16 @@ use crate::templates::GateFacts;
 use crate::{Origin, Sender, SenderPorts};
 
 impl<P: SenderPorts> Sender<P> {
-    /// `Some(step)` when the command may not be sent now: ended for good
-    /// (recorded and announced), or released to come back later.
-    pub(crate) async fn gate(
+    /// How the command ends without a call to Meta, if it does: `None`
+    /// when it may be sent. Reads only; the caller records the outcome
+    /// under the key's claim.
+    pub(crate) async fn assess(
         &self,
         cmd: &OutboundCommand,
         key: &LedgerKey,
-        number: &PhoneNumberId,
         about: GateFacts<'_>,
-        receive_count: u32,
         now: i64,
-    ) -> Result<Option<Step>, StoreError> {
+    ) -> Result<Option<(Outcome, &'static str)>, StoreError> {
         let GateFacts {
             recipient,
             template_refusal,
@@ -47,10 +46,9 @@ impl<P: SenderPorts> Sender<P> {
                 reason: refusal.reason(),
                 detail: Some(refusal.detail()),
             };
-            self.finish(cmd, key, number, outcome).await?;
-            return Ok(Some(Step::Done("rejected")));
+            return Ok(Some((outcome, "rejected")));
         }
-        let ended = match verdict {
+        Ok(match verdict {
             Verdict::Send => None,
             Verdict::Expired => Some((Outcome::Expired, "expired")),
             Verdict::Suppressed(reason) => Some((
@@ -66,20 +64,26 @@ impl<P: SenderPorts> Sender<P> {
                 },
                 "rejected",
             )),
-        };
-        if let Some((outcome, label)) = ended {
-            self.finish(cmd, key, number, outcome).await?;
-            return Ok(Some(Step::Done(label)));
-        }
+        })
+    }
+
+    /// `Some(step)` when the number may not send now (paused after a spam
+    /// refusal, or no pacing permit within the wait): back on the queue.
+    /// Before the claim, so that a send waiting here holds no claim that a
+    /// crash would leave to end `outcome_unknown`.
+    pub(crate) async fn wait_turn(
+        &self,
+        number: &PhoneNumberId,
+        receive_count: u32,
+        now: i64,
+    ) -> Result<Option<Step>, StoreError> {
         if let Some(until) = self.throttle.paused_until(number, now).await? {
-            self.ledger.release(key, "paused", now).await?;
             return Ok(Some(Step::Retry {
                 seconds: u32::try_from(until - now).unwrap_or(60),
                 why: "paused",
             }));
         }
         if !self.permit(number).await? {
-            self.ledger.release(key, "pacing", now).await?;
             return Ok(Some(Step::Retry {
                 seconds: self.settings.retry.delay(
                     FailureClass::Throughput,
