@@ -1,5 +1,7 @@
 //! What gets stored, as the ports receive it.
 
+use std::collections::BTreeSet;
+
 use super::ids::{ContactKey, PhoneNumberId, WaId};
 use super::inbound::{ConsentChange, DiagnosticKind, InboundMessage, StatusUpdate};
 use super::queued::RequestMeta;
@@ -131,4 +133,28 @@ impl ConsentChange {
             _ => None,
         }
     }
+}
+
+/// What automation needs to know about a contact (expired profiles count as
+/// absent).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ContactState {
+    pub exists: bool,
+    pub first_seen_at: Option<i64>,
+    /// The message that created the contact (absent on contacts stored
+    /// before it was recorded, or created by a consent change).
+    pub first_wamid: Option<String>,
+    pub profile_name: Option<String>,
+    pub tags: BTreeSet<String>,
+    /// Processing restricted at the person's request: store, never automate.
+    pub restricted: bool,
+    pub handoff_until: Option<i64>,
+    /// Automated replies paused after a flood of messages.
+    pub paused_until: Option<i64>,
+    pub consent: Option<ConsentState>,
+    /// What the profile holds of Meta's facts, so that a message bringing
+    /// nothing new leaves it unwritten (the processor's contact touch).
+    pub username: Option<String>,
+    pub phone_number_id: Option<String>,
+    pub expires_at: Option<i64>,
 }

@@ -70,7 +70,7 @@ pub trait ContactStore: Send + Sync {
     fn touch(
         &self,
         touch: &ContactTouch,
-    ) -> impl Future<Output = Result<Option<automation::ContactState>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<crate::domain::records::ContactState>, StoreError>> + Send;
     fn link_number_change(
         &self,
         change: &NumberChange,
