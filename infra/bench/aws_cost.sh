@@ -8,9 +8,14 @@
 #   infra/bench/aws_cost.sh [-- --messages 200 --contacts 20 --media-bytes 102400
 #                               --large-files 4 --large-bytes 20971520]
 #
-# Scenarios: inbound_plain, inbound_rules, send, status (per message) and
-# media, media_multipart (per stored file: the media function's S3 requests
-# and storage, issue #15).
+# Scenarios: inbound_plain, inbound_rules (per inbound message, automation
+# off and with the shipped rules), send (per template command), send_rules
+# (per automated reply of the shipped rules, inside the 24-hour window),
+# status (per status) and media, media_multipart (per stored file: the media
+# function's S3 requests and storage, issue #15). Each is printed next to its
+# floor (each fact written once, nothing read) and issue #19's targets, in
+# dollars with the HTTP API and with WebhookEndpoint=FunctionUrl (the same
+# requests without the HTTP API's charge), and all in one table at the end.
 #
 # The request log, scenario file and bench stdout stay in .local/cost/ for
 # a second look: cost_model.py --requests … --scenarios … --stdout ….

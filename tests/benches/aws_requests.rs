@@ -22,6 +22,10 @@
 //!   at a fixed time inside opening hours.
 //! - `send`: *messages* template commands to *contacts* recipients through
 //!   the sender against the Graph API simulator, in batches of 10.
+//! - `send_rules`: the shipped rules' automated replies (free-form texts
+//!   inside the 24-hour window) through the sender, in batches of 10: the
+//!   `inbound_rules` conversation is played uncounted first, so the
+//!   customers' messages the sender reads the window from are stored.
 //! - `status`: sent, delivered and read for each wamid the send scenario
 //!   stored, one status per POST, then the processor in batches of 10.
 //! - `media` / `media_multipart`: *messages* images of *media-bytes* each,
@@ -87,7 +91,10 @@ fn main() {
             graph_simulator::spawn(config).await
         })
         .expect("simulator starts");
-    scenarios.extend(runtime.block_on(messages::send_and_status(&a, &sim)));
+    let (send, status) = runtime.block_on(messages::send_and_status(&a, &sim));
+    scenarios.push(send);
+    scenarios.push(runtime.block_on(messages::send_rules(&a, &sim)));
+    scenarios.push(status);
     let images = media::Files {
         scenario: "media",
         files: a.messages,

@@ -19,7 +19,7 @@ pub use automation::{message_webhook, of_type, reply_texts, text_webhook};
 pub use contacts::{contacts_request, parts, LocalContacts, CALLER_ARN};
 pub use events::{api_gateway_request, function_url_request, ApiRequest};
 pub use media::{media_webhook, LocalMedia};
-pub use outbound::{LocalSender, ACCESS_TOKEN, PHONE_NUMBER_ID};
+pub use outbound::{LocalSender, SenderPortsWith, ACCESS_TOKEN, PHONE_NUMBER_ID};
 pub use queues::Drain;
 pub use review::LocalReviewer;
 pub use table::{n, s, Item};

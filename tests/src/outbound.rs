@@ -2,6 +2,7 @@
 //! in-process Graph API simulator, whose status webhooks reach our real
 //! webhook handler through a small HTTP receiver.
 
+use std::marker::PhantomData;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use shared::domain::outbound::MediaSources;
 use shared::domain::retention::Retention;
 use shared::domain::retries::RetryPolicy;
 use shared::ports::contacts::HashingAuditor;
+use shared::ports::Clock;
 use shared::secrets::CachedSecrets;
 
 use crate::events::{api_gateway_request, ApiRequest};
@@ -35,16 +37,20 @@ pub const PHONE_NUMBER_ID: &str = "106540352242922";
 /// pacing fixes it (`sender.clock = TestClock(Some(secs))`).
 pub type LocalSender = Sender<LocalSenderPorts>;
 
-pub enum LocalSenderPorts {}
+pub type LocalSenderPorts = SenderPortsWith<TestClock>;
 
-impl SenderPorts for LocalSenderPorts {
+/// The deployed adapters with the clock `C` (the cost bench moves the
+/// system's clock back to the day its customers wrote).
+pub struct SenderPortsWith<C>(PhantomData<C>);
+
+impl<C: Clock> SenderPorts for SenderPortsWith<C> {
     type Events = <Aws as SenderPorts>::Events;
     type Ledger = <Aws as SenderPorts>::Ledger;
     type Recipients = <Aws as SenderPorts>::Recipients;
     type Throttle = <Aws as SenderPorts>::Throttle;
     type Graph = <Aws as SenderPorts>::Graph;
     type Redelivery = <Aws as SenderPorts>::Redelivery;
-    type Clock = TestClock;
+    type Clock = C;
     type Consent = <Aws as SenderPorts>::Consent;
     type Audit = <Aws as SenderPorts>::Audit;
     type Files = <Aws as SenderPorts>::Files;
@@ -114,6 +120,16 @@ impl World {
     }
 
     pub fn sender(&self, sim: &RunningSimulator, messages_per_second: u32) -> LocalSender {
+        self.sender_on(sim, messages_per_second, TestClock(None))
+    }
+
+    /// [`World::sender`] on another clock.
+    pub fn sender_on<C: Clock>(
+        &self,
+        sim: &RunningSimulator,
+        messages_per_second: u32,
+        clock: C,
+    ) -> Sender<SenderPortsWith<C>> {
         let store = DynamoStore::new(self.ddb.clone(), &self.table);
         let secrets = CachedSecrets::new(
             SecretsManagerFetcher::new(self.secrets.clone(), &self.secret_id),
@@ -130,7 +146,7 @@ impl World {
             throttle: store.clone(),
             graph: graph.clone(),
             redelivery: SqsRedelivery::new(self.sqs.clone(), &self.outbound_url),
-            clock: TestClock(None),
+            clock,
             consent: KeyedConsent {
                 store: store.clone(),
                 hasher: hasher.clone(),

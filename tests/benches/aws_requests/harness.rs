@@ -1,13 +1,41 @@
 //! What every scenario shares: the options, the handlers' named clients,
-//! the inbound queue played as the event-source mapping plays it.
+//! the inbound and outbound queues played as the event-source mapping plays
+//! them, and a clock on the day the bench's customers wrote.
+
+use std::time::Instant;
 
 use integration_tests::{Drain, LocalProcessor, World};
+use sender::{Sender, SenderPorts};
 
 use crate::usage::Usage;
 
 /// Wednesday 2026-11-25 14:00 UTC: inside the shipped rules' opening hours,
 /// so the rules scenario does not change with the time it is run.
 pub const OPEN_HOURS_NOW: i64 = 1_795_614_000;
+
+/// The system's clock moved back to `start_secs`: time passes as it does
+/// (the sender's pacing slots need it to), on the day the bench's customers
+/// wrote, so the 24-hour window of their stored messages is open.
+pub struct ShiftedClock {
+    start_ms: i64,
+    started: Instant,
+}
+
+impl ShiftedClock {
+    pub fn starting_at(start_secs: i64) -> Self {
+        Self {
+            start_ms: start_secs * 1000,
+            started: Instant::now(),
+        }
+    }
+}
+
+impl shared::ports::Clock for ShiftedClock {
+    fn now_ms(&self) -> i64 {
+        let elapsed = i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        self.start_ms.saturating_add(elapsed)
+    }
+}
 
 pub struct Args {
     pub messages: usize,
@@ -80,6 +108,21 @@ pub async fn process_inbound(
     counted
         .esm
         .drain_queue(&url, true, |event| usage.measure(processor.handle(event)))
+        .await
+}
+
+/// The outbound queue handed to the sender in batches of up to 10, its
+/// polling counted as the event-source mapping's; a failed record keeps
+/// the visibility the sender gave it.
+pub async fn send_outbound<P: SenderPorts>(
+    counted: &Counted,
+    usage: &Usage,
+    sender: &Sender<P>,
+) -> Drain {
+    let url = counted.esm.outbound_url.clone();
+    counted
+        .esm
+        .drain_queue(&url, false, |event| usage.measure(sender.handle(event)))
         .await
 }
 

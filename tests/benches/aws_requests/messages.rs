@@ -1,11 +1,15 @@
 //! The message scenarios: `inbound_plain` / `inbound_rules` (text messages
 //! through the webhook and the processor), `send` (template commands
+//! through the sender), `send_rules` (the shipped rules' automated replies
 //! through the sender) and `status` (the statuses of what was sent).
 
+use graph_simulator::RunningSimulator;
 use integration_tests::{s, text_webhook, World, PHONE_NUMBER_ID};
 use serde_json::{json, Value};
 
-use crate::harness::{announce, process_inbound, wa_id, Args, Counted, OPEN_HOURS_NOW};
+use crate::harness::{
+    announce, process_inbound, send_outbound, wa_id, Args, Counted, ShiftedClock, OPEN_HOURS_NOW,
+};
 use crate::usage::Usage;
 
 /// The template default (`MessagesPerSecond`).
@@ -19,28 +23,35 @@ const TEXTS: [&str; 4] = [
     "Thanks, that's great.",
 ];
 
-pub async fn inbound(a: &Args, scenario: &str, rules: Option<&str>) -> Value {
-    let world = World::new().await;
-    announce(scenario);
-    let counted = Counted::new(&world, scenario).await;
-    let webhook = counted.webhook.webhook();
-    let processor = counted
-        .processor
-        .processor_with(rules, rules.map(|_| OPEN_HOURS_NOW));
-    let (wh, pr) = (Usage::default(), Usage::default());
-    let first_ts = OPEN_HOURS_NOW - 60;
+/// Meta's timestamp of the first customer message: a minute before
+/// `OPEN_HOURS_NOW`, one more second for each message after it.
+const FIRST_TS: i64 = OPEN_HOURS_NOW - 60;
+
+/// The customers' texts, one per webhook POST through `world`'s webhook,
+/// each measured on `usage`: message `i` from customer `i mod contacts`.
+async fn post_texts(a: &Args, scenario: &str, world: &World, usage: &Usage) {
+    let webhook = world.webhook();
     for i in 0..a.messages {
         let body = text_webhook(
             &wa_id(i % a.contacts),
             &format!("wamid.cost{scenario}{i:06}"),
             TEXTS[(i / a.contacts) % TEXTS.len()],
-            first_ts + i as i64,
+            FIRST_TS + i as i64,
         );
-        let answer = wh
-            .measure(counted.webhook.post_signed(&webhook, &body))
-            .await;
+        let answer = usage.measure(world.post_signed(&webhook, &body)).await;
         assert_eq!(answer.status(), 200, "webhook POST {i}");
     }
+}
+
+pub async fn inbound(a: &Args, scenario: &str, rules: Option<&str>) -> Value {
+    let world = World::new().await;
+    announce(scenario);
+    let counted = Counted::new(&world, scenario).await;
+    let processor = counted
+        .processor
+        .processor_with(rules, rules.map(|_| OPEN_HOURS_NOW));
+    let (wh, pr) = (Usage::default(), Usage::default());
+    post_texts(a, scenario, &counted.webhook, &wh).await;
     let drain = process_inbound(&counted, &pr, &processor).await;
     assert_eq!((drain.delivered, drain.failed), (a.messages, 0));
     let stored = world.items_of_type("message").await.len();
@@ -50,8 +61,47 @@ pub async fn inbound(a: &Args, scenario: &str, rules: Option<&str>) -> Value {
            "functions": {"webhook": wh.to_json(), "processor": pr.to_json()}})
 }
 
+/// The sender's cost per automated reply: the `inbound_rules` conversation
+/// is played first, uncounted (straight to moto), so the customers'
+/// messages are stored and the shipped rules' replies wait on the outbound
+/// queue as the processor put them there; then the counted sender drains
+/// that queue, a minute after the last message (inside the 24-hour window,
+/// which it reads from the stored messages).
+pub async fn send_rules(a: &Args, sim: &RunningSimulator) -> Value {
+    let scenario = "send_rules";
+    let world = World::new().await;
+    post_texts(a, scenario, &world, &Usage::default()).await;
+    let processor =
+        world.processor_with(Some(processor::config::BUNDLED_RULES), Some(OPEN_HOURS_NOW));
+    let drain = world.drain(&processor).await;
+    assert_eq!((drain.delivered, drain.failed), (a.messages, 0));
+    let replies = world.queue_depth(&world.outbound_url).await;
+    assert!(replies > 0, "the shipped rules answer some of the texts");
+
+    announce(scenario);
+    let counted = Counted::new(&world, scenario).await;
+    let clock = ShiftedClock::starting_at(FIRST_TS + a.messages as i64 + 60);
+    let sender = counted.sender.sender_on(sim, MESSAGES_PER_SECOND, clock);
+    let graph_before = sim.requests().len();
+    let se = Usage::default();
+    let drain = send_outbound(&counted, &se, &sender).await;
+    assert_eq!((drain.delivered, drain.failed), (replies, 0));
+    let graph_calls = sim.requests().len() - graph_before;
+    let sent = world
+        .items_of_type("message")
+        .await
+        .iter()
+        .filter(|i| s(i, "direction") == Some("out") && s(i, "wamid").is_some())
+        .count();
+    assert_eq!(sent, replies, "every automated reply sent and stored");
+    json!({"scenario": scenario, "unit": "automated reply", "count": replies,
+        "inbound_messages": a.messages, "contacts": a.contacts, "batch_size": 10,
+        "graph_calls": graph_calls, "messages_per_second": MESSAGES_PER_SECOND,
+        "functions": {"sender": se.to_json()}})
+}
+
 /// Sends, then the statuses of what was sent: two scenarios on one stack.
-pub async fn send_and_status(a: &Args, sim: &graph_simulator::RunningSimulator) -> Vec<Value> {
+pub async fn send_and_status(a: &Args, sim: &RunningSimulator) -> (Value, Value) {
     let world = World::new().await;
     let counted = Counted::new(&world, "send").await;
     let sender = counted.sender.sender(sim, MESSAGES_PER_SECOND);
@@ -66,12 +116,7 @@ pub async fn send_and_status(a: &Args, sim: &graph_simulator::RunningSimulator) 
         world.enqueue_command(&command.to_string()).await;
     }
     let se = Usage::default();
-    let drain = counted
-        .esm
-        .drain_queue(&world.outbound_url, false, |event| {
-            se.measure(sender.handle(event))
-        })
-        .await;
+    let drain = send_outbound(&counted, &se, &sender).await;
     assert_eq!((drain.delivered, drain.failed), (a.messages, 0));
     let graph_calls = sim.requests().len();
     let sent: Vec<(String, String)> = world
@@ -122,7 +167,7 @@ pub async fn send_and_status(a: &Args, sim: &graph_simulator::RunningSimulator) 
     let status = json!({"scenario": "status", "unit": "status", "count": posts,
         "contacts": a.contacts, "batch_size": 10,
         "functions": {"webhook": wh.to_json(), "processor": pr.to_json()}});
-    vec![send, status]
+    (send, status)
 }
 
 /// A status webhook as Meta sends it for a business-initiated utility template.
