@@ -256,20 +256,22 @@ pub async fn run(config: &Config) -> Outcome {
             consumer_done.store(true, Ordering::SeqCst);
             status_webhooks
         },
-        // An internal system reading the events queue throughout.
+        // An internal system reading the events queue throughout, and
+        // each subscriber its own queue.
         lambda::consume(&platform, &platform.events_url, || consumer_done
             .load(Ordering::SeqCst)),
+        subscribers::take(&platform, &subscribers, || consumer_done
+            .load(Ordering::SeqCst)),
     );
-    let (status_webhooks, events) = phases_and_events;
+    let (status_webhooks, events, subscribed) = phases_and_events;
 
     // 3. The accounting, read straight from moto.
-    let (items, outbound_dlq, inbound_dlq, media_dlq, objects, subscribed) = tokio::join!(
+    let (items, outbound_dlq, inbound_dlq, media_dlq, objects) = tokio::join!(
         platform.items(),
         lambda::consume(&platform, &platform.outbound_dlq_url, || true),
         lambda::consume(&platform, &platform.dlq_url, || true),
         lambda::consume(&platform, &platform.media_dlq_url, || true),
         platform.bucket_listing(),
-        subscribers::take(&platform, &subscribers),
     );
     let observed = checks::Observed {
         items,
