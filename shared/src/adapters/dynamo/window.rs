@@ -14,12 +14,16 @@ use super::DynamoStore;
 use crate::domain::ids::ContactKey;
 use crate::ports::StoreError;
 
-/// Items read per page. A conversation's newest messages are mostly the
-/// customer's; a business that sent many messages since makes it page on.
-const PAGE: i32 = 10;
-/// At most this many pages (100 messages of the last 24 hours, or of the
-/// flood window) are read; past them, the answer is what was found.
-const MAX_PAGES: usize = 10;
+/// Items read by the first page of the window's read: a conversation's
+/// newest messages are mostly the customer's, so one small page usually
+/// answers (and RRU are billed per item read).
+const FIRST_PAGE: i32 = 10;
+/// Items per later page: a business that sent many messages since the
+/// customer's last one is paged through in few requests.
+const NEXT_PAGE: i32 = 45;
+/// At most this many pages: the window's read stops after 100 messages of
+/// the last 24 hours, the flood count after 3 MB or so.
+const MAX_PAGES: usize = 3;
 
 /// Only what the customer wrote opens the window or counts as flooding;
 /// a system notice (a number or identity change) does not.
@@ -70,12 +74,12 @@ impl DynamoStore {
         consistent: bool,
     ) -> Result<Option<i64>, StoreError> {
         let mut start: Option<HashMap<String, AttributeValue>> = None;
-        for _ in 0..MAX_PAGES {
+        for page in 0..MAX_PAGES {
             let out = self
                 .customer_messages(contact, since)
                 .projection_expression("ts")
                 .scan_index_forward(false)
-                .limit(PAGE)
+                .limit(if page == 0 { FIRST_PAGE } else { NEXT_PAGE })
                 .consistent_read(consistent)
                 .set_exclusive_start_key(start)
                 .send()
