@@ -8,8 +8,7 @@
 //! instance has in flight at once rather than one write per send (issue
 //! #19); a permit is used only within the slot it was taken for, so the
 //! rate is never exceeded, and what a slot's sends did not use is lost
-//! with the slot. One send takes for all at a time; a send that finds it
-//! taking takes its own permit rather than wait behind that write.
+//! with the slot.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -45,39 +44,13 @@ const SLOT_MS: i64 = 1000 / SLOTS_PER_SECOND;
 pub struct PaceCache {
     levels: Mutex<HashMap<String, (Option<ThroughputLevel>, i64)>>,
     in_flight: AtomicUsize,
-    permits: Mutex<HashMap<String, (i64, u32)>>,
-    /// Held by the one send taking permits for all; the others take their
-    /// own meanwhile rather than wait behind its write (which a throttled
-    /// or slow DynamoDB can hold for seconds).
-    taking: tokio::sync::Mutex<()>,
+    permits: tokio::sync::Mutex<HashMap<String, (i64, u32)>>,
 }
 
 /// One send in flight while it lives.
 pub(crate) struct InFlight<'a>(&'a PaceCache);
 
 impl PaceCache {
-    /// Uses one of the permits held for `number` in `slot`, if any.
-    fn held(&self, number: &PhoneNumberId, slot: i64) -> bool {
-        let mut held = self.permits.lock().unwrap_or_else(|e| e.into_inner());
-        match held.get_mut(number.as_str()) {
-            Some((for_slot, left)) if *for_slot == slot && *left > 0 => {
-                *left -= 1;
-                true
-            }
-            _ => false,
-        }
-    }
-
-    /// Keeps `spare` permits of `slot` for the sends that come next.
-    fn hold(&self, number: &PhoneNumberId, slot: i64, spare: u32) {
-        let mut held = self.permits.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = held.entry(number.as_str().to_owned()).or_insert((slot, 0));
-        *entry = match *entry {
-            (for_slot, left) if for_slot == slot => (slot, left + spare),
-            _ => (slot, spare),
-        };
-    }
-
     pub(crate) fn in_flight(&self) -> InFlight<'_> {
         self.in_flight.fetch_add(1, Ordering::Relaxed);
         InFlight(self)
@@ -122,24 +95,23 @@ impl<P: SenderPorts> Sender<P> {
         loop {
             let now_ms = self.clock.now_ms();
             let slot = now_ms.div_euclid(SLOT_MS);
-            if self.pace_cache.held(number, slot) {
-                return Ok(true);
-            }
-            // Held until the take below has answered.
-            let only_taker = self.pace_cache.taking.try_lock().ok();
-            let wanted = match only_taker {
-                Some(_) => self.pace_cache.in_flight.load(Ordering::Relaxed).max(1),
-                None => 1,
-            };
-            let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
-            let got = self
-                .throttle
-                .take(number, wanted, per_second, now_ms)
-                .await?;
-            drop(only_taker);
-            if got > 0 {
-                self.pace_cache.hold(number, slot, got - 1);
-                return Ok(true);
+            {
+                let mut held = self.pace_cache.permits.lock().await;
+                let (for_slot, left) = held.entry(number.as_str().to_owned()).or_insert((slot, 0));
+                if *for_slot == slot && *left > 0 {
+                    *left -= 1;
+                    return Ok(true);
+                }
+                let wanted = self.pace_cache.in_flight.load(Ordering::Relaxed).max(1);
+                let wanted = u32::try_from(wanted).unwrap_or(u32::MAX);
+                let got = self
+                    .throttle
+                    .take(number, wanted, per_second, now_ms)
+                    .await?;
+                if got > 0 {
+                    (*for_slot, *left) = (slot, got - 1);
+                    return Ok(true);
+                }
             }
             if started.elapsed() > MAX_PERMIT_WAIT {
                 return Ok(false);
