@@ -2,6 +2,7 @@
 
 use shared::domain::ids::ContactKey;
 use shared::domain::outbound::{parse_command, CommandError, FailureClass, OutboundCommand};
+use shared::domain::sending::needs_window;
 use shared::ports::sending::{LedgerKey, RecipientDirectory};
 use shared::ports::{Clock, StoreError};
 
@@ -116,7 +117,7 @@ impl<P: SenderPorts> Sender<P> {
         // message Meta never had (the chaos run's crashes).
         let recipient = self
             .recipients
-            .recipient(&contact, now, !cmd.message.is_template())
+            .recipient(&contact, now, needs_window(cmd))
             .await?;
         // The template store (one read): Meta's category for consent, and
         // what the gate refuses before any call to Meta.

@@ -64,12 +64,17 @@ pub fn precheck(
     {
         return Verdict::Suppressed("no_marketing_opt_in");
     }
-    if !cmd.message.is_template()
-        && !super::window::is_open(recipient.and_then(|r| r.last_inbound_at), now)
+    if needs_window(cmd) && !super::window::is_open(recipient.and_then(|r| r.last_inbound_at), now)
     {
         return Verdict::Rejected("outside_customer_service_window");
     }
     Verdict::Send
+}
+
+/// Whether the command may go out only inside the 24-hour window: every
+/// message but an approved template (the sender reads the window only then).
+pub fn needs_window(cmd: &OutboundCommand) -> bool {
+    !cmd.message.is_template()
 }
 
 /// For a restricted recipient, whether the command overrides the
