@@ -275,6 +275,7 @@ async fn run(limits: &[u32], instances: usize, seconds: u32, mix: Mix) -> Vec<La
             template_cache: Default::default(),
             numbers: store.clone(),
             pace_cache: Default::default(),
+            sweep_marks: Default::default(),
         };
         let queue = Arc::clone(&queue);
         let finished_at = Arc::clone(&finished_at);

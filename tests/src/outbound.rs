@@ -180,6 +180,7 @@ impl World {
             template_cache: Default::default(),
             numbers: store,
             pace_cache: Default::default(),
+            sweep_marks: Default::default(),
         }
     }
 

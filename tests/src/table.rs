@@ -38,6 +38,28 @@ impl World {
             .collect()
     }
 
+    /// The sender's ledger entry for `key` as the sender reads it back: a
+    /// claim still `sending` whose sent message is stored in the partition
+    /// (with the key) reads `sent`, with the message's wamid and time
+    /// (docs/sending.md, "At most once").
+    pub async fn ledger_entry(&self, wa_id: &str, key: &str) -> Option<Item> {
+        let pk = format!("C#{wa_id}");
+        let mut entry = self.get(&pk, &format!("OUT#{key}")).await?;
+        if s(&entry, "state") == Some("sending") {
+            let sent = self.items().await.into_iter().find(|i| {
+                s(i, "pk") == Some(pk.as_str())
+                    && s(i, "idempotency_key") == Some(key)
+                    && s(i, "direction") == Some("out")
+            });
+            if let Some(m) = sent {
+                entry.insert("state".into(), AttributeValue::S("sent".into()));
+                entry.insert("wamid".into(), m["wamid"].clone());
+                entry.insert("sent_at".into(), m["ts"].clone());
+            }
+        }
+        Some(entry)
+    }
+
     pub async fn get(&self, pk: &str, sk: &str) -> Option<Item> {
         self.ddb
             .get_item()

@@ -93,5 +93,6 @@ pub fn sender(sdk: &aws_config::SdkConfig, config: Config) -> Result<Sender<Aws>
         template_cache: Default::default(),
         numbers: store,
         pace_cache: Default::default(),
+        sweep_marks: Default::default(),
     })
 }

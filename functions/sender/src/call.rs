@@ -1,5 +1,6 @@
-//! The call to Meta's Graph API and what its answer means: sent (recorded
-//! in the ledger and the contact's history), or refused (see refusal.rs).
+//! The call to Meta's Graph API and what its answer means: sent (the
+//! message stored in the contact's history, which the ledger reads as the
+//! outcome), or refused (see refusal.rs).
 
 use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{graph_body, OutboundCommand};
@@ -37,24 +38,18 @@ impl<P: SenderPorts> Sender<P> {
                     .await?;
                     return Ok(Step::Done("failed"));
                 };
-                self.finish(
-                    cmd,
-                    key,
-                    number,
-                    Outcome::Sent {
-                        wamid: wamid.clone(),
-                        sent_at,
-                    },
-                )
-                .await?;
-                self.record(cmd, &key.contact, number, &wamid, sent_at)
-                    .await?;
-                if !known_recipient {
+                // The stored message is the outcome: no ledger write (issue
+                // #19). A redelivery of this record finds it and announces.
+                self.record(cmd, key, number, &wamid, sent_at).await?;
+                if !known_recipient && !self.sweep_marks.marked(&key.contact, sent_at) {
                     let expires_at = self.settings.retention.expires_at(sent_at);
                     self.ledger
                         .mark_for_sweep(&key.contact, expires_at, sent_at)
                         .await?;
+                    self.sweep_marks.remember(&key.contact, sent_at);
                 }
+                let sent = Outcome::Sent { wamid, sent_at };
+                self.announce(cmd, key, number, &sent).await?;
                 Ok(Step::Done("sent"))
             }
             Err(error) => self.refused(cmd, key, number, error, receive_count).await,

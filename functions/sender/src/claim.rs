@@ -37,11 +37,12 @@ impl<P: SenderPorts> Sender<P> {
             } => {
                 if effects_pending {
                     // This record's last attempt recorded the outcome and may
-                    // have died before the history and the event: mend both
-                    // (the history write is conditional, the event keeps its id).
+                    // have died before the event (or, for a ledger entry
+                    // written `sent` before issue #19, before the history):
+                    // mend both (the history write is conditional, the
+                    // event keeps its id).
                     if let Outcome::Sent { wamid, sent_at } = &outcome {
-                        self.record(cmd, &key.contact, number, wamid, *sent_at)
-                            .await?;
+                        self.record(cmd, key, number, wamid, *sent_at).await?;
                     }
                     self.announce(cmd, key, number, &outcome).await?;
                 }

@@ -15,6 +15,7 @@ mod outcome;
 mod outcome_event;
 mod pace;
 mod refusal;
+mod sweep_marks;
 mod templates;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -38,6 +39,7 @@ use tracing::Instrument;
 pub use deliver::Step;
 pub use media::{UploadLocks, UPLOAD_CACHE_SECS};
 pub use pace::PaceCache;
+pub use sweep_marks::SweepMarks;
 pub use templates::TemplateCache;
 
 /// Records of one batch in flight at once: a batch is at most 10.
@@ -110,6 +112,9 @@ pub struct Sender<P: SenderPorts> {
     /// upgrade webhooks), and this instance's copy of it.
     pub numbers: P::Numbers,
     pub pace_cache: PaceCache,
+    /// Recipients without a profile this instance put on the retention
+    /// sweep today (one marker write per recipient and day, not per send).
+    pub sweep_marks: SweepMarks,
 }
 
 impl<P: SenderPorts> Sender<P> {

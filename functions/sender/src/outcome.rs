@@ -1,8 +1,9 @@
-//! The outcome of a command: recorded in the ledger, announced to internal
-//! systems, and a sent message stored in the contact's history.
+//! The outcome of a command: recorded in the ledger (a sent message: stored
+//! in the contact's history, which is its outcome), then announced to
+//! internal systems.
 
 use shared::domain::events::Event;
-use shared::domain::ids::{ContactKey, PhoneNumberId};
+use shared::domain::ids::PhoneNumberId;
 use shared::domain::outbound::{graph_body, OutboundCommand};
 use shared::ports::sending::{LedgerKey, OutboundLedger, Outcome, SentMessage};
 use shared::ports::{Clock, EventSink, StoreError};
@@ -56,18 +57,22 @@ impl<P: SenderPorts> Sender<P> {
             })
     }
 
+    /// Stores the sent message: the send's outcome (one write; its claim
+    /// stays `sending` and reads back as sent, `OutboundLedger`).
     pub(crate) async fn record(
         &self,
         cmd: &OutboundCommand,
-        contact: &ContactKey,
+        key: &LedgerKey,
         number: &PhoneNumberId,
         wamid: &str,
         sent_at: i64,
     ) -> Result<(), StoreError> {
+        let contact = &key.contact;
         let body = graph_body(cmd, Some(contact_wa_id(contact)));
         self.ledger
             .record_sent(SentMessage {
                 contact,
+                origin: &key.record,
                 wamid,
                 sent_at,
                 phone_number_id: number,

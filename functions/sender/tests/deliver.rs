@@ -131,6 +131,7 @@ fn sender(graph: ScriptedGraph) -> TestSender {
         template_cache: Default::default(),
         numbers: Default::default(),
         pace_cache: Default::default(),
+        sweep_marks: Default::default(),
     }
 }
 
@@ -148,12 +149,7 @@ fn now() -> i64 {
 const TEXT: &str = r#"{"idempotency_key":"k1","to":"+1 650-555-1234","message":{"type":"text","text":{"body":"hi"}}}"#;
 
 fn outcome(s: &TestSender) -> Option<Outcome> {
-    s.ledger
-        .entries
-        .lock()
-        .unwrap()
-        .get(&(contact(), "k1".to_owned()))
-        .and_then(|e| e.outcome.clone())
+    s.ledger.outcome_of(&contact(), "k1")
 }
 
 #[tokio::test]
@@ -175,6 +171,47 @@ async fn when_the_key_was_already_sent_should_not_call_meta_again() {
     s.deliver(TEXT, 1).await;
     assert_eq!(s.deliver(TEXT, 2).await, Step::Done("duplicate"));
     assert_eq!(graph.calls(), 1);
+}
+
+#[tokio::test]
+async fn when_the_event_failed_after_the_message_was_stored_should_announce_it_from_the_same_record_and_never_send_again(
+) {
+    use std::sync::atomic::Ordering::SeqCst;
+    let graph = ScriptedGraph::default();
+    let s = sender(graph.clone());
+    let first = sender::Origin {
+        sender_id: None,
+        message_id: "record-1",
+    };
+    s.events.refuse.store(true, SeqCst);
+    assert!(matches!(
+        s.deliver_from(TEXT, 1, &first).await,
+        Step::Retry { why: "storage", .. }
+    ));
+    assert!(s.events.sent().is_empty());
+    s.events.refuse.store(false, SeqCst);
+
+    // SQS hands the same record out again: its message is stored, so it
+    // was sent; this record owes the event.
+    assert_eq!(
+        s.deliver_from(TEXT, 2, &first).await,
+        Step::Done("duplicate")
+    );
+    let announced = s.events.sent();
+    assert_eq!(announced.len(), 1);
+    assert!(announced[0].contains("message.sent"), "{announced:?}");
+    // A copy of the command from another record: nothing owed, nothing sent.
+    let copy = sender::Origin {
+        sender_id: None,
+        message_id: "record-2",
+    };
+    assert_eq!(
+        s.deliver_from(TEXT, 1, &copy).await,
+        Step::Done("duplicate")
+    );
+    assert_eq!(s.events.sent().len(), 1);
+    assert_eq!(graph.calls(), 1, "Meta was called once");
+    assert!(matches!(outcome(&s), Some(Outcome::Sent { .. })));
 }
 
 #[tokio::test]

@@ -130,6 +130,7 @@ fn sender() -> Sender<Fakes> {
         template_cache: Default::default(),
         numbers: Default::default(),
         pace_cache: Default::default(),
+        sweep_marks: Default::default(),
     }
 }
 

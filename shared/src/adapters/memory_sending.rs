@@ -24,10 +24,38 @@ pub struct LedgerEntry {
     pub outcome: Option<Outcome>,
 }
 
+/// A stored sent message as the ledger finds it again by its key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentUnderKey {
+    pub wamid: String,
+    pub sent_at: i64,
+    pub origin: String,
+}
+
 #[derive(Clone, Default)]
 pub struct MemoryLedger {
     pub entries: Arc<Mutex<HashMap<(ContactKey, String), LedgerEntry>>>,
     pub sent: Arc<Mutex<Vec<(ContactKey, String)>>>,
+    /// The stored sent messages by (recipient, idempotency key): the
+    /// outcome of a send Meta accepted, as in the DynamoDB ledger.
+    pub sent_keys: Arc<Mutex<HashMap<(ContactKey, String), SentUnderKey>>>,
+}
+
+impl MemoryLedger {
+    /// How the key ended, as the sender reads it back: the ledger's outcome,
+    /// or the stored message of a send whose claim is still `sending`.
+    pub fn outcome_of(&self, contact: &ContactKey, key: &str) -> Option<Outcome> {
+        let id = (contact.clone(), key.to_owned());
+        let sent = self.sent_keys.lock().expect("sent lock").get(&id).cloned();
+        let entries = self.entries.lock().expect("ledger lock");
+        match (entries.get(&id), sent) {
+            (Some(e), Some(m)) if e.state == "sending" => Some(Outcome::Sent {
+                wamid: m.wamid,
+                sent_at: m.sent_at,
+            }),
+            (e, _) => e.and_then(|e| e.outcome.clone()),
+        }
+    }
 }
 
 impl OutboundLedger for MemoryLedger {
@@ -38,8 +66,9 @@ impl OutboundLedger for MemoryLedger {
         lease_secs: i64,
         _expires_at: i64,
     ) -> Result<Claim, StoreError> {
-        let mut entries = self.entries.lock().expect("ledger lock");
         let id = (key.contact.clone(), key.key.as_str().to_owned());
+        let sent = self.sent_keys.lock().expect("sent lock").get(&id).cloned();
+        let mut entries = self.entries.lock().expect("ledger lock");
         match entries.get_mut(&id) {
             None => {
                 entries.insert(
@@ -60,6 +89,18 @@ impl OutboundLedger for MemoryLedger {
                 e.attempts += 1;
                 Ok(Claim::Acquired {
                     attempt: e.attempts,
+                })
+            }
+            // A held claim whose message is stored: sent (the DynamoDB
+            // ledger's `sent_under`).
+            Some(e) if e.state == "sending" && sent.is_some() => {
+                let m = sent.expect("checked");
+                Ok(Claim::Finished {
+                    outcome: Outcome::Sent {
+                        wamid: m.wamid,
+                        sent_at: m.sent_at,
+                    },
+                    effects_pending: m.origin == key.record,
                 })
             }
             Some(e) if e.state == "sending" && e.lease_until > now => Ok(Claim::InFlight),
@@ -128,6 +169,15 @@ impl OutboundLedger for MemoryLedger {
     }
 
     async fn record_sent(&self, m: SentMessage<'_>) -> Result<(), StoreError> {
+        self.sent_keys
+            .lock()
+            .expect("sent lock")
+            .entry((m.contact.clone(), m.idempotency_key.as_str().to_owned()))
+            .or_insert_with(|| SentUnderKey {
+                wamid: m.wamid.to_owned(),
+                sent_at: m.sent_at,
+                origin: m.origin.to_owned(),
+            });
         let mut sent = self.sent.lock().expect("sent lock");
         let entry = (m.contact.clone(), m.wamid.to_owned());
         if !sent.contains(&entry) {

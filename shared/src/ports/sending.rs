@@ -131,8 +131,19 @@ pub struct SentMessage<'a> {
     pub idempotency_key: &'a IdempotencyKey,
     pub links: &'a [BusinessLink],
     pub expires_at: i64,
+    /// The queue record whose attempt sent it: the stored message is the
+    /// send's outcome (no ledger write follows it), and a redelivery of the
+    /// same record owes its event (as [`Claim::Finished`]'s `effects_pending`).
+    pub origin: &'a str,
 }
 
+/// The ledger of sends: a claim before Meta's call, then the outcome. A
+/// send Meta accepted is recorded once, as the stored message
+/// ([`OutboundLedger::record_sent`], carrying its idempotency key and
+/// origin); its claim stays `sending`, and [`OutboundLedger::claim`] reads a
+/// held claim whose message is stored as [`Claim::Finished`] (issue #19:
+/// claim and message, two writes per send). Every other outcome is written
+/// on the claim ([`OutboundLedger::finish`]).
 pub trait OutboundLedger: Send + Sync {
     fn claim(
         &self,

@@ -27,7 +27,7 @@ pub struct Observed {
 /// The at-most-once design's visible misses, commands and automated
 /// replies together, split by whether Meta had the message: an attempt
 /// that ended (crash, timeout, lost write) after Meta's answer and before
-/// the ledger write, or after the claim and before Meta had it.
+/// storing the message (the outcome of a send), or after the claim and before Meta had it.
 fn outcome_unknown_rows(
     r: &mut Report,
     unknown: &HashSet<&String>,
@@ -37,7 +37,7 @@ fn outcome_unknown_rows(
     r.figure(
         "sends ending `failed / outcome_unknown`: Meta had sent them",
         after_meta,
-        "an attempt ended between Meta's answer and the ledger write; never sent again",
+        "an attempt ended between Meta's answer and storing the message (its outcome); never sent again",
     );
     r.figure(
         "sends ending `failed / outcome_unknown`: Meta never had them",
@@ -289,7 +289,7 @@ pub fn check(load: &Load, seen: &Observed) -> Report {
         once_each(&statuses, status_facts.iter()),
     );
     let key = |d: &Value| d["idempotency_key"].as_str().unwrap_or_default().to_owned();
-    // A send Meta accepted whose attempt ended before the ledger write is
+    // A send Meta accepted whose attempt ended before storing its message (the outcome) is
     // closed `outcome_unknown` (the connector cannot know Meta had it): its
     // one outcome event is `message.failed`, not `message.sent`.
     let sent = events_per_fact(&seen.events, "message.sent", key);

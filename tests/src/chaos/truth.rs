@@ -49,16 +49,28 @@ pub(super) fn truth(webhooks: &[Value]) -> Truth {
     Truth { sends, statuses }
 }
 
-/// Ledger outcome per idempotency key: `state` and `reason`.
+/// Ledger outcome per idempotency key: `state` and `reason`, as the sender
+/// reads it back: a claim still `sending` whose sent message is stored in
+/// the same partition (with the key) is `sent` (docs/sending.md).
 pub(super) fn ledger(items: &[Item]) -> HashMap<String, (String, String)> {
+    let stored: HashSet<(&str, &str)> = items
+        .iter()
+        .filter(|i| s(i, "sk").is_some_and(|sk| sk.starts_with("M#")))
+        .filter(|i| s(i, "direction") == Some("out"))
+        .filter_map(|i| Some((s(i, "pk")?, s(i, "idempotency_key")?)))
+        .collect();
     items
         .iter()
         .filter_map(|i| {
             let key = s(i, "sk")?.strip_prefix("OUT#")?;
+            let mut state = s(i, "state").unwrap_or_default();
+            if state == "sending" && stored.contains(&(s(i, "pk")?, key)) {
+                state = "sent";
+            }
             Some((
                 key.to_owned(),
                 (
-                    s(i, "state").unwrap_or_default().to_owned(),
+                    state.to_owned(),
                     s(i, "reason").unwrap_or_default().to_owned(),
                 ),
             ))

@@ -31,10 +31,7 @@ fn graph_sends(sim: &graph_simulator::RunningSimulator) -> usize {
 }
 
 async fn ledger_state(world: &World, key: &str) -> (String, Option<String>) {
-    let item = world
-        .get(&format!("C#{WA_ID}"), &format!("OUT#{key}"))
-        .await
-        .expect("ledger entry");
+    let item = world.ledger_entry(WA_ID, key).await.expect("ledger entry");
     (
         s(&item, "state").unwrap_or_default().to_owned(),
         s(&item, "reason").map(str::to_owned),

@@ -88,11 +88,9 @@ pub fn template_command(key: &str, to: &str, category: &str) -> String {
     .to_string()
 }
 
+/// The ledger entry as the sender reads it back ([`World::ledger_entry`]).
 pub async fn ledger(world: &World, to: &str, key: &str) -> Item {
-    world
-        .get(&format!("C#{to}"), &format!("OUT#{key}"))
-        .await
-        .expect("ledger entry")
+    world.ledger_entry(to, key).await.expect("ledger entry")
 }
 
 pub fn state(item: &Item) -> &str {

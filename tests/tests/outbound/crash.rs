@@ -1,7 +1,8 @@
-//! A send whose invocation ends between Meta's answer and the ledger write
-//! (a Lambda timeout, a killed instance): Meta has the message and the
-//! ledger still says `sending`. At most once: the command ends
-//! `failed / outcome_unknown` and is never sent again.
+//! A send whose invocation ends between Meta's answer and its outcome's
+//! write, the stored message (a Lambda timeout, a killed instance): Meta
+//! has the message and the ledger still says `sending`. At most once: the
+//! command ends `failed / outcome_unknown` and is never sent again. And a
+//! send whose message was stored reads as sent, whenever its key returns.
 
 use integration_tests::crash::{run_until, Ended};
 use integration_tests::{s, TestClock, World};
@@ -57,4 +58,27 @@ async fn a_send_crashed_after_metas_answer_ends_outcome_unknown_and_is_never_res
     let ids: std::collections::HashSet<_> = failed.iter().map(|e| &e["event_id"]).collect();
     assert_eq!(ids.len(), 1, "the internal system hears of it once");
     assert_eq!(failed[0]["data"]["reason"], "outcome_unknown");
+}
+
+#[tokio::test]
+async fn a_copy_of_a_sent_command_after_its_claims_lease_ran_out_is_a_duplicate_not_a_loss() {
+    let world = World::new().await;
+    let sim = world.simulator(|_| {}).await;
+    let command = template_command("sent-1", TO, "utility");
+    world.enqueue_command(&command).await;
+    world.drain_outbound(&world.sender(&sim, 80)).await;
+    assert_eq!(meta_accepted(&sim), 1);
+
+    // The claim stays `sending`; the stored message is the outcome. A copy
+    // arriving after the lease must find it, not close the key as unknown.
+    world.enqueue_command(&command).await;
+    let mut late = world.sender(&sim, 80);
+    late.clock = TestClock(Some(now() + 121));
+    world.drain_outbound(&late).await;
+    assert_eq!(sends(&sim).len(), 1, "sent once");
+    assert_eq!(state(&ledger(&world, TO, "sent-1").await), "sent");
+    let events = world.events().await;
+    let of = |kind: &str| events.iter().filter(|e| e["type"] == kind).count();
+    assert_eq!(of("message.sent"), 1, "announced once, by the send");
+    assert_eq!(of("message.failed"), 0, "no outcome_unknown");
 }

@@ -104,7 +104,7 @@ async fn a_marketing_template_commanded_as_utility_is_suppressed_for_a_customer_
 
     assert!(sends(&sim).is_empty(), "no call to /messages");
     let item = world
-        .get("C#16505551237", "OUT#sale-as-utility")
+        .ledger_entry("16505551237", "sale-as-utility")
         .await
         .expect("ledger entry");
     assert_eq!(

@@ -46,10 +46,7 @@ pub fn sends(sim: &RunningSimulator) -> Vec<RecordedRequest> {
 }
 
 pub async fn ledger(world: &World, key: &str) -> Item {
-    world
-        .get(&format!("C#{TO}"), &format!("OUT#{key}"))
-        .await
-        .expect("ledger entry")
+    world.ledger_entry(TO, key).await.expect("ledger entry")
 }
 
 pub fn ended(item: &Item) -> (String, Option<String>) {

@@ -45,6 +45,15 @@ pub(crate) fn messages_since(since: i64) -> (String, String) {
     )
 }
 
+/// The sort-key range of a contact's messages timestamped from `since` to
+/// `until`, both included.
+pub(crate) fn messages_between(since: i64, until: i64) -> (String, String) {
+    (
+        format!("{MESSAGE_PREFIX}{:010}", since.max(0)),
+        format!("{MESSAGE_PREFIX}{:010}~", until.max(0)),
+    )
+}
+
 pub(crate) fn status_sk(wamid: &str) -> String {
     format!("{STATUS_PREFIX}{wamid}")
 }

@@ -1,5 +1,8 @@
 //! The sender's idempotency ledger: `C#<recipient>` / `OUT#<key>`. It lives in
 //! the recipient's partition, so erasing a person erases their ledger too.
+//! A send Meta accepted leaves its claim `sending`: its outcome is the
+//! stored message (`record_sent`, with the key and the attempt's origin),
+//! found again by [`DynamoStore::sent_under`] when the key comes back.
 
 use std::collections::HashMap;
 
@@ -9,7 +12,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValuesOnConditionCheckFailur
 use super::attrs::{
     is_conditional_failure, n, s, store_error, stored_by_same_record, Item, LEGACY_EFFECTS_FLAG,
 };
-use super::keys::{contact_pk, ledger_sk, message_sk};
+use super::keys::{contact_pk, ledger_sk, message_sk, messages_between};
 use super::messages::ORIGIN;
 use super::DynamoStore;
 use crate::ports::sending::{Claim, LedgerKey, OutboundLedger, Outcome, SentMessage, SentRef};
@@ -21,6 +24,62 @@ fn num(item: &Item, name: &str) -> Option<i64> {
 
 fn text<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
     item.get(name)?.as_s().ok().map(String::as_str)
+}
+
+impl DynamoStore {
+    /// The sent message stored under `key` with a timestamp from `since` to
+    /// `until`, read strongly consistent (an attempt may have stored it a
+    /// moment ago), as the finished claim it stands for. Only the
+    /// contact's messages of those minutes are read, once per key that
+    /// comes back while its claim is held.
+    async fn sent_under(
+        &self,
+        key: &LedgerKey,
+        since: i64,
+        until: i64,
+        now: i64,
+    ) -> Result<Option<Claim>, StoreError> {
+        let (from, to) = messages_between(since, until);
+        let mut start: Option<Item> = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("pk = :pk AND sk BETWEEN :from AND :to")
+                .filter_expression(
+                    "idempotency_key = :key AND direction = :out AND expires_at > :now",
+                )
+                .projection_expression("wamid, ts, origin")
+                .expression_attribute_values(":pk", s(contact_pk(&key.contact)))
+                .expression_attribute_values(":from", s(from.clone()))
+                .expression_attribute_values(":to", s(to.clone()))
+                .expression_attribute_values(":key", s(key.key.as_str()))
+                .expression_attribute_values(":out", s("out"))
+                .expression_attribute_values(":now", n(now))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| store_error("find sent message", e))?;
+            if let Some(item) = out.items().first() {
+                let (Some(wamid), Some(sent_at)) = (text(item, "wamid"), num(item, "ts")) else {
+                    return Ok(None);
+                };
+                return Ok(Some(Claim::Finished {
+                    outcome: Outcome::Sent {
+                        wamid: wamid.to_owned(),
+                        sent_at,
+                    },
+                    effects_pending: text(item, ORIGIN) == Some(key.record.as_str()),
+                }));
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 impl OutboundLedger for DynamoStore {
@@ -77,6 +136,16 @@ impl OutboundLedger for DynamoStore {
             },
             Err(e) => return Err(store_error("claim idempotency key", e)),
         };
+        if text(&old, "state") == Some("sending") {
+            // Sent (the message is stored) unless no message carries the key
+            // between the claim and the end of its lease, Meta's answer's
+            // latest time (the lease outlasts the function's timeout).
+            let claimed = num(&old, "updated_at").unwrap_or(0);
+            let until = num(&old, "lease_until").unwrap_or(claimed + lease_secs);
+            if let Some(found) = self.sent_under(key, claimed, until, now).await? {
+                return Ok(found);
+            }
+        }
         Ok(match text(&old, "state") {
             Some("sending") if num(&old, "lease_until").is_some_and(|l| l > now) => Claim::InFlight,
             Some("sending") => Claim::Abandoned,
@@ -214,6 +283,7 @@ impl OutboundLedger for DynamoStore {
             ("category".to_owned(), s(m.category.as_str())),
             ("content".to_owned(), s(m.body.to_string())),
             ("idempotency_key".to_owned(), s(m.idempotency_key.as_str())),
+            (ORIGIN.to_owned(), s(m.origin)),
             ("stored_at".to_owned(), n(m.sent_at)),
             ("expires_at".to_owned(), n(m.expires_at)),
         ]);

@@ -24,7 +24,8 @@ impl DynamoStore {
     /// For writers that may create a partition without a profile (the
     /// sender): puts it on the sweep from today unless already on it. One
     /// conditional update; call it only when the profile read shows no
-    /// `sweep_day`, so it costs at most one write per contact and day.
+    /// `sweep_day`; the sender also remembers, per instance and day, whom it
+    /// marked (`functions/sender/src/sweep_marks.rs`).
     pub async fn mark_for_sweep(
         &self,
         contact: &ContactKey,
