@@ -159,7 +159,6 @@ impl<P: SenderPorts> Sender<P> {
                 to = tracing::field::Empty
             );
             async move {
-                let _in_flight = self.pace_cache.in_flight();
                 let receive_count = record
                     .attributes
                     .get("ApproximateReceiveCount")
