@@ -35,10 +35,9 @@ pub struct SentUnderKey {
 #[derive(Clone, Default)]
 pub struct MemoryLedger {
     pub entries: Arc<Mutex<HashMap<(ContactKey, String), LedgerEntry>>>,
-    pub sent: Arc<Mutex<Vec<(ContactKey, String)>>>,
     /// The stored sent messages by (recipient, idempotency key): the
-    /// outcome of a send Meta accepted, as in the DynamoDB ledger.
-    pub sent_keys: Arc<Mutex<HashMap<(ContactKey, String), SentUnderKey>>>,
+    /// history and, as in the DynamoDB ledger, a send's outcome.
+    pub sent: Arc<Mutex<HashMap<(ContactKey, String), SentUnderKey>>>,
 }
 
 impl MemoryLedger {
@@ -46,7 +45,7 @@ impl MemoryLedger {
     /// or the stored message of a send whose claim is still `sending`.
     pub fn outcome_of(&self, contact: &ContactKey, key: &str) -> Option<Outcome> {
         let id = (contact.clone(), key.to_owned());
-        let sent = self.sent_keys.lock().expect("sent lock").get(&id).cloned();
+        let sent = self.sent.lock().expect("sent lock").get(&id).cloned();
         let entries = self.entries.lock().expect("ledger lock");
         match (entries.get(&id), sent) {
             (Some(e), Some(m)) if e.state == "sending" => Some(Outcome::Sent {
@@ -67,8 +66,21 @@ impl OutboundLedger for MemoryLedger {
         _expires_at: i64,
     ) -> Result<Claim, StoreError> {
         let id = (key.contact.clone(), key.key.as_str().to_owned());
-        let sent = self.sent_keys.lock().expect("sent lock").get(&id).cloned();
+        let sent = self.sent.lock().expect("sent lock").get(&id).cloned();
         let mut entries = self.entries.lock().expect("ledger lock");
+        // A held claim whose message is stored: sent (the DynamoDB ledger's
+        // `sent_under`).
+        if let (Some(e), Some(m)) = (entries.get(&id), sent) {
+            if e.state == "sending" {
+                return Ok(Claim::Finished {
+                    effects_pending: m.origin == key.record,
+                    outcome: Outcome::Sent {
+                        wamid: m.wamid,
+                        sent_at: m.sent_at,
+                    },
+                });
+            }
+        }
         match entries.get_mut(&id) {
             None => {
                 entries.insert(
@@ -89,18 +101,6 @@ impl OutboundLedger for MemoryLedger {
                 e.attempts += 1;
                 Ok(Claim::Acquired {
                     attempt: e.attempts,
-                })
-            }
-            // A held claim whose message is stored: sent (the DynamoDB
-            // ledger's `sent_under`).
-            Some(e) if e.state == "sending" && sent.is_some() => {
-                let m = sent.expect("checked");
-                Ok(Claim::Finished {
-                    outcome: Outcome::Sent {
-                        wamid: m.wamid,
-                        sent_at: m.sent_at,
-                    },
-                    effects_pending: m.origin == key.record,
                 })
             }
             Some(e) if e.state == "sending" && e.lease_until > now => Ok(Claim::InFlight),
@@ -169,7 +169,7 @@ impl OutboundLedger for MemoryLedger {
     }
 
     async fn record_sent(&self, m: SentMessage<'_>) -> Result<(), StoreError> {
-        self.sent_keys
+        self.sent
             .lock()
             .expect("sent lock")
             .entry((m.contact.clone(), m.idempotency_key.as_str().to_owned()))
@@ -178,11 +178,6 @@ impl OutboundLedger for MemoryLedger {
                 sent_at: m.sent_at,
                 origin: m.origin.to_owned(),
             });
-        let mut sent = self.sent.lock().expect("sent lock");
-        let entry = (m.contact.clone(), m.wamid.to_owned());
-        if !sent.contains(&entry) {
-            sent.push(entry);
-        }
         Ok(())
     }
 }
